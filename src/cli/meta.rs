@@ -1,0 +1,23 @@
+//! Commands about reprise itself: the plan schema, completions, the manual.
+
+use clap::CommandFactory;
+
+use super::{Cli, Io, exit};
+use crate::load::raw::PlanFile;
+
+pub fn schema(io: &mut Io) -> std::io::Result<i32> {
+    let schema = schemars::schema_for!(PlanFile);
+    serde_json::to_writer_pretty(&mut *io.out, &schema)?;
+    writeln!(io.out)?;
+    Ok(exit::OK)
+}
+
+pub fn completions(shell: clap_complete::Shell, io: &mut Io) -> std::io::Result<i32> {
+    clap_complete::generate(shell, &mut Cli::command(), "reprise", &mut io.out);
+    Ok(exit::OK)
+}
+
+pub fn man(io: &mut Io) -> std::io::Result<i32> {
+    clap_mangen::Man::new(Cli::command()).render(&mut io.out)?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,278 @@
+//! The `reprise` command line: flags parsed once into plain values, then the
+//! library called. Nothing here computes; everything here prints.
+//!
+//! [`run`] is the whole program: `main` only hands it the arguments and the
+//! standard streams, so tests can call it in-process.
+
+mod check;
+mod graph;
+mod meta;
+mod show;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag::Diagnostic;
+use crate::i18n::Lang;
+use crate::load::{Loaded, load_plan};
+
+/// Exit codes, the same for every command.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// Findings, when asked to be strict (`--strict`).
+    pub const FINDINGS: i32 = 1;
+    /// Bad input or usage: the plan or the arguments are wrong.
+    pub const BAD_INPUT: i32 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reprise",
+    version,
+    about = "Business continuity (PCA) and disaster recovery (PRA) planning and exercises",
+    long_about = "Business continuity (PCA) and disaster recovery (PRA) planning and exercises \
+                  for a territory's shared information system.\n\n\
+                  Describe sites, teams, services, business processes and their dependencies \
+                  as YAML kept in git; reprise checks the plan, shows what a failure takes down, \
+                  derives the recovery times each service must meet, and writes the documents.",
+    after_help = "Exit codes: 0 success, 1 findings with --strict, 2 bad input or usage.\n\
+                  Logs: -v, -vv, or RUST_LOG=reprise=debug."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format; each command lists the ones it writes.
+    #[arg(long, short = 'f', global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Language of labels and documents.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::En, env = "REPRISE_LANG")]
+    pub lang: LangArg,
+    /// More logs on standard error (-v info, -vv debug, -vvv trace).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Terminal tables (the default where the output is data).
+    Table,
+    /// JSON for tools: durations in whole seconds in fields ending in `_s`.
+    Json,
+    /// Markdown, to paste into a document.
+    Markdown,
+    /// Graphviz DOT (graph).
+    Dot,
+    /// Mermaid flowchart (graph).
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Français.
+    Fr,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Fr => Lang::Fr,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a plan: every error and warning with its file, line and column.
+    ///
+    /// Exits 0 when the plan is valid, 2 when it has errors, and with
+    /// --strict 1 when it has warnings. Formats: table (default), json, markdown.
+    Check {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// Exit 1 when there are warnings.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Tables of the plan's processes, services and teams.
+    ///
+    /// Formats: table (default), json, markdown.
+    Show {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// Which table to show.
+        #[arg(long, value_enum, default_value_t = ShowWhat::All)]
+        what: ShowWhat,
+    },
+    /// The dependency graph, colored by kind and criticality.
+    ///
+    /// Groups appear as small "k of n" nodes, soft links as dotted edges and
+    /// cycles in red. Formats: dot (default), mermaid, json.
+    Graph {
+        /// The plan's root file.
+        plan: PathBuf,
+    },
+    /// The JSON Schema of plan files, for editors that complete and check YAML.
+    Schema,
+    /// Shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// The manual page, in roff.
+    Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowWhat {
+    All,
+    Processes,
+    Services,
+    Teams,
+}
+
+/// Everything a command needs to write: its output and its messages.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+/// The whole program. Returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::OK
+            };
+            let text = e.render().ansi().to_string();
+            let _ = if e.use_stderr() {
+                io.err.write_all(text.as_bytes())
+            } else {
+                io.out.write_all(text.as_bytes())
+            };
+            return code;
+        }
+    };
+    init_logs(cli.global.verbose);
+    let result = match &cli.command {
+        Command::Check { plan, strict } => check::run(&cli.global, plan, *strict, io),
+        Command::Show { plan, what } => show::run(&cli.global, plan, *what, io),
+        Command::Graph { plan } => graph::run(&cli.global, plan, io),
+        Command::Schema => meta::schema(io),
+        Command::Completions { shell } => meta::completions(*shell, io),
+        Command::Man => meta::man(io),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // Writing failed: most often a closed pipe (`reprise … | head`).
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = writeln!(io.err, "reprise: {e}");
+            }
+            exit::BAD_INPUT
+        }
+    }
+}
+
+fn init_logs(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "reprise=info",
+        2 => "reprise=debug",
+        _ => "reprise=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // A second call (tests running `run` twice in one process) keeps the first.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// The format a command writes, from those it accepts (the first is the
+/// default); a usage error names them otherwise.
+fn pick_format(
+    global: &Global,
+    command: &str,
+    accepted: &[Format],
+    io: &mut Io,
+) -> Result<Option<Format>, std::io::Error> {
+    match global.format {
+        None => Ok(Some(accepted[0])),
+        Some(f) if accepted.contains(&f) => Ok(Some(f)),
+        Some(f) => {
+            let names: Vec<String> = accepted
+                .iter()
+                .map(|a| {
+                    a.to_possible_value()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let given = f
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            writeln!(
+                io.err,
+                "error: `reprise {command}` does not write --format {given}; use one of: {}",
+                names.join(", ")
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// Load a plan for a command that needs a valid one: errors are printed and
+/// turn into exit code 2; warnings are summed up in one line.
+fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::Error> {
+    let loaded = load_plan(path);
+    if loaded.has_errors() {
+        print_diagnostics(&loaded, io.err)?;
+        let n = loaded.errors().count();
+        writeln!(
+            io.err,
+            "error: the plan has {n} error{}; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )?;
+        return Ok(Err(exit::BAD_INPUT));
+    }
+    let warnings = loaded.diagnostics.len();
+    if warnings > 0 {
+        writeln!(
+            io.err,
+            "note: the plan has {warnings} warning{}; `reprise check {}` shows them",
+            if warnings == 1 { "" } else { "s" },
+            path.display()
+        )?;
+    }
+    Ok(Ok(loaded))
+}
+
+fn print_diagnostics(loaded: &Loaded, w: &mut dyn Write) -> std::io::Result<()> {
+    for d in &loaded.diagnostics {
+        write_diagnostic(d, loaded, w)?;
+    }
+    Ok(())
+}
+
+fn write_diagnostic(d: &Diagnostic, loaded: &Loaded, w: &mut dyn Write) -> std::io::Result<()> {
+    w.write_all(d.render(&loaded.sources).as_bytes())
+}

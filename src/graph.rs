@@ -1,0 +1,188 @@
+//! The dependency graph of a plan, on petgraph.
+//!
+//! Node `i` of the graph is the plan's dense node index `i` (services first,
+//! then processes); an edge goes from a dependent to what it depends on. The
+//! graph is what analysis, recovery and simulation walk; cycles (Active
+//! Directory and its DNS) are found here and reported as warnings, never as
+//! errors.
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::diag::Diagnostic;
+use crate::model::{Dependency, NodeRef, Plan};
+
+/// How a dependent needs what an edge points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    Hard,
+    Soft,
+    /// Member of the dependent's `group`-th entry of `depends_on`, a group
+    /// that needs `at_least` members up.
+    Group {
+        entry: u32,
+        at_least: u32,
+    },
+}
+
+impl EdgeKind {
+    /// Hard and group edges carry requirements; soft ones only degrade.
+    pub fn is_required(self) -> bool {
+        !matches!(self, EdgeKind::Soft)
+    }
+}
+
+pub struct DependencyGraph {
+    pub graph: DiGraph<NodeRef, EdgeKind, u32>,
+}
+
+impl DependencyGraph {
+    pub fn new(plan: &Plan) -> DependencyGraph {
+        let edges: usize = (0..plan.node_count())
+            .map(|i| {
+                plan.depends_on(plan.node_at(i))
+                    .iter()
+                    .map(|d| d.services().len())
+                    .sum::<usize>()
+            })
+            .sum();
+        let mut graph = DiGraph::with_capacity(plan.node_count(), edges);
+        for i in 0..plan.node_count() {
+            graph.add_node(plan.node_at(i));
+        }
+        for i in 0..plan.node_count() {
+            let from = NodeIndex::new(i);
+            for (entry, dep) in plan.depends_on(plan.node_at(i)).iter().enumerate() {
+                let kind = match dep {
+                    Dependency::Hard(_) => EdgeKind::Hard,
+                    Dependency::Soft(_) => EdgeKind::Soft,
+                    Dependency::Group(g) => EdgeKind::Group {
+                        entry: entry as u32,
+                        at_least: g.at_least,
+                    },
+                };
+                for &s in dep.services() {
+                    graph.add_edge(from, NodeIndex::new(s.index()), kind);
+                }
+            }
+        }
+        DependencyGraph { graph }
+    }
+
+    /// Groups of nodes that need each other through hard or group
+    /// dependencies, each listed as a walk around the cycle that starts and
+    /// ends at its first member in plan order. Soft links never close a
+    /// cycle: a soft dependency does not stop anything from starting.
+    pub fn cycles(&self) -> Vec<Vec<NodeIndex>> {
+        let required = self
+            .graph
+            .filter_map(|_, n| Some(*n), |_, e| e.is_required().then_some(*e));
+        let mut cycles: Vec<Vec<NodeIndex>> = tarjan_scc(&required)
+            .into_iter()
+            .filter(|scc| scc.len() > 1)
+            .map(|mut scc| {
+                scc.sort();
+                walk_cycle(&required, &scc)
+            })
+            .collect();
+        cycles.sort();
+        cycles
+    }
+}
+
+/// Components larger than this are listed in order, not walked: a walk
+/// costs a search per member.
+const MAX_WALKED: usize = 64;
+
+/// A closed walk through every member of a strongly connected component:
+/// from the first member, take the shortest path to the nearest member not
+/// yet visited, and so on, then back to the start.
+fn walk_cycle(graph: &DiGraph<NodeRef, EdgeKind, u32>, scc: &[NodeIndex]) -> Vec<NodeIndex> {
+    if scc.len() > MAX_WALKED {
+        return scc.iter().copied().chain(std::iter::once(scc[0])).collect();
+    }
+    let inside = |n: NodeIndex| scc.binary_search(&n).is_ok();
+    let start = scc[0];
+    let mut walk = vec![start];
+    let mut at = start;
+    loop {
+        let done = scc.iter().all(|n| walk.contains(n));
+        let is_target = |t: NodeIndex| if done { t == start } else { !walk.contains(&t) };
+        let Some(path) = shortest_path(graph, &inside, at, is_target) else {
+            return walk;
+        };
+        at = *path.last().unwrap_or(&at);
+        walk.extend(path);
+        if done {
+            return walk;
+        }
+    }
+}
+
+/// Breadth-first search from `from` (excluded) to the first node that
+/// `is_target`, staying inside the component; neighbors in index order so
+/// the walk is the same on every run.
+fn shortest_path(
+    graph: &DiGraph<NodeRef, EdgeKind, u32>,
+    inside: &dyn Fn(NodeIndex) -> bool,
+    from: NodeIndex,
+    is_target: impl Fn(NodeIndex) -> bool,
+) -> Option<Vec<NodeIndex>> {
+    let mut parent = HashMap::from([(from, from)]);
+    let mut queue = VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        let mut next: Vec<NodeIndex> = graph
+            .edges(n)
+            .map(|e| e.target())
+            .filter(|&t| inside(t))
+            .collect();
+        next.sort();
+        next.dedup();
+        for t in next {
+            if is_target(t) {
+                let mut path = vec![t];
+                let mut m = n;
+                while m != from {
+                    path.push(m);
+                    m = parent[&m];
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(t) {
+                e.insert(n);
+                queue.push_back(t);
+            }
+        }
+    }
+    None
+}
+
+/// Warnings about the plan's shape that are not errors: cycles.
+pub fn shape_warnings(plan: &Plan, graph: &DependencyGraph) -> Vec<Diagnostic> {
+    graph
+        .cycles()
+        .into_iter()
+        .map(|walk| {
+            let names: Vec<&str> = walk.iter().map(|&n| plan.node_id(graph.graph[n])).collect();
+            let first = graph.graph[walk[0]];
+            let mut d = Diagnostic::warning(
+                "dependency-cycle",
+                format!("dependency cycle: {}", names.join(" → ")),
+            )
+            .at(plan.node_span(first))
+            .label("the cycle starts here")
+            .help(
+                "a cycle is recovered as one unit, its members restored one after the other in plan order; \
+                 check that the plan tells how to bootstrap it",
+            );
+            for &n in walk.iter().skip(1).take(walk.len().saturating_sub(2)) {
+                d = d.note(plan.node_span(graph.graph[n]), format!("`{}` is in the cycle", plan.node_id(graph.graph[n])));
+            }
+            d
+        })
+        .collect()
+}

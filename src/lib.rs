@@ -1,0 +1,15 @@
+//! reprise: business continuity (PCA) and disaster recovery (PRA) planning
+//! and exercises for a territory's shared information system.
+//!
+//! The pipeline: [`load`] reads and checks a plan into the read-only
+//! [`model::Plan`]; [`graph`] builds its dependency graph; [`render`] turns
+//! results into tables and graphs; [`cli`] is the command line on top.
+//! See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod diag;
+pub mod graph;
+pub mod i18n;
+pub mod load;
+pub mod model;
+pub mod render;

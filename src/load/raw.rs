@@ -1,0 +1,397 @@
+//! The plan file's shape, exactly as written in YAML.
+//!
+//! These types are the single definition of the format: serde decodes plans
+//! into them (through [`super::de`]) and schemars derives the JSON Schema
+//! that `reprise schema` prints. Ids are still strings here; [`super::resolve`]
+//! turns them into the checked, indexed [`crate::model::Plan`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::de::{BAD_DURATION, Spanned};
+use crate::model::{Criticality, Duration, ServiceKind};
+
+/// An id that names something elsewhere in the plan, with its place.
+pub type Ref = Spanned<String>;
+
+/// One plan file. The root file names the plan; included files add to it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "reprise continuity plan")]
+pub struct PlanFile {
+    /// The plan's name (root file only).
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Other plan files, relative to this one.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Who owns processes: the city, the metropolitan authority, communes.
+    #[serde(default)]
+    pub entities: IndexMap<String, Entity>,
+    /// Buildings: datacenters, town halls.
+    #[serde(default)]
+    pub sites: IndexMap<String, Site>,
+    /// Network segments and which segments each can reach.
+    #[serde(default)]
+    pub zones: IndexMap<String, Zone>,
+    /// People who restore things.
+    #[serde(default)]
+    pub teams: IndexMap<String, Team>,
+    /// Vendors, operators and SaaS providers.
+    #[serde(default)]
+    pub suppliers: IndexMap<String, Supplier>,
+    /// Anything that can fail.
+    #[serde(default)]
+    pub services: IndexMap<String, Service>,
+    /// Public services and business activities, with their tolerances.
+    #[serde(default)]
+    pub processes: IndexMap<String, Process>,
+}
+
+/// The top-level keys, in the order the loader reads them.
+pub const PLAN_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "include",
+    "entities",
+    "sites",
+    "zones",
+    "teams",
+    "suppliers",
+    "services",
+    "processes",
+];
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: String,
+    pub address: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    pub name: Option<String>,
+    /// Zones this zone can open connections to (it always reaches itself).
+    #[serde(default)]
+    pub reach: Vec<Ref>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub name: String,
+    /// How many people can work at once.
+    #[schemars(range(min = 1))]
+    pub capacity: u32,
+    pub contact: Option<String>,
+    /// Whom to call when the team cannot be reached.
+    pub escalation: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supplier {
+    pub name: String,
+    pub contact: Option<String>,
+    pub contract: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    pub kind: ServiceKind,
+    pub site: Option<Ref>,
+    pub zone: Option<Ref>,
+    /// The identity service whose administrators control this service.
+    pub identity: Option<Ref>,
+    pub supplier: Option<Ref>,
+    #[serde(default)]
+    pub depends_on: Vec<Spanned<Dependency>>,
+    pub recovery: Recovery,
+    pub data: Option<Data>,
+    /// Declared recovery time objective.
+    pub rto: Option<Duration>,
+    /// Declared recovery point objective.
+    pub rpo: Option<Duration>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recovery {
+    /// Time to restore the service.
+    pub duration: Duration,
+    /// Shortest and longest restore time, for simulations.
+    pub range: Option<Spanned<(Duration, Duration)>>,
+    /// People of each team needed at once.
+    #[serde(default)]
+    pub needs: IndexMap<String, Spanned<u32>>,
+    /// Time to rebuild when destroyed (default: `duration`).
+    pub rebuild: Option<Duration>,
+    pub failover: Option<Failover>,
+    /// What to do, for the runbook.
+    pub procedure: Option<String>,
+    /// How to check it works, for the runbook.
+    pub verify: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    pub to: Ref,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    /// One backup copy or a list of them.
+    pub backup: Option<OneOrMany<Backup>>,
+    pub replication: Option<Replication>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    /// Time between two copies.
+    pub every: Duration,
+    /// The service that holds the copies.
+    pub via: Option<Ref>,
+    #[serde(default)]
+    pub offline: bool,
+    #[serde(default)]
+    pub immutable: bool,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replication {
+    pub lag: Duration,
+    /// The service that holds the replica.
+    pub to: Option<Ref>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Process {
+    pub name: String,
+    pub entity: Ref,
+    pub criticality: Criticality,
+    /// Maximum tolerable period of disruption (DMIA).
+    pub mtpd: Duration,
+    /// Maximum tolerable data loss (PDMA).
+    pub rpo: Option<Duration>,
+    /// Work recovery time once the IT is back.
+    pub resume: Option<Duration>,
+    #[serde(default)]
+    pub depends_on: Vec<Spanned<Dependency>>,
+    pub workaround: Option<Workaround>,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workaround {
+    pub name: String,
+    /// Time to switch to the workaround.
+    pub activation: Duration,
+    /// How long the workaround can last.
+    pub max_duration: Duration,
+    pub description: Option<String>,
+}
+
+/// One entry of `depends_on`.
+#[derive(Debug)]
+pub enum Dependency {
+    Hard(String),
+    Soft(Ref),
+    Group {
+        at_least: Spanned<i64>,
+        of: Vec<Ref>,
+    },
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct DependencyMap {
+    /// A soft dependency: degraded, not down, while it is down.
+    soft: Option<Ref>,
+    /// How many members must be up.
+    at_least: Option<Spanned<i64>>,
+    /// The group's members.
+    of: Option<Vec<Ref>>,
+}
+
+impl<'de> Deserialize<'de> for Dependency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Dependency;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a service id, `{ soft: id }` or `{ at_least: k, of: [ids] }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dependency, E> {
+                Ok(Dependency::Hard(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Dependency, A::Error> {
+                let m = DependencyMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                match m {
+                    DependencyMap {
+                        soft: Some(id),
+                        at_least: None,
+                        of: None,
+                    } => Ok(Dependency::Soft(id)),
+                    DependencyMap {
+                        soft: None,
+                        at_least: Some(k),
+                        of: Some(of),
+                    } => Ok(Dependency::Group { at_least: k, of }),
+                    DependencyMap {
+                        soft: None,
+                        at_least: None,
+                        of: Some(_),
+                    } => Err(de::Error::missing_field("at_least")),
+                    DependencyMap {
+                        soft: None,
+                        at_least: Some(_),
+                        of: None,
+                    } => Err(de::Error::missing_field("of")),
+                    _ => Err(de::Error::custom(
+                        "a dependency is a service id, `{ soft: id }` or `{ at_least: k, of: [ids] }`, not a mix",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Dependency {
+    fn schema_name() -> Cow<'static, str> {
+        "Dependency".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A hard dependency (an id), a soft one (`{ soft: id }`) or a redundancy group (`{ at_least: k, of: [ids] }`).",
+            "anyOf": [
+                { "type": "string", "description": "A hard dependency: down while it is down." },
+                {
+                    "type": "object",
+                    "properties": { "soft": { "type": "string" } },
+                    "required": ["soft"],
+                    "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "at_least": { "type": "integer", "minimum": 1 },
+                        "of": generator.subschema_for::<Vec<String>>()
+                    },
+                    "required": ["at_least", "of"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+/// A value written alone or as a list of several.
+#[derive(Debug)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map or a list of maps")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("OneOrMany_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [generator.subschema_for::<T>(), generator.subschema_for::<Vec<T>>()]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as `30m`, `4h` or `1d12h`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                v.parse()
+                    .map_err(|e| E::custom(format!("{BAD_DURATION}{e}")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+                Err(E::custom(format!(
+                    "{BAD_DURATION}`{v}` is a bare number: durations need a unit, e.g. `{v}h` or `{v}m`"
+                )))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
+                Err(E::custom(format!(
+                    "{BAD_DURATION}`{v}` is a bare number: write whole units, e.g. `1h30m`"
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Duration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A duration: numbers with units from largest to smallest, e.g. `30m`, `4h`, `1d12h`, `2w`.",
+            "pattern": "^\\s*[0-9]+[wdhms]([0-9]+[wdhms])*\\s*$"
+        })
+    }
+}

@@ -1,0 +1,618 @@
+//! From decoded entries to the [`Plan`]: ids indexed, duplicates refused,
+//! references resolved with "did you mean", counts checked against what they
+//! count. Every problem is collected; the plan is built only when there is
+//! none.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::de::Spanned;
+use super::raw::{self, Ref};
+use super::{Collected, Item};
+use crate::diag::{Diagnostic, Span, did_you_mean};
+use crate::model::*;
+
+/// Ids of one section, in file order, first definition wins.
+struct Index {
+    what: &'static str,
+    ids: HashMap<String, u32>,
+    order: Vec<String>,
+}
+
+impl Index {
+    fn build<T>(
+        what: &'static str,
+        items: &[Item<T>],
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Index, Vec<usize>) {
+        let mut ids: HashMap<String, u32> = HashMap::with_capacity(items.len());
+        let mut first_span: HashMap<&str, Span> = HashMap::new();
+        let mut order = Vec::with_capacity(items.len());
+        let mut kept = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Some(first) = first_span.get(item.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("{what} `{}` is defined twice", item.id),
+                    )
+                    .at(item.span)
+                    .label("second definition")
+                    .note(*first, "first defined here")
+                    .help(format!(
+                        "ids are unique across all the files of a plan; rename or remove one `{}`",
+                        item.id
+                    )),
+                );
+                continue;
+            }
+            first_span.insert(&item.id, item.span);
+            ids.insert(item.id.clone(), order.len() as u32);
+            order.push(item.id.clone());
+            kept.push(i);
+        }
+        (Index { what, ids, order }, kept)
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).copied()
+    }
+}
+
+struct Resolver {
+    diags: Vec<Diagnostic>,
+    entities: Index,
+    sites: Index,
+    zones: Index,
+    teams: Index,
+    suppliers: Index,
+    services: Index,
+    processes: Index,
+    /// Capacity and place of each team, to check needs.
+    team_capacity: Vec<Option<(u32, Span)>>,
+}
+
+impl Resolver {
+    fn lookup(&mut self, which: fn(&Resolver) -> &Index, r: &Ref) -> Option<u32> {
+        let index = which(self);
+        if let Some(i) = index.get(&r.value) {
+            return Some(i);
+        }
+        let what = index.what;
+        let mut d = Diagnostic::error("unknown-id", format!("unknown {what} `{}`", r.value))
+            .at(r.span)
+            .label(format!("no {what} has this id"));
+        let help = if what == "service" && self.processes.get(&r.value).is_some() {
+            Some(format!(
+                "`{}` is a process; dependencies name services",
+                r.value
+            ))
+        } else {
+            did_you_mean(&r.value, index.order.iter().map(String::as_str)).or_else(|| {
+                (index.order.is_empty()).then(|| format!("the plan declares no {what} yet"))
+            })
+        };
+        if let Some(help) = help {
+            d = d.help(help);
+        }
+        self.diags.push(d);
+        None
+    }
+
+    fn service(&mut self, r: &Ref) -> Option<ServiceId> {
+        self.lookup(|r| &r.services, r).map(ServiceId)
+    }
+
+    fn dependencies(
+        &mut self,
+        owner: &str,
+        deps: &[Spanned<raw::Dependency>],
+    ) -> Option<Vec<Dependency>> {
+        let mut out = Vec::with_capacity(deps.len());
+        let mut ok = true;
+        for dep in deps {
+            let resolved = match &dep.value {
+                raw::Dependency::Hard(id) => {
+                    let r = Spanned {
+                        span: dep.span,
+                        value: id.clone(),
+                    };
+                    self.not_self(owner, &r)
+                        .then(|| self.service(&r).map(Dependency::Hard))
+                        .flatten()
+                }
+                raw::Dependency::Soft(r) => self
+                    .not_self(owner, r)
+                    .then(|| self.service(r).map(Dependency::Soft))
+                    .flatten(),
+                raw::Dependency::Group { at_least, of } => self
+                    .group(owner, dep.span, at_least, of)
+                    .map(Dependency::Group),
+            };
+            match resolved {
+                Some(d) => out.push(d),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn not_self(&mut self, owner: &str, r: &Ref) -> bool {
+        if r.value != owner {
+            return true;
+        }
+        self.diags.push(
+            Diagnostic::error("self-dependency", format!("`{owner}` depends on itself"))
+                .at(r.span)
+                .help("remove this entry; a cycle needs at least two services"),
+        );
+        false
+    }
+
+    fn group(
+        &mut self,
+        owner: &str,
+        span: Span,
+        at_least: &Spanned<i64>,
+        of: &[Ref],
+    ) -> Option<Group> {
+        let mut members = Vec::with_capacity(of.len());
+        let mut ok = true;
+        for r in of {
+            if !self.not_self(owner, r) {
+                ok = false;
+                continue;
+            }
+            match self.service(r) {
+                Some(s) if members.contains(&s) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "duplicate-member",
+                            format!("`{}` is listed twice in this group", r.value),
+                        )
+                        .at(r.span)
+                        .help("list each member once"),
+                    );
+                    ok = false;
+                }
+                Some(s) => members.push(s),
+                None => ok = false,
+            }
+        }
+        let k = at_least.value;
+        if of.is_empty() {
+            self.diags.push(
+                Diagnostic::error("empty-group", "this group has no members")
+                    .at(span)
+                    .help("list the redundant services in `of: [a, b]`"),
+            );
+            return None;
+        }
+        if k < 1 || k as usize > of.len() {
+            let (code, message, help) = if k < 1 {
+                (
+                    "bad-value",
+                    format!("`at_least: {k}` must be 1 or more"),
+                    "a group needs at least one member up; use 1 for \"any of\"".to_string(),
+                )
+            } else {
+                (
+                    "group-too-large",
+                    format!(
+                        "`at_least: {k}` but the group has only {} member{}",
+                        of.len(),
+                        plural(of.len())
+                    ),
+                    format!(
+                        "use at most `at_least: {}`, or add the missing members to `of`",
+                        of.len()
+                    ),
+                )
+            };
+            self.diags.push(
+                Diagnostic::error(code, message)
+                    .at(at_least.span)
+                    .help(help),
+            );
+            return None;
+        }
+        ok.then_some(Group {
+            at_least: k as u32,
+            of: members,
+        })
+    }
+
+    fn recovery(&mut self, id: &str, raw: &raw::Recovery) -> Option<Recovery> {
+        let mut ok = true;
+        if let Some(range) = &raw.range {
+            let (min, max) = range.value;
+            if !(min <= raw.duration && raw.duration <= max) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "bad-range",
+                        format!(
+                            "range [{min}, {max}] does not contain the duration {}",
+                            raw.duration
+                        ),
+                    )
+                    .at(range.span)
+                    .help("write `range: [shortest, longest]` with shortest ≤ duration ≤ longest"),
+                );
+                ok = false;
+            }
+        }
+        let mut needs = Vec::with_capacity(raw.needs.len());
+        for (team, count) in &raw.needs {
+            let r = Spanned {
+                span: count.span,
+                value: team.clone(),
+            };
+            let Some(t) = self.lookup(|r| &r.teams, &r) else {
+                ok = false;
+                continue;
+            };
+            if count.value == 0 {
+                self.diags.push(
+                    Diagnostic::error("bad-value", format!("a need of 0 people of `{team}`"))
+                        .at(count.span)
+                        .help("remove the entry, or write how many people the task needs"),
+                );
+                ok = false;
+                continue;
+            }
+            if let Some((capacity, team_span)) = self.team_capacity[t as usize]
+                && count.value > capacity
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        "need-over-capacity",
+                        format!(
+                            "`{id}` needs {} people of team `{team}`, which has a capacity of {capacity}",
+                            count.value
+                        ),
+                    )
+                    .at(count.span)
+                    .note(team_span, format!("`{team}` is defined here"))
+                    .help(format!("lower the need to at most {capacity}, or raise the team's capacity")),
+                );
+                ok = false;
+                continue;
+            }
+            needs.push(Need {
+                team: TeamId(t),
+                count: count.value,
+            });
+        }
+        let failover = match &raw.failover {
+            Some(f) if f.to.value == id => {
+                self.diags.push(
+                    Diagnostic::error("self-failover", format!("`{id}` fails over to itself"))
+                        .at(f.to.span)
+                        .help("name the standby service that takes over"),
+                );
+                ok = false;
+                None
+            }
+            Some(f) => match self.service(&f.to) {
+                Some(to) => Some(Failover {
+                    to: ServiceId(to.0),
+                    duration: f.duration,
+                }),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        ok.then(|| Recovery {
+            duration: raw.duration,
+            range: raw.range.as_ref().map(|r| r.value),
+            needs,
+            rebuild: raw.rebuild.unwrap_or(raw.duration),
+            failover,
+            procedure: raw.procedure.clone(),
+            verify: raw.verify.clone(),
+        })
+    }
+
+    fn data(&mut self, raw: &raw::Data) -> Option<Data> {
+        let mut ok = true;
+        let mut backups = Vec::new();
+        for b in raw.backup.iter().flat_map(|b| &b.0) {
+            let via = match &b.via {
+                Some(r) => match self.service(r) {
+                    Some(s) => Some(s),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+                None => None,
+            };
+            backups.push(Backup {
+                every: b.every,
+                via,
+                offline: b.offline,
+                immutable: b.immutable,
+            });
+        }
+        let replication = match &raw.replication {
+            Some(r) => {
+                let to = match &r.to {
+                    Some(to) => match self.service(to) {
+                        Some(s) => Some(s),
+                        None => {
+                            ok = false;
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                Some(Replication { lag: r.lag, to })
+            }
+            None => None,
+        };
+        ok.then_some(Data {
+            backups,
+            replication,
+        })
+    }
+
+    fn optional(
+        &mut self,
+        which: fn(&Resolver) -> &Index,
+        r: &Option<Ref>,
+        ok: &mut bool,
+    ) -> Option<u32> {
+        let r = r.as_ref()?;
+        let found = self.lookup(which, r);
+        *ok &= found.is_some();
+        found
+    }
+
+    fn service_entry(&mut self, item: &Item<raw::Service>) -> Option<Service> {
+        let raw = item.raw.as_ref()?;
+        let mut ok = true;
+        let site = self.optional(|r| &r.sites, &raw.site, &mut ok).map(SiteId);
+        let zone = self.optional(|r| &r.zones, &raw.zone, &mut ok).map(ZoneId);
+        let identity = self
+            .optional(|r| &r.services, &raw.identity, &mut ok)
+            .map(ServiceId);
+        let supplier = self
+            .optional(|r| &r.suppliers, &raw.supplier, &mut ok)
+            .map(SupplierId);
+        let depends_on = self.dependencies(&item.id, &raw.depends_on);
+        let recovery = self.recovery(&item.id, &raw.recovery);
+        let data = match &raw.data {
+            Some(d) => Some(self.data(d)?),
+            None => None,
+        };
+        let (depends_on, recovery) = (depends_on?, recovery?);
+        ok.then(|| Service {
+            id: item.id.clone(),
+            name: raw.name.clone(),
+            kind: raw.kind,
+            site,
+            zone,
+            identity,
+            supplier,
+            depends_on,
+            recovery,
+            data,
+            rto: raw.rto,
+            rpo: raw.rpo,
+            description: raw.description.clone(),
+            span: item.span,
+        })
+    }
+
+    fn process_entry(&mut self, item: &Item<raw::Process>) -> Option<Process> {
+        let raw = item.raw.as_ref()?;
+        let entity = self.lookup(|r| &r.entities, &raw.entity).map(EntityId);
+        let depends_on = self.dependencies(&item.id, &raw.depends_on);
+        Some(Process {
+            id: item.id.clone(),
+            name: raw.name.clone(),
+            entity: entity?,
+            criticality: raw.criticality,
+            mtpd: raw.mtpd,
+            rpo: raw.rpo,
+            resume: raw.resume.unwrap_or(Duration::ZERO),
+            depends_on: depends_on?,
+            workaround: raw.workaround.as_ref().map(|w| Workaround {
+                name: w.name.clone(),
+                activation: w.activation,
+                max_duration: w.max_duration,
+                description: w.description.clone(),
+            }),
+            owner: raw.owner.clone(),
+            description: raw.description.clone(),
+            span: item.span,
+        })
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Picks the entries kept by [`Index::build`].
+fn kept<'a, T>(items: &'a [Item<T>], keep: &'a [usize]) -> impl Iterator<Item = &'a Item<T>> {
+    keep.iter().map(move |&i| &items[i])
+}
+
+pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (entities, keep_entities) = Index::build("entity", &c.entities, &mut diags);
+    let (sites, keep_sites) = Index::build("site", &c.sites, &mut diags);
+    let (zones, keep_zones) = Index::build("zone", &c.zones, &mut diags);
+    let (teams, keep_teams) = Index::build("team", &c.teams, &mut diags);
+    let (suppliers, keep_suppliers) = Index::build("supplier", &c.suppliers, &mut diags);
+    let (services, keep_services) = Index::build("service", &c.services, &mut diags);
+    let (processes, keep_processes) = Index::build("process", &c.processes, &mut diags);
+
+    for p in kept(&c.processes, &keep_processes) {
+        if let Some(s) = services.get(&p.id) {
+            let first = c.services[keep_services[s as usize]].span;
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("`{}` is both a service and a process", p.id),
+                )
+                .at(p.span)
+                .note(first, "the service is defined here")
+                .help("services and processes share one set of ids; rename one of them"),
+            );
+        }
+    }
+
+    let team_capacity = kept(&c.teams, &keep_teams)
+        .map(|t| t.raw.as_ref().map(|raw| (raw.capacity, t.span)))
+        .collect();
+    let mut r = Resolver {
+        diags,
+        entities,
+        sites,
+        zones,
+        teams,
+        suppliers,
+        services,
+        processes,
+        team_capacity,
+    };
+
+    let name = match &c.name {
+        Some((name, _)) => Some(name.clone()),
+        None => {
+            r.diags.push(
+                Diagnostic::error("missing-key", "the plan has no `name`")
+                    .help(format!("add `name: …` at the top of {}", root.display())),
+            );
+            None
+        }
+    };
+
+    let entities_out: Vec<Option<Entity>> = kept(&c.entities, &keep_entities)
+        .map(|i| {
+            let raw = i.raw.as_ref()?;
+            Some(Entity {
+                id: i.id.clone(),
+                name: raw.name.clone(),
+                description: raw.description.clone(),
+                span: i.span,
+            })
+        })
+        .collect();
+    let sites_out: Vec<Option<Site>> = kept(&c.sites, &keep_sites)
+        .map(|i| {
+            let raw = i.raw.as_ref()?;
+            Some(Site {
+                id: i.id.clone(),
+                name: raw.name.clone(),
+                address: raw.address.clone(),
+                description: raw.description.clone(),
+                span: i.span,
+            })
+        })
+        .collect();
+    let zones_out: Vec<Option<Zone>> = kept(&c.zones, &keep_zones)
+        .map(|i| {
+            let raw = i.raw.as_ref()?;
+            let mut reach = Vec::new();
+            let mut ok = true;
+            for target in &raw.reach {
+                match r.lookup(|r| &r.zones, target) {
+                    Some(z) if target.value != i.id && !reach.contains(&ZoneId(z)) => {
+                        reach.push(ZoneId(z))
+                    }
+                    Some(_) => {}
+                    None => ok = false,
+                }
+            }
+            ok.then(|| Zone {
+                id: i.id.clone(),
+                name: raw.name.clone(),
+                reach,
+                description: raw.description.clone(),
+                span: i.span,
+            })
+        })
+        .collect();
+    let teams_out: Vec<Option<Team>> = kept(&c.teams, &keep_teams)
+        .map(|i| {
+            let raw = i.raw.as_ref()?;
+            if raw.capacity == 0 {
+                r.diags.push(
+                    Diagnostic::error("bad-value", format!("team `{}` has a capacity of 0", i.id))
+                        .at(i.span)
+                        .help(
+                            "capacity is how many people of the team can work at once: 1 or more",
+                        ),
+                );
+                return None;
+            }
+            Some(Team {
+                id: i.id.clone(),
+                name: raw.name.clone(),
+                capacity: raw.capacity,
+                contact: raw.contact.clone(),
+                escalation: raw.escalation.clone(),
+                description: raw.description.clone(),
+                span: i.span,
+            })
+        })
+        .collect();
+    let suppliers_out: Vec<Option<Supplier>> = kept(&c.suppliers, &keep_suppliers)
+        .map(|i| {
+            let raw = i.raw.as_ref()?;
+            Some(Supplier {
+                id: i.id.clone(),
+                name: raw.name.clone(),
+                contact: raw.contact.clone(),
+                contract: raw.contract.clone(),
+                description: raw.description.clone(),
+                span: i.span,
+            })
+        })
+        .collect();
+    let services_out: Vec<Option<Service>> = kept(&c.services, &keep_services)
+        .map(|i| r.service_entry(i))
+        .collect();
+    let processes_out: Vec<Option<Process>> = kept(&c.processes, &keep_processes)
+        .map(|i| r.process_entry(i))
+        .collect();
+
+    let diags = r.diags;
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let plan = (|| {
+        let services: Vec<Service> = all_some(services_out)?;
+        let processes: Vec<Process> = all_some(processes_out)?;
+        let mut nodes_by_id = HashMap::with_capacity(services.len() + processes.len());
+        for (i, s) in services.iter().enumerate() {
+            nodes_by_id.insert(s.id.clone(), NodeRef::Service(ServiceId(i as u32)));
+        }
+        for (i, p) in processes.iter().enumerate() {
+            nodes_by_id.insert(p.id.clone(), NodeRef::Process(ProcessId(i as u32)));
+        }
+        Some(Plan {
+            name: name?,
+            description: c.description.clone(),
+            entities: all_some(entities_out)?,
+            sites: all_some(sites_out)?,
+            zones: all_some(zones_out)?,
+            teams: all_some(teams_out)?,
+            suppliers: all_some(suppliers_out)?,
+            services,
+            processes,
+            nodes_by_id,
+        })
+    })();
+    (plan, diags)
+}
+
+fn all_some<T>(items: Vec<Option<T>>) -> Option<Vec<T>> {
+    items.into_iter().collect()
+}

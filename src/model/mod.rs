@@ -1,0 +1,14 @@
+//! The continuity plan: one model, loaded and checked once, then read-only.
+//!
+//! Every later stage (graph, analysis, recovery, simulation, exercises,
+//! documents) reads a [`Plan`]; nothing mutates it. Ids from the YAML are
+//! resolved into dense indices ([`ServiceId`], [`ProcessId`], …) so the
+//! algorithms work on arrays.
+
+mod duration;
+mod kinds;
+mod plan;
+
+pub use duration::{Duration, DurationError};
+pub use kinds::{Criticality, ServiceKind};
+pub use plan::*;

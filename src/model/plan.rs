@@ -1,0 +1,310 @@
+//! The plan's elements with their references resolved to indices.
+
+use std::collections::HashMap;
+
+use super::{Criticality, Duration, ServiceKind};
+use crate::diag::Span;
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct $name(pub u32);
+
+            impl $name {
+                pub fn index(self) -> usize {
+                    self.0 as usize
+                }
+            }
+        )*
+    };
+}
+
+ids! {
+    /// Index into [`Plan::services`].
+    ServiceId,
+    /// Index into [`Plan::processes`].
+    ProcessId,
+    /// Index into [`Plan::teams`].
+    TeamId,
+    /// Index into [`Plan::sites`].
+    SiteId,
+    /// Index into [`Plan::zones`].
+    ZoneId,
+    /// Index into [`Plan::entities`].
+    EntityId,
+    /// Index into [`Plan::suppliers`].
+    SupplierId,
+}
+
+/// A node of the dependency graph: a service or a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeRef {
+    Service(ServiceId),
+    Process(ProcessId),
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub name: String,
+    pub description: Option<String>,
+    pub entities: Vec<Entity>,
+    pub sites: Vec<Site>,
+    pub zones: Vec<Zone>,
+    pub teams: Vec<Team>,
+    pub suppliers: Vec<Supplier>,
+    pub services: Vec<Service>,
+    pub processes: Vec<Process>,
+    /// Service and process ids (one namespace) to their node.
+    pub(crate) nodes_by_id: HashMap<String, NodeRef>,
+}
+
+impl Plan {
+    pub fn service(&self, id: ServiceId) -> &Service {
+        &self.services[id.index()]
+    }
+
+    pub fn process(&self, id: ProcessId) -> &Process {
+        &self.processes[id.index()]
+    }
+
+    pub fn team(&self, id: TeamId) -> &Team {
+        &self.teams[id.index()]
+    }
+
+    pub fn node_by_id(&self, id: &str) -> Option<NodeRef> {
+        self.nodes_by_id.get(id).copied()
+    }
+
+    pub fn service_ids(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        (0..self.services.len() as u32).map(ServiceId)
+    }
+
+    pub fn process_ids(&self) -> impl Iterator<Item = ProcessId> + '_ {
+        (0..self.processes.len() as u32).map(ProcessId)
+    }
+
+    /// Number of nodes (services, then processes) for dense per-node arrays.
+    pub fn node_count(&self) -> usize {
+        self.services.len() + self.processes.len()
+    }
+
+    /// Dense index of a node: services first, then processes.
+    pub fn node_index(&self, node: NodeRef) -> usize {
+        match node {
+            NodeRef::Service(s) => s.index(),
+            NodeRef::Process(p) => self.services.len() + p.index(),
+        }
+    }
+
+    /// The node at a dense index.
+    pub fn node_at(&self, index: usize) -> NodeRef {
+        if index < self.services.len() {
+            NodeRef::Service(ServiceId(index as u32))
+        } else {
+            NodeRef::Process(ProcessId((index - self.services.len()) as u32))
+        }
+    }
+
+    pub fn node_id(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Service(s) => &self.service(s).id,
+            NodeRef::Process(p) => &self.process(p).id,
+        }
+    }
+
+    pub fn node_name(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Service(s) => &self.service(s).name,
+            NodeRef::Process(p) => &self.process(p).name,
+        }
+    }
+
+    pub fn depends_on(&self, node: NodeRef) -> &[Dependency] {
+        match node {
+            NodeRef::Service(s) => &self.service(s).depends_on,
+            NodeRef::Process(p) => &self.process(p).depends_on,
+        }
+    }
+
+    pub fn node_span(&self, node: NodeRef) -> Span {
+        match node {
+            NodeRef::Service(s) => self.service(s).span,
+            NodeRef::Process(p) => self.process(p).span,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Zone {
+    pub id: String,
+    pub name: Option<String>,
+    /// Zones this one can open connections to, itself excluded.
+    pub reach: Vec<ZoneId>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    /// People who can work at once.
+    pub capacity: u32,
+    pub contact: Option<String>,
+    pub escalation: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Supplier {
+    pub id: String,
+    pub name: String,
+    pub contact: Option<String>,
+    pub contract: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub kind: ServiceKind,
+    pub site: Option<SiteId>,
+    pub zone: Option<ZoneId>,
+    /// The identity service whose administrators control this one.
+    pub identity: Option<ServiceId>,
+    pub supplier: Option<SupplierId>,
+    pub depends_on: Vec<Dependency>,
+    pub recovery: Recovery,
+    pub data: Option<Data>,
+    pub rto: Option<Duration>,
+    pub rpo: Option<Duration>,
+    pub description: Option<String>,
+    /// Where the service's id is written.
+    pub span: Span,
+}
+
+/// One entry of a `depends_on` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependency {
+    /// Down while the dependency is down, degraded while it is degraded.
+    Hard(ServiceId),
+    /// Degraded while the dependency is down.
+    Soft(ServiceId),
+    /// Satisfied while at least `at_least` members are up.
+    Group(Group),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// 1 ≤ at_least ≤ of.len().
+    pub at_least: u32,
+    /// Members in the order the plan lists them, without repeats.
+    pub of: Vec<ServiceId>,
+}
+
+impl Dependency {
+    /// Every service this entry names.
+    pub fn services(&self) -> &[ServiceId] {
+        match self {
+            Dependency::Hard(s) | Dependency::Soft(s) => std::slice::from_ref(s),
+            Dependency::Group(g) => &g.of,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Recovery {
+    pub duration: Duration,
+    /// Shortest and longest restore time; `min ≤ duration ≤ max`.
+    pub range: Option<(Duration, Duration)>,
+    /// People of each team needed at once; each count ≤ the team's capacity.
+    pub needs: Vec<Need>,
+    /// Time to rebuild when destroyed; `duration` when the plan says nothing.
+    pub rebuild: Duration,
+    pub failover: Option<Failover>,
+    pub procedure: Option<String>,
+    pub verify: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    pub team: TeamId,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Failover {
+    pub to: ServiceId,
+    pub duration: Duration,
+}
+
+#[derive(Debug)]
+pub struct Data {
+    /// Backup copies; the newest surviving one bounds the data lost.
+    pub backups: Vec<Backup>,
+    pub replication: Option<Replication>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Backup {
+    pub every: Duration,
+    /// The service holding the copies.
+    pub via: Option<ServiceId>,
+    pub offline: bool,
+    pub immutable: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Replication {
+    pub lag: Duration,
+    pub to: Option<ServiceId>,
+}
+
+#[derive(Debug)]
+pub struct Process {
+    pub id: String,
+    pub name: String,
+    pub entity: EntityId,
+    pub criticality: Criticality,
+    /// Maximum tolerable period of disruption (DMIA).
+    pub mtpd: Duration,
+    /// Maximum tolerable data loss (PDMA).
+    pub rpo: Option<Duration>,
+    /// Work recovery time once the IT is back.
+    pub resume: Duration,
+    pub depends_on: Vec<Dependency>,
+    pub workaround: Option<Workaround>,
+    pub owner: Option<String>,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Workaround {
+    pub name: String,
+    pub activation: Duration,
+    pub max_duration: Duration,
+    pub description: Option<String>,
+}
