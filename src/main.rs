@@ -1,14 +1,18 @@
 //! The `reprise` binary: hands the arguments and the standard streams to
 //! [`reprise::cli::run`] and exits with its code.
 
+use std::io::IsTerminal;
+
 fn main() {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-    let code = reprise::cli::run(
-        std::env::args_os(),
-        &mut reprise::cli::Io {
-            out: &mut out,
-            err: &mut err,
-        },
-    );
+    let mut io = reprise::cli::Io {
+        out: &mut out,
+        err: &mut err,
+        color,
+    };
+    let code = reprise::cli::run(std::env::args_os(), &mut io);
+    // A closed pipe is not worth a second error: the command said its piece.
+    let _ = io.out.flush();
     std::process::exit(code);
 }

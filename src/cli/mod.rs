@@ -147,6 +147,8 @@ pub enum ShowWhat {
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
+    /// Whether messages on `err` may use terminal colors.
+    pub color: bool,
 }
 
 /// The whole program. Returns the exit code.
@@ -159,7 +161,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             } else {
                 exit::OK
             };
-            let text = e.render().ansi().to_string();
+            let text = if io.color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
             let _ = if e.use_stderr() {
                 io.err.write_all(text.as_bytes())
             } else {

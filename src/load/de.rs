@@ -75,22 +75,19 @@ impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         let msg = msg.to_string();
         match msg.strip_prefix(BAD_DURATION) {
-            Some(rest) => DeError::new("bad-duration", format!("bad duration {rest}")),
+            Some(rest) => DeError::new("bad-duration", format!("bad duration: {rest}")),
             None => DeError::new("bad-value", msg),
         }
     }
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        DeError::new(
-            "wrong-type",
-            format!("expected {exp}, found {}", unexpected(&unexp)),
-        )
+        wrong_type(&expected(exp), &unexpected(&unexp))
     }
 
     fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
         DeError::new(
             "bad-value",
-            format!("expected {exp}, found {}", unexpected(&unexp)),
+            format!("expected {}, found {}", expected(exp), unexpected(&unexp)),
         )
     }
 
@@ -124,8 +121,39 @@ fn unexpected(u: &de::Unexpected) -> String {
         de::Unexpected::Unit => "nothing (null)".into(),
         de::Unexpected::Map => "a map".into(),
         de::Unexpected::Seq => "a list".into(),
+        de::Unexpected::Str(s) => format!("text `{s}`"),
+        de::Unexpected::Signed(i) => format!("the number {i}"),
+        de::Unexpected::Unsigned(i) => format!("the number {i}"),
+        de::Unexpected::Float(f) => format!("the number {f}"),
         other => other.to_string(),
     }
+}
+
+/// serde's names for what it wanted, in the words of the plan format.
+fn expected(exp: &dyn de::Expected) -> String {
+    let text = exp.to_string();
+    match text.as_str() {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "a whole number".into(),
+        "a sequence" => "a list".into(),
+        "a string" => "text".into(),
+        t if t.starts_with("struct ") => "a map of keys".into(),
+        _ => text,
+    }
+}
+
+/// A value of the wrong kind, with how to write the right one.
+fn wrong_type(expected: &str, found: &str) -> DeError {
+    let help = match expected {
+        "a list" => {
+            Some("write a list in brackets, e.g. `[a, b]`, or one `- item` per line".to_string())
+        }
+        "a whole number" => Some("write digits only, e.g. `2`".to_string()),
+        "a map of keys" => {
+            Some("write `key: value` pairs, in braces `{ … }` or indented below".to_string())
+        }
+        _ => None,
+    };
+    DeError::new("wrong-type", format!("expected {expected}, found {found}")).help(help)
 }
 
 /// "did you mean `x`? expected one of `a`, `b`".
@@ -149,11 +177,7 @@ struct NodeDe<'a> {
 
 impl<'a> NodeDe<'a> {
     fn wrong_type(&self, exp: &dyn de::Expected) -> DeError {
-        DeError::new(
-            "wrong-type",
-            format!("expected {exp}, found {}", self.node.value.describe()),
-        )
-        .at(self.node.span)
+        wrong_type(&expected(exp), &self.node.value.describe()).at(self.node.span)
     }
 
     fn scalar_text(&self) -> Option<String> {

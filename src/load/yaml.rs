@@ -47,7 +47,7 @@ impl Value {
             Value::Bool(b) => format!("boolean `{b}`"),
             Value::Int(i) => format!("number `{i}`"),
             Value::Float(f) => format!("number `{f}`"),
-            Value::String(s) => format!("string `{s}`"),
+            Value::String(s) => format!("text `{s}`"),
             Value::Seq(_) => "a list".into(),
             Value::Map(_) => "a map".into(),
         }

@@ -1,0 +1,42 @@
+//! Integration tests: the real `reprise` binary on real files.
+//!
+//! One test binary, grouped by feature. Every test that could hang runs
+//! under a timeout, which guards against hangs; it is not a speed target
+//! (speed is measured by the benchmarks, see README).
+
+mod bad_input;
+mod commands;
+mod example_plan;
+mod guards;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `reprise` run from the fixtures folder, so paths in messages are short.
+pub fn reprise() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("reprise").expect("the reprise binary is built");
+    cmd.current_dir(fixtures())
+        .timeout(Duration::from_secs(30))
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn example_plan() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/territoire/plan.yaml")
+}
+
+/// Runs `reprise` and returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = reprise().args(args).output().expect("reprise runs");
+    (
+        out.status
+            .code()
+            .expect("reprise exits, not killed by a signal"),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
