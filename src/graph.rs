@@ -162,6 +162,7 @@ fn shortest_path(
 }
 
 /// Warnings about the plan's shape that are not errors: cycles.
+#[tracing::instrument(skip_all)]
 pub fn shape_warnings(plan: &Plan, graph: &DependencyGraph) -> Vec<Diagnostic> {
     graph
         .cycles()

@@ -174,7 +174,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             return code;
         }
     };
-    init_logs(cli.global.verbose);
+    init_logs(cli.global.verbose, io.color);
     let result = match &cli.command {
         Command::Check { plan, strict } => check::run(&cli.global, plan, *strict, io),
         Command::Show { plan, what } => show::run(&cli.global, plan, *what, io),
@@ -195,7 +195,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
     }
 }
 
-fn init_logs(verbose: u8) {
+fn init_logs(verbose: u8, color: bool) {
     let default = match verbose {
         0 => "warn",
         1 => "reprise=info",
@@ -207,7 +207,13 @@ fn init_logs(verbose: u8) {
     // A second call (tests running `run` twice in one process) keeps the first.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_span_events(if verbose >= 2 {
+            tracing_subscriber::fmt::format::FmtSpan::CLOSE
+        } else {
+            tracing_subscriber::fmt::format::FmtSpan::NONE
+        })
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .try_init();
 }

@@ -10,13 +10,15 @@ pub mod raw;
 mod resolve;
 pub mod yaml;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Sources, Span, did_you_mean};
 use crate::model::Plan;
-use de::{Sink, decode};
+use de::{Sink, Spanned, decode};
 use yaml::{Node, Value};
 
 /// What loading produced: the plan when it has no error, and everything
@@ -63,29 +65,28 @@ pub(crate) struct Collected {
 
 /// Load, check and resolve the plan whose root file is `path`.
 pub fn load_plan(path: &Path) -> Loaded {
-    let mut loader = Loader {
-        complete: true,
-        sources: Sources::default(),
-        diagnostics: Vec::new(),
-        collected: Collected::default(),
-        seen: HashSet::new(),
-    };
-    loader.file(path, None, &mut Vec::new());
-    let Loader {
+    let Files {
         sources,
         mut diagnostics,
-        collected,
+        parsed,
+        order,
         complete,
-        ..
-    } = loader;
+    } = read_files(path);
     // A file that could not be read or parsed leaves its ids undefined;
     // resolving anyway would bury the real problem under "unknown id" noise.
-    let plan = if !complete {
-        None
-    } else {
+    let plan = if complete {
+        let mut collected = Collected::default();
+        let mut parsed: Vec<Option<Collected>> = parsed.into_iter().map(Some).collect();
+        for i in order {
+            if let Some(c) = parsed[i].take() {
+                collected.merge(c);
+            }
+        }
         let (plan, found) = resolve::resolve(collected, path);
         diagnostics.extend(found);
         plan
+    } else {
+        None
     };
     let plan = plan.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
     if let Some(plan) = &plan {
@@ -105,178 +106,295 @@ pub fn load_plan(path: &Path) -> Loaded {
     }
 }
 
-struct Loader {
-    /// False once a file could not be read or parsed.
-    complete: bool,
-    sources: Sources,
-    diagnostics: Vec<Diagnostic>,
-    collected: Collected,
-    /// Canonical paths already loaded: a file included twice is read once.
-    seen: HashSet<PathBuf>,
+impl Collected {
+    fn merge(&mut self, other: Collected) {
+        if self.name.is_none() {
+            self.name = other.name;
+        }
+        if self.description.is_none() {
+            self.description = other.description;
+        }
+        self.entities.extend(other.entities);
+        self.sites.extend(other.sites);
+        self.zones.extend(other.zones);
+        self.teams.extend(other.teams);
+        self.suppliers.extend(other.suppliers);
+        self.services.extend(other.services);
+        self.processes.extend(other.processes);
+    }
 }
 
-impl Loader {
-    /// Load one file and, depth first, what it includes. `chain` holds the
-    /// files being loaded above this one, to name the whole cycle.
-    fn file(
-        &mut self,
-        path: &Path,
-        included_at: Option<Span>,
-        chain: &mut Vec<(PathBuf, PathBuf)>,
-    ) {
-        let canonical = match path.canonicalize() {
-            Ok(c) => c,
-            Err(err) => {
-                let d = Diagnostic::error(
+/// Every file of a plan, read and decoded.
+struct Files {
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    /// What each file declares, by file id.
+    parsed: Vec<Collected>,
+    /// File ids in include order: each file, then what it includes, depth
+    /// first; the order in which the plan "lists" things.
+    order: Vec<usize>,
+    /// False once a file could not be read or parsed.
+    complete: bool,
+}
+
+/// One file's decoding, done on any thread.
+struct Parsed {
+    collected: Collected,
+    includes: Vec<Spanned<String>>,
+    diagnostics: Vec<Diagnostic>,
+    ok: bool,
+}
+
+/// Reads the root file and everything it includes. Files of one include
+/// level are parsed in parallel; the include graph is then walked depth
+/// first to find cycles and fix the order.
+#[tracing::instrument(skip_all)]
+fn read_files(root: &Path) -> Files {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+    let mut complete = true;
+    let mut by_canonical: HashMap<PathBuf, usize> = HashMap::new();
+    let mut parsed: Vec<Collected> = Vec::new();
+    // For each file, its includes in order: where written, and the file
+    // they name when it could be opened.
+    let mut includes: Vec<Vec<(Span, Option<usize>)>> = Vec::new();
+
+    let mut level: Vec<(PathBuf, Option<Span>)> = vec![(root.to_path_buf(), None)];
+    let mut pending_edges: Vec<(usize, Span, PathBuf)> = Vec::new();
+    while !level.is_empty() {
+        let mut to_parse = Vec::new();
+        for (path, included_at) in std::mem::take(&mut level) {
+            let problem = match path.canonicalize() {
+                Err(err) => Some(Diagnostic::error(
                     "include-missing",
                     format!("cannot open `{}`: {}", path.display(), io_reason(&err)),
-                );
-                self.complete = false;
-                self.diagnostics.push(match included_at {
+                )),
+                Ok(canonical) if by_canonical.contains_key(&canonical) => None,
+                Ok(canonical) => {
+                    let index = parsed.len();
+                    by_canonical.insert(canonical, index);
+                    parsed.push(Collected::default());
+                    includes.push(Vec::new());
+                    match read_capped(&path) {
+                        Ok(text) => {
+                            let id = sources.add(path.clone(), text);
+                            to_parse.push((index, id));
+                            None
+                        }
+                        Err(problem) => {
+                            // The file itself is the problem: point at it,
+                            // not at the include.
+                            let id = sources.add(path.clone(), String::new());
+                            complete = false;
+                            diagnostics.push(problem.diagnostic(id, &path));
+                            None
+                        }
+                    }
+                }
+            };
+            if let Some(d) = problem {
+                complete = false;
+                diagnostics.push(match included_at {
                     Some(span) => d
                         .at(span)
                         .label("included here")
                         .help("include paths are relative to the file that includes them"),
                     None => d,
                 });
-                return;
             }
-        };
-        if let Some(start) = chain.iter().position(|(c, _)| *c == canonical) {
-            let cycle = chain[start..]
-                .iter()
-                .map(|(_, shown)| shown.display().to_string())
-                .chain(std::iter::once(path.display().to_string()))
-                .collect::<Vec<_>>()
-                .join(" → ");
-            let d = Diagnostic::error("include-cycle", format!("include cycle: {cycle}")).help(
-                "remove one of these includes; a file may not include itself, even indirectly",
-            );
-            self.diagnostics.push(match included_at {
-                Some(span) => d.at(span).label("closes the cycle"),
-                None => d,
-            });
-            return;
         }
-        if !self.seen.insert(canonical.clone()) {
-            return;
+        let results: Vec<Parsed> = to_parse
+            .par_iter()
+            .map(|&(index, id)| parse_file(id, &sources.get(id).text, index == 0))
+            .collect();
+        for ((index, id), result) in to_parse.into_iter().zip(results) {
+            complete &= result.ok;
+            diagnostics.extend(result.diagnostics);
+            parsed[index] = result.collected;
+            let dir = sources
+                .path(id)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            for include in result.includes {
+                let target = normalize(&dir.join(&include.value));
+                pending_edges.push((index, include.span, target.clone()));
+                level.push((target, Some(include.span)));
+            }
         }
-        let text = match read_capped(path) {
-            Ok(text) => text,
-            Err(problem) => {
-                self.complete = false;
-                let file = self.sources.add(path.to_path_buf(), String::new());
-                self.diagnostics
-                    .push(problem.diagnostic(file, path, included_at));
-                return;
-            }
-        };
-        let file = self.sources.add(path.to_path_buf(), text);
-        let root = match yaml::load(file, &self.sources.get(file).text) {
-            Ok(root) => root,
-            Err(d) => {
-                self.complete = false;
-                self.diagnostics.push(d);
-                return;
-            }
-        };
-        chain.push((canonical, path.to_path_buf()));
-        self.top_level(file, path, &root, included_at.is_none(), chain);
-        chain.pop();
     }
+    for (from, span, target) in pending_edges {
+        let to = target
+            .canonicalize()
+            .ok()
+            .and_then(|c| by_canonical.get(&c).copied());
+        includes[from].push((span, to));
+    }
+    let mut order = Vec::with_capacity(parsed.len());
+    if !parsed.is_empty() {
+        let mut state = vec![Visit::New; parsed.len()];
+        let mut chain = Vec::new();
+        walk_includes(
+            0,
+            &includes,
+            &sources,
+            &mut state,
+            &mut chain,
+            &mut order,
+            &mut diagnostics,
+        );
+    }
+    tracing::debug!(files = parsed.len(), complete, "read the plan's files");
+    Files {
+        sources,
+        diagnostics,
+        parsed,
+        order,
+        complete,
+    }
+}
 
-    fn top_level(
-        &mut self,
-        file: FileId,
-        path: &Path,
-        root: &Node,
-        is_root: bool,
-        chain: &mut Vec<(PathBuf, PathBuf)>,
-    ) {
-        let entries = match &root.value {
-            Value::Map(entries) => entries,
-            Value::Null => {
-                self.diagnostics.push(
-                    Diagnostic::error("empty-file", "this plan file is empty")
-                        .at(Span::file_start(file))
-                        .help(
-                            "a plan file is a map with keys such as `services:` and `processes:`",
-                        ),
-                );
-                return;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    New,
+    OnStack,
+    Done,
+}
+
+/// Depth-first walk of the include graph: records the order and reports
+/// each include that closes a cycle, naming every file on it.
+fn walk_includes(
+    file: usize,
+    includes: &[Vec<(Span, Option<usize>)>],
+    sources: &Sources,
+    state: &mut [Visit],
+    chain: &mut Vec<usize>,
+    order: &mut Vec<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    state[file] = Visit::OnStack;
+    chain.push(file);
+    order.push(file);
+    for &(span, target) in &includes[file] {
+        let Some(target) = target else { continue };
+        match state[target] {
+            Visit::New => {
+                walk_includes(target, includes, sources, state, chain, order, diagnostics)
             }
-            other => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "wrong-type",
-                        format!(
-                            "a plan file must be a map of sections, found {}",
-                            other.describe()
-                        ),
-                    )
-                    .at(root.span)
-                    .help(format!("start with one of {}", list(raw::PLAN_KEYS))),
+            Visit::OnStack => {
+                let start = chain.iter().position(|&f| f == target).unwrap_or(0);
+                let cycle = chain[start..]
+                    .iter()
+                    .chain(std::iter::once(&target))
+                    .map(|&f| sources.path(FileId(f as u32)).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                diagnostics.push(
+                    Diagnostic::error("include-cycle", format!("include cycle: {cycle}"))
+                        .at(span)
+                        .label("closes the cycle")
+                        .help("remove one of these includes; a file may not include itself, even indirectly"),
                 );
-                return;
             }
-        };
-        let sink = Sink::default();
-        let mut includes = Vec::new();
-        for (key, value) in entries {
-            let Value::String(name) = &key.value else {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "unknown-key",
-                        format!("unexpected key {}", key.value.describe()),
-                    )
-                    .at(key.span),
-                );
-                continue;
-            };
-            let c = &mut self.collected;
-            let result = match name.as_str() {
-                "name" if !is_root => Err(Diagnostic::error(
-                    "misplaced-key",
-                    "`name` belongs in the root plan file only",
-                )
-                .at(key.span)
-                .help("remove it, or put it in the file you pass to reprise")),
-                "name" => decode::<String>(value, &sink).map(|n| c.name = Some((n, key.span))),
-                "description" => decode::<String>(value, &sink).map(|d| {
-                    c.description.get_or_insert(d);
-                }),
-                "include" => {
-                    decode::<Vec<de::Spanned<String>>>(value, &sink).map(|list| includes = list)
-                }
-                "entities" => section(value, &sink, &mut c.entities),
-                "sites" => section(value, &sink, &mut c.sites),
-                "zones" => section(value, &sink, &mut c.zones),
-                "teams" => section(value, &sink, &mut c.teams),
-                "suppliers" => section(value, &sink, &mut c.suppliers),
-                "services" => section(value, &sink, &mut c.services),
-                "processes" => section(value, &sink, &mut c.processes),
-                other => Err(Diagnostic::error(
-                    "unknown-key",
-                    format!("unknown section `{other}`"),
-                )
-                .at(key.span)
-                .label("not a section of a plan")
-                .help(match did_you_mean(other, raw::PLAN_KEYS.iter().copied()) {
-                    Some(dym) => format!("{dym} sections are {}", list(raw::PLAN_KEYS)),
-                    None => format!("sections are {}", list(raw::PLAN_KEYS)),
-                })),
-            };
-            if let Err(d) = result {
-                self.diagnostics.push(d);
-            }
-            self.diagnostics.extend(sink.take());
-        }
-        let dir = path.parent().unwrap_or(Path::new(""));
-        for include in includes {
-            let target = normalize(&dir.join(&include.value));
-            self.file(&target, Some(include.span), chain);
+            Visit::Done => {}
         }
     }
+    chain.pop();
+    state[file] = Visit::Done;
+}
+
+/// Decodes one file's sections. Runs on any thread: it touches nothing but
+/// its own text.
+fn parse_file(file: FileId, text: &str, is_root: bool) -> Parsed {
+    let mut out = Parsed {
+        collected: Collected::default(),
+        includes: Vec::new(),
+        diagnostics: Vec::new(),
+        ok: true,
+    };
+    let root = match yaml::load(file, text) {
+        Ok(root) => root,
+        Err(found) => {
+            out.ok = false;
+            out.diagnostics = found;
+            return out;
+        }
+    };
+    let entries = match &root.value {
+        Value::Map(entries) => entries,
+        Value::Null => {
+            out.ok = false;
+            out.diagnostics.push(
+                Diagnostic::error("empty-file", "this plan file is empty")
+                    .at(Span::file_start(file))
+                    .help("a plan file is a map with keys such as `services:` and `processes:`"),
+            );
+            return out;
+        }
+        other => {
+            out.ok = false;
+            out.diagnostics.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!(
+                        "a plan file must be a map of sections, found {}",
+                        other.describe()
+                    ),
+                )
+                .at(root.span)
+                .help(format!("start with one of {}", list(raw::PLAN_KEYS))),
+            );
+            return out;
+        }
+    };
+    let sink = Sink::default();
+    let c = &mut out.collected;
+    for (key, value) in entries {
+        let Value::String(name) = &key.value else {
+            sink.push(
+                Diagnostic::error(
+                    "unknown-key",
+                    format!("unexpected key {}", key.value.describe()),
+                )
+                .at(key.span),
+            );
+            continue;
+        };
+        let result = match name.as_str() {
+            "name" if !is_root => Err(Diagnostic::error(
+                "misplaced-key",
+                "`name` belongs in the root plan file only",
+            )
+            .at(key.span)
+            .help("remove it, or put it in the file you pass to reprise")),
+            "name" => decode::<String>(value, &sink).map(|n| c.name = Some((n, key.span))),
+            "description" => decode::<String>(value, &sink).map(|d| c.description = Some(d)),
+            "include" => {
+                decode::<Vec<Spanned<String>>>(value, &sink).map(|list| out.includes = list)
+            }
+            "entities" => section(value, &sink, &mut c.entities),
+            "sites" => section(value, &sink, &mut c.sites),
+            "zones" => section(value, &sink, &mut c.zones),
+            "teams" => section(value, &sink, &mut c.teams),
+            "suppliers" => section(value, &sink, &mut c.suppliers),
+            "services" => section(value, &sink, &mut c.services),
+            "processes" => section(value, &sink, &mut c.processes),
+            other => Err(
+                Diagnostic::error("unknown-key", format!("unknown section `{other}`"))
+                    .at(key.span)
+                    .label("not a section of a plan")
+                    .help(match did_you_mean(other, raw::PLAN_KEYS.iter().copied()) {
+                        Some(dym) => format!("{dym} sections are {}", list(raw::PLAN_KEYS)),
+                        None => format!("sections are {}", list(raw::PLAN_KEYS)),
+                    }),
+            ),
+        };
+        if let Err(d) = result {
+            sink.push(d);
+        }
+    }
+    out.diagnostics = sink.take();
+    out
 }
 
 /// Decode every entry of a section keyed by id, each on its own, so that a
@@ -365,8 +483,8 @@ enum ReadProblem {
 }
 
 impl ReadProblem {
-    fn diagnostic(self, file: FileId, path: &Path, included_at: Option<Span>) -> Diagnostic {
-        let d = match self {
+    fn diagnostic(self, file: FileId, path: &Path) -> Diagnostic {
+        match self {
             ReadProblem::TooLarge(bytes) => yaml::too_large(file, bytes),
             ReadProblem::Io(err) => Diagnostic::error(
                 "unreadable",
@@ -377,10 +495,6 @@ impl ReadProblem {
                 format!("`{}` is not UTF-8 text", path.display()),
             )
             .help("save the file as UTF-8"),
-        };
-        match included_at {
-            Some(span) => d.at(span).label("included here"),
-            None => d,
         }
     }
 }

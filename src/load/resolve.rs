@@ -442,6 +442,7 @@ fn kept<'a, T>(items: &'a [Item<T>], keep: &'a [usize]) -> impl Iterator<Item = 
     keep.iter().map(move |&i| &items[i])
 }
 
+#[tracing::instrument(skip_all)]
 pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (entities, keep_entities) = Index::build("entity", &c.entities, &mut diags);

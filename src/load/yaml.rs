@@ -55,26 +55,36 @@ impl Value {
 }
 
 /// Parse one file's text into a [`Node`] tree, or say exactly why not.
-pub fn load(file: FileId, text: &str) -> Result<Node, Diagnostic> {
-    guard(file, text)?;
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let span = err.location().map_or(Span::file_start(file), |loc| {
-            point(file, loc.line(), loc.column())
-        });
-        let message = err.to_string();
-        let message = strip_location(&message);
-        let d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {message}")).at(span);
-        if message.contains("repetition limit") || message.contains("recursion limit") {
-            d.help(
-                "anchors and aliases (`&a`, `*a`) may not expand into huge or deeply nested values",
-            )
-        } else {
-            d
-        }
-    })?;
-    let positions = Positions::read(text);
-    let root = positions.root();
-    zip(file, value, &positions, root)
+pub fn load(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    guard(file, text).map_err(|d| vec![d])?;
+    let mut root = serde_yaml::from_str::<Build>(text)
+        .map_err(|err| vec![syntax_error(file, &err)])?
+        .0;
+    let events = events(text);
+    let mut cursor = events.iter();
+    place(&mut root, &mut cursor, file, Span::file_start(file));
+    let duplicates = duplicate_keys(&root);
+    if duplicates.is_empty() {
+        Ok(root)
+    } else {
+        Err(duplicates)
+    }
+}
+
+fn syntax_error(file: FileId, err: &serde_yaml::Error) -> Diagnostic {
+    let span = err.location().map_or(Span::file_start(file), |loc| {
+        point(file, loc.line(), loc.column())
+    });
+    let message = err.to_string();
+    let message = strip_location(&message);
+    let d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {message}")).at(span);
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        d.help("anchors and aliases (`&a`, `*a`) may not expand into huge or deeply nested values")
+    } else if message.contains("tags are not used") {
+        d.help("remove the tag (the word starting with `!`)")
+    } else {
+        d
+    }
 }
 
 /// Refuse deep flow nesting before a parser sees it. The scan follows quotes
@@ -165,161 +175,238 @@ fn point(file: FileId, line: usize, column: usize) -> Span {
     }
 }
 
-/// Where each node of the document is, in the same shape as the document.
-struct Positions {
-    nodes: Vec<PosNode>,
-    /// Node index of each anchor id, so aliases point at what they copy.
-    anchors: Vec<(usize, usize)>,
+/// A placeholder until [`place`] runs.
+const NOWHERE: Span = Span {
+    file: FileId(u32::MAX),
+    line: 0,
+    col: 0,
+    end_line: 0,
+    end_col: 0,
+};
+
+/// Builds a [`Node`] straight from serde_yaml's events, without its `Value`
+/// (whose key hashing and copies cost more than the parse).
+struct Build(Node);
+
+impl Build {
+    fn leaf(value: Value) -> Build {
+        Build(Node {
+            value,
+            span: NOWHERE,
+        })
+    }
 }
 
-enum PosKind {
-    Leaf,
-    Alias(usize),
-    Seq(Vec<usize>),
-    Map(Vec<(usize, usize)>),
+impl<'de> serde::Deserialize<'de> for Build {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Build, D::Error> {
+        d.deserialize_any(BuildVisitor)
+    }
 }
 
-struct PosNode {
-    span: YSpan,
-    kind: PosKind,
+struct BuildVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BuildVisitor {
+    type Value = Build;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Build, E> {
+        Ok(Build::leaf(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Build, E> {
+        Ok(Build::leaf(Value::Int(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Build, E> {
+        Ok(Build::leaf(
+            i64::try_from(v).map_or(Value::Float(v as f64), Value::Int),
+        ))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Build, E> {
+        Ok(Build::leaf(Value::Float(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Build, E> {
+        Ok(Build::leaf(Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Build, E> {
+        Ok(Build::leaf(Value::String(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Build, E> {
+        Ok(Build::leaf(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Build, E> {
+        Ok(Build::leaf(Value::Null))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Build, D::Error> {
+        d.deserialize_any(BuildVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Build, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Build(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Build::leaf(Value::Seq(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Build, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some((Build(k), Build(v))) = map.next_entry()? {
+            entries.push((k, v));
+        }
+        Ok(Build::leaf(Value::Map(entries)))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, _: A) -> Result<Build, A::Error> {
+        Err(serde::de::Error::custom("YAML tags are not used in plans"))
+    }
 }
 
-impl Positions {
-    /// Reads the marked events. serde_yaml accepted the text already, so a
-    /// disagreement between the parsers only costs precision: nodes we could
-    /// not place get their parent's position.
-    fn read(text: &str) -> Positions {
-        let mut positions = Positions {
-            nodes: Vec::new(),
-            anchors: Vec::new(),
+/// What saphyr saw at the start of each node, in document order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Scalar,
+    Seq,
+    Map,
+    Alias,
+}
+
+/// The place of every node, in the order serde_yaml delivers them. serde_yaml
+/// accepted the text already; if saphyr disagrees somewhere, the nodes it
+/// cannot place get their parent's place.
+fn events(text: &str) -> Vec<(Shape, YSpan)> {
+    let mut out = Vec::with_capacity(text.len() / 8);
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let shape = match event {
+            Event::Scalar(..) => Shape::Scalar,
+            Event::SequenceStart(..) => Shape::Seq,
+            Event::MappingStart(..) => Shape::Map,
+            Event::Alias(_) => Shape::Alias,
+            _ => continue,
         };
-        let mut stack: Vec<(usize, bool)> = Vec::new(); // (node, is_map)
-        let mut pending: Vec<Vec<usize>> = Vec::new();
-        let mut parser = Parser::new_from_str(text);
-        while let Some(Ok((event, span))) = parser.next_event() {
-            let (kind, anchor, opens) = match event {
-                Event::Scalar(_, _, anchor, _) => (PosKind::Leaf, anchor, None),
-                Event::Alias(id) => (PosKind::Alias(id), 0, None),
-                Event::SequenceStart(anchor, _) => (PosKind::Seq(Vec::new()), anchor, Some(false)),
-                Event::MappingStart(anchor, _) => (PosKind::Map(Vec::new()), anchor, Some(true)),
-                Event::SequenceEnd | Event::MappingEnd => {
-                    if let Some((node, is_map)) = stack.pop() {
-                        let children = pending.pop().unwrap_or_default();
-                        positions.nodes[node].kind = if is_map {
-                            PosKind::Map(
-                                children
-                                    .chunks(2)
-                                    .filter(|p| p.len() == 2)
-                                    .map(|p| (p[0], p[1]))
-                                    .collect(),
-                            )
-                        } else {
-                            PosKind::Seq(children)
-                        };
-                        positions.nodes[node].span.end = span.end;
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            let index = positions.nodes.len();
-            positions.nodes.push(PosNode { span, kind });
-            if anchor > 0 {
-                positions.anchors.push((anchor, index));
-            }
-            if let Some(children) = pending.last_mut() {
-                children.push(index);
-            }
-            if let Some(is_map) = opens {
-                stack.push((index, is_map));
-                pending.push(Vec::new());
-            }
-        }
-        positions
+        out.push((shape, span));
     }
+    out
+}
 
-    fn root(&self) -> Option<usize> {
-        (!self.nodes.is_empty()).then_some(0)
-    }
-
-    /// Follows aliases to the node they copy.
-    fn resolve(&self, mut index: usize) -> usize {
-        for _ in 0..64 {
-            match self.nodes[index].kind {
-                PosKind::Alias(id) => match self.anchors.iter().find(|(a, _)| *a == id) {
-                    Some(&(_, target)) => index = target,
-                    None => break,
-                },
-                _ => break,
-            }
-        }
-        index
-    }
-
-    fn span(&self, file: FileId, index: usize) -> Span {
-        let s = self.nodes[index].span;
-        Span {
-            file,
-            line: s.start.line() as u32,
-            col: s.start.col() as u32 + 1,
-            end_line: s.end.line() as u32,
-            end_col: s.end.col() as u32 + 1,
-        }
+fn to_span(file: FileId, s: YSpan) -> Span {
+    let (line, col) = (s.start.line() as u32, s.start.col() as u32 + 1);
+    // Collections end far below their start; point at their first line only.
+    let (end_line, end_col) = if s.end.line() == s.start.line() {
+        (s.end.line() as u32, s.end.col() as u32 + 1)
+    } else {
+        (line, col + 1)
+    };
+    Span {
+        file,
+        line,
+        col,
+        end_line,
+        end_col,
     }
 }
 
-fn zip(
+/// Gives each node its place. A node copied from an alias takes the
+/// alias's place, and so does everything inside it.
+fn place<'a>(
+    node: &mut Node,
+    events: &mut impl Iterator<Item = &'a (Shape, YSpan)>,
     file: FileId,
-    value: serde_yaml::Value,
-    positions: &Positions,
-    at: Option<usize>,
-) -> Result<Node, Diagnostic> {
-    let span = at.map_or(Span::file_start(file), |i| positions.span(file, i));
-    let shape = at.map(|i| &positions.nodes[positions.resolve(i)].kind);
-    let value = match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            let children: &[usize] = match shape {
-                Some(PosKind::Seq(c)) => c,
-                _ => &[],
-            };
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let child = children.get(i).copied().or(at);
-                out.push(zip(file, item, positions, child)?);
-            }
-            Value::Seq(out)
-        }
-        serde_yaml::Value::Mapping(entries) => {
-            let children: &[(usize, usize)] = match shape {
-                Some(PosKind::Map(c)) => c,
-                _ => &[],
-            };
-            let mut out = Vec::with_capacity(entries.len());
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                let (kp, vp) = children
-                    .get(i)
-                    .map_or((at, at), |&(k, v)| (Some(k), Some(v)));
-                out.push((zip(file, k, positions, kp)?, zip(file, v, positions, vp)?));
-            }
-            Value::Map(out)
-        }
-        serde_yaml::Value::Tagged(tagged) => {
-            return Err(Diagnostic::error(
-                "yaml-syntax",
-                format!("YAML tag `{}` is not used in plans", tagged.tag),
-            )
-            .at(span)
-            .help("remove the tag (the word starting with `!`)"));
-        }
+    parent: Span,
+) {
+    let Some(&(shape, span)) = events.next() else {
+        fill(node, parent);
+        return;
     };
-    Ok(Node { value, span })
+    let span = to_span(file, span);
+    let matches = matches!(
+        (shape, &node.value),
+        (Shape::Seq, Value::Seq(_))
+            | (Shape::Map, Value::Map(_))
+            | (
+                Shape::Scalar,
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_)
+            )
+    );
+    if shape == Shape::Alias || !matches {
+        fill(node, span);
+        return;
+    }
+    node.span = span;
+    match &mut node.value {
+        Value::Seq(items) => {
+            for item in items {
+                place(item, events, file, span);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                place(k, events, file, span);
+                place(v, events, file, span);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn fill(node: &mut Node, span: Span) {
+    node.span = span;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| fill(n, span)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            fill(k, span);
+            fill(v, span);
+        }),
+        _ => {}
+    }
+}
+
+/// Every key written twice in one map, with both places.
+fn duplicate_keys(root: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(entries) => {
+                seen.clear();
+                for (k, v) in entries {
+                    if let Value::String(text) = &k.value {
+                        match seen.entry(text) {
+                            std::collections::hash_map::Entry::Occupied(first) => out.push(
+                                Diagnostic::error(
+                                    "duplicate-key",
+                                    format!("key `{text}` is written twice in this map"),
+                                )
+                                .at(k.span)
+                                .label("second time")
+                                .note(*first.get(), "first time")
+                                .help("remove or rename one of them; YAML keeps one value per key"),
+                            ),
+                            std::collections::hash_map::Entry::Vacant(slot) => {
+                                slot.insert(k.span);
+                            }
+                        }
+                    }
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|d| d.span.map(|s| (s.line, s.col)));
+    out
 }
 
 #[cfg(test)]
@@ -355,19 +442,42 @@ mod tests {
     }
 
     #[test]
-    fn aliases_take_the_position_of_their_anchor() {
-        let text = "a: &x { k: 1 }\nb: *x\n";
+    fn what_an_alias_copies_takes_the_place_of_the_alias() {
+        let text = "a: &x { k: 1 }\nb: *x\nc: [2]\n";
         let root = load(FileId(0), text).unwrap();
         let k = get(get(&root, "b"), "k");
-        assert_eq!((k.span.line, k.span.col), (1, 12));
+        assert_eq!((k.span.line, k.span.col), (2, 4));
+        let Value::Seq(items) = &get(&root, "c").value else {
+            panic!()
+        };
+        assert_eq!((items[0].span.line, items[0].span.col), (3, 5));
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_both() {
+        let err = load(FileId(0), "services:\n  ad: {}\n  dns: {}\n  ad: {}\n").unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].code, "duplicate-key");
+        assert_eq!(err[0].span.map(|s| (s.line, s.col)), Some((4, 3)));
+        assert_eq!(err[0].notes[0].span.line, 2);
+    }
+
+    #[test]
+    fn tags_are_refused() {
+        let err = load(FileId(0), "a: !secret x\n").unwrap_err();
+        assert!(
+            err[0].message.contains("tags are not used"),
+            "{}",
+            err[0].message
+        );
     }
 
     #[test]
     fn refuses_deep_flow_nesting_without_parsing() {
         let err = load(FileId(0), &"{a: ".repeat(100_000)).unwrap_err();
-        assert_eq!(err.code, "nesting-too-deep");
+        assert_eq!(err[0].code, "nesting-too-deep");
         let err = load(FileId(0), &"[".repeat(100)).unwrap_err();
-        assert_eq!(err.code, "nesting-too-deep");
+        assert_eq!(err[0].code, "nesting-too-deep");
     }
 
     #[test]
@@ -384,8 +494,8 @@ mod tests {
     #[test]
     fn syntax_errors_have_a_place() {
         let err = load(FileId(0), "a: 1\nb: [1, 2\n").unwrap_err();
-        assert_eq!(err.code, "yaml-syntax");
-        assert!(err.span.unwrap().line >= 2);
-        assert!(!err.message.contains(" at line "));
+        assert_eq!(err[0].code, "yaml-syntax");
+        assert!(err[0].span.unwrap().line >= 2);
+        assert!(!err[0].message.contains(" at line "));
     }
 }

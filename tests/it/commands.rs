@@ -261,3 +261,23 @@ fn completions_and_man_page() {
         "roff man page"
     );
 }
+
+/// The schema the example plan's modelines point at is the one the binary
+/// prints; regenerate it with `reprise schema > plans/reprise.schema.json`.
+#[test]
+fn the_committed_schema_is_current() {
+    let (_, printed, _) = run(&["schema"]);
+    let committed = std::fs::read_to_string(
+        example_plan()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("reprise.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        printed, committed,
+        "plans/reprise.schema.json is stale: run `reprise schema > plans/reprise.schema.json`"
+    );
+}

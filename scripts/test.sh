@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every check and test of reprise on a fresh Debian machine: installs
+# what the tests need from Debian's packages (Graphviz for the graph test),
+# then formatting, lints, and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v dot >/dev/null || need+=(graphviz)
+if ((${#need[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing ${need[*]} from Debian's packages"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo fmt --check
+cargo clippy --locked --all-targets --quiet -- -D warnings
+cargo test --locked --all-targets
