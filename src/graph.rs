@@ -77,9 +77,7 @@ impl DependencyGraph {
     /// ends at its first member in plan order. Soft links never close a
     /// cycle: a soft dependency does not stop anything from starting.
     pub fn cycles(&self) -> Vec<Vec<NodeIndex>> {
-        let required = self
-            .graph
-            .filter_map(|_, n| Some(*n), |_, e| e.is_required().then_some(*e));
+        let required = self.required();
         let mut cycles: Vec<Vec<NodeIndex>> = tarjan_scc(&required)
             .into_iter()
             .filter(|scc| scc.len() > 1)
@@ -90,6 +88,57 @@ impl DependencyGraph {
             .collect();
         cycles.sort();
         cycles
+    }
+}
+
+impl DependencyGraph {
+    /// The graph without its soft edges: what must be up for a node to be up.
+    fn required(&self) -> DiGraph<NodeRef, EdgeKind, u32> {
+        self.graph
+            .filter_map(|_, n| Some(*n), |_, e| e.is_required().then_some(*e))
+    }
+
+    /// The condensation of the graph into recovery units.
+    pub fn units(&self) -> Units {
+        let sccs = tarjan_scc(&self.required());
+        let mut unit_of = vec![0u32; self.graph.node_count()];
+        let mut members = Vec::with_capacity(sccs.len());
+        // Tarjan emits a component after every component it reaches: the
+        // dependencies of a unit come before it.
+        for (u, scc) in sccs.into_iter().enumerate() {
+            let mut scc: Vec<usize> = scc.into_iter().map(|n| n.index()).collect();
+            scc.sort_unstable();
+            for &n in &scc {
+                unit_of[n] = u as u32;
+            }
+            members.push(scc);
+        }
+        Units { unit_of, members }
+    }
+}
+
+/// Recovery units: the strongly connected components of the hard and group
+/// dependencies. A node outside any cycle is a unit alone; the members of a
+/// cycle form one unit, up only when all of them are.
+pub struct Units {
+    /// Unit of each node (dense node index).
+    pub unit_of: Vec<u32>,
+    /// Members of each unit, in plan order. Units are numbered so that the
+    /// units a unit depends on have smaller numbers.
+    pub members: Vec<Vec<usize>>,
+}
+
+impl Units {
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    pub fn same(&self, a: usize, b: usize) -> bool {
+        self.unit_of[a] == self.unit_of[b]
     }
 }
 

@@ -10,6 +10,7 @@
 // mistake; boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod analysis;
 pub mod cli;
 pub mod diag;
 pub mod graph;

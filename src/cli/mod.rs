@@ -4,6 +4,7 @@
 //! [`run`] is the whole program: `main` only hands it the arguments and the
 //! standard streams, so tests can call it in-process.
 
+mod analyze;
 mod check;
 mod graph;
 mod meta;
@@ -124,6 +125,34 @@ pub enum Command {
         /// The plan's root file.
         plan: PathBuf,
     },
+    /// What a failure takes down: services down and degraded, processes
+    /// stopped, and how long until each one's DMIA is breached.
+    ///
+    /// Targets are service ids, `site:ID`, `zone:ID` or `supplier:ID`.
+    /// Formats: table (default), json, markdown.
+    Impact {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// What fails.
+        #[arg(required = true)]
+        targets: Vec<String>,
+    },
+    /// The continuity analysis: single points of failure, minimal cut sets,
+    /// derived recovery objectives (RTO, RPO) and findings.
+    ///
+    /// Baseline: everything down at T0, unlimited teams. Formats: table
+    /// (default), json, markdown (a report to paste into the PCA document;
+    /// in French with --lang fr).
+    Analyze {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// Largest cut sets to search for (1 to 3).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+        max_order: u8,
+        /// Exit 1 when there is an error-level finding.
+        #[arg(long)]
+        strict: bool,
+    },
     /// The JSON Schema of plan files, for editors that complete and check YAML.
     Schema,
     /// Shell completion script.
@@ -179,6 +208,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         Command::Check { plan, strict } => check::run(&cli.global, plan, *strict, io),
         Command::Show { plan, what } => show::run(&cli.global, plan, *what, io),
         Command::Graph { plan } => graph::run(&cli.global, plan, io),
+        Command::Impact { plan, targets } => analyze::impact(&cli.global, plan, targets, io),
+        Command::Analyze {
+            plan,
+            max_order,
+            strict,
+        } => analyze::analyze(&cli.global, plan, usize::from(*max_order), *strict, io),
         Command::Schema => meta::schema(io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

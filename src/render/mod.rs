@@ -1,6 +1,7 @@
 //! Turning results into text for people: tables, graphs, and the small
 //! formatting rules every document shares.
 
+pub mod analysis;
 pub mod graph;
 
 use comfy_table::{ContentArrangement, Table, presets};

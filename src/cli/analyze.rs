@@ -1,0 +1,94 @@
+//! `reprise analyze` and `reprise impact`: the continuity analysis of a
+//! plan, and what a given failure takes down.
+
+use std::path::Path;
+
+use super::{Format, Global, Io, exit, load_valid, pick_format};
+use crate::analysis::{self, impact};
+use crate::graph::DependencyGraph;
+use crate::i18n::Lang;
+use crate::render::{TableStyle, analysis as report};
+
+const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+
+fn style(format: Format) -> TableStyle {
+    if format == Format::Markdown {
+        TableStyle::Markdown
+    } else {
+        TableStyle::Terminal
+    }
+}
+
+pub fn analyze(
+    global: &Global,
+    path: &Path,
+    max_order: usize,
+    strict: bool,
+    io: &mut Io,
+) -> std::io::Result<i32> {
+    let Some(format) = pick_format(global, "analyze", FORMATS, io)? else {
+        return Ok(exit::BAD_INPUT);
+    };
+    let loaded = match load_valid(path, io)? {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let Some(plan) = loaded.plan.as_ref() else {
+        return Ok(exit::BAD_INPUT);
+    };
+    let lang = Lang::from(global.lang);
+    let graph = DependencyGraph::new(plan);
+    let a = analysis::analyze(plan, &graph, analysis::Options { max_order });
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *io.out, &report::analysis_json(plan, &a, lang))?;
+            writeln!(io.out)?;
+        }
+        f => io
+            .out
+            .write_all(report::report(plan, &a, lang, style(f), max_order).as_bytes())?,
+    }
+    Ok(if strict && a.errors() > 0 {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+pub fn impact(
+    global: &Global,
+    path: &Path,
+    targets: &[String],
+    io: &mut Io,
+) -> std::io::Result<i32> {
+    let Some(format) = pick_format(global, "impact", FORMATS, io)? else {
+        return Ok(exit::BAD_INPUT);
+    };
+    let loaded = match load_valid(path, io)? {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let Some(plan) = loaded.plan.as_ref() else {
+        return Ok(exit::BAD_INPUT);
+    };
+    let hit = match impact::targets(plan, targets) {
+        Ok(hit) => hit,
+        Err(message) => {
+            writeln!(io.err, "error: {message}")?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let graph = DependencyGraph::new(plan);
+    let result = impact::impact(plan, &graph, &hit);
+    let lang = Lang::from(global.lang);
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *io.out, &report::impact_json(plan, &result))?;
+            writeln!(io.out)?;
+        }
+        f => io
+            .out
+            .write_all(report::impact_report(plan, &result, targets, lang, style(f)).as_bytes())?,
+    }
+    Ok(exit::OK)
+}
