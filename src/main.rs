@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 
 fn main() {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // Buffered: reports and JSON are written in many small pieces.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut err = std::io::stderr().lock();
     let mut io = reprise::cli::Io {
         out: &mut out,
         err: &mut err,

@@ -78,6 +78,7 @@ impl Analysis {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub fn analyze(plan: &Plan, graph: &DependencyGraph, options: Options) -> Analysis {
     let units = graph.units();
     let objectives = objectives::compute(plan, &units);

@@ -89,7 +89,7 @@ pub fn process_required(plan: &Plan, p: crate::model::ProcessId) -> i64 {
 /// For a group entry of a unit, the members that must come from outside the
 /// unit and how many of them are needed: members inside the unit come up with
 /// it.
-fn outside_needs<'a>(units: &Units, unit: u32, g: &'a crate::model::Group) -> (Vec<usize>, usize) {
+fn outside_needs(units: &Units, unit: u32, g: &crate::model::Group) -> (Vec<usize>, usize) {
     let outside: Vec<usize> =
         g.of.iter()
             .map(|m| m.index())

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{TableStyle, table};
@@ -332,71 +333,127 @@ pub fn report(
     out
 }
 
-pub fn analysis_json(plan: &Plan, a: &Analysis, lang: Lang) -> Value {
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    id: &'a str,
+    kind: &'static str,
+    required_s: Option<i64>,
+    achievable_s: i64,
+    slack_s: Option<i64>,
+    required_rpo_s: Option<i64>,
+    achievable_rpo_s: Option<i64>,
+    achievable_rpo_cyber_s: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct SpofJson<'a> {
+    id: &'a str,
+    worst: &'static str,
+    processes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CutSetsJson<'a> {
+    process: &'a str,
+    sets: Vec<Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    nodes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    processes: usize,
+    within_mtpd: usize,
+    exposed_to_spof: usize,
+    worst_slack_s: Option<i64>,
+}
+
+/// The analysis for tools. Typed and borrowed, so a plan of 100 000 nodes
+/// streams out without building a JSON tree in memory.
+#[derive(Serialize)]
+pub struct AnalysisJson<'a> {
+    plan: &'a str,
+    nodes: Vec<NodeJson<'a>>,
+    spof: Vec<SpofJson<'a>>,
+    cut_sets: Vec<CutSetsJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    by_entity: Vec<SummaryJson<'a>>,
+    by_criticality: Vec<SummaryJson<'a>>,
+}
+
+pub fn analysis_json<'a>(plan: &'a Plan, a: &'a Analysis, lang: Lang) -> AnalysisJson<'a> {
     let o = &a.objectives;
-    let data = |n: usize, v: Option<i64>| if o.has_data[n] { json!(v) } else { Value::Null };
-    let nodes: Vec<Value> = (0..plan.node_count())
-        .map(|n| {
-            json!({
-                "id": plan.node_id(plan.node_at(n)),
-                "kind": node_kind(plan, n),
-                "required_s": o.required[n],
-                "achievable_s": o.achievable[n],
-                "slack_s": o.slack(n),
-                "required_rpo_s": if o.has_data[n] { json!(o.required_rpo[n]) } else { Value::Null },
-                "achievable_rpo_s": data(n, o.achievable_rpo[n]),
-                "achievable_rpo_cyber_s": data(n, o.achievable_rpo_cyber[n]),
-            })
-        })
-        .collect();
-    let spof: Vec<Value> = a
-        .spof
-        .iter()
-        .map(|s| {
-            json!({
-                "id": plan.service(s.service).id,
-                "worst": s.worst.key(),
-                "processes": s.processes.iter().map(|&p| &plan.process(p).id).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let cut_sets: Vec<Value> = plan
-        .process_ids()
-        .map(|p| {
-            json!({
-                "process": plan.process(p).id,
-                "sets": a.cut_sets[p.index()]
-                    .iter()
-                    .map(|c| c.services().map(|s| plan.service(s).id.as_str()).collect::<Vec<_>>())
-                    .collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let findings: Vec<Value> = a
-        .findings
-        .iter()
-        .map(|f| json!({ "severity": f.severity.key(), "code": f.code, "message": f.message(lang), "nodes": f.nodes }))
-        .collect();
-    let summary = |rows: &[crate::analysis::Summary]| -> Vec<Value> {
+    let data = |n: usize, v: Option<i64>| if o.has_data[n] { v } else { None };
+    let summary = |rows: &'a [crate::analysis::Summary]| -> Vec<SummaryJson<'a>> {
         rows.iter()
-            .map(|s| {
-                json!({
-                    "id": s.key, "name": s.name, "processes": s.processes,
-                    "within_mtpd": s.achievable, "exposed_to_spof": s.exposed_to_spof,
-                    "worst_slack_s": s.worst_slack,
-                })
+            .map(|s| SummaryJson {
+                id: &s.key,
+                name: &s.name,
+                processes: s.processes,
+                within_mtpd: s.achievable,
+                exposed_to_spof: s.exposed_to_spof,
+                worst_slack_s: s.worst_slack,
             })
             .collect()
     };
-    json!({
-        "plan": plan.name,
-        "nodes": nodes,
-        "spof": spof,
-        "cut_sets": cut_sets,
-        "findings": findings,
-        "by_entity": summary(&a.by_entity),
-        "by_criticality": summary(&a.by_criticality),
-    })
+    AnalysisJson {
+        plan: &plan.name,
+        nodes: (0..plan.node_count())
+            .map(|n| NodeJson {
+                id: plan.node_id(plan.node_at(n)),
+                kind: node_kind(plan, n),
+                required_s: o.required[n],
+                achievable_s: o.achievable[n],
+                slack_s: o.slack(n),
+                required_rpo_s: data(n, o.required_rpo[n]),
+                achievable_rpo_s: data(n, o.achievable_rpo[n]),
+                achievable_rpo_cyber_s: data(n, o.achievable_rpo_cyber[n]),
+            })
+            .collect(),
+        spof: a
+            .spof
+            .iter()
+            .map(|s| SpofJson {
+                id: &plan.service(s.service).id,
+                worst: s.worst.key(),
+                processes: s
+                    .processes
+                    .iter()
+                    .map(|&p| plan.process(p).id.as_str())
+                    .collect(),
+            })
+            .collect(),
+        cut_sets: plan
+            .process_ids()
+            .map(|p| CutSetsJson {
+                process: &plan.process(p).id,
+                sets: a.cut_sets[p.index()]
+                    .iter()
+                    .map(|c| c.services().map(|s| plan.service(s).id.as_str()).collect())
+                    .collect(),
+            })
+            .collect(),
+        findings: a
+            .findings
+            .iter()
+            .map(|f| FindingJson {
+                severity: f.severity.key(),
+                code: f.code,
+                message: f.message(lang),
+                nodes: &f.nodes,
+            })
+            .collect(),
+        by_entity: summary(&a.by_entity),
+        by_criticality: summary(&a.by_criticality),
+    }
 }
 
 pub fn impact_json(plan: &Plan, impact: &Impact) -> Value {

@@ -18,10 +18,14 @@ enum Dep {
     Group(usize, Vec<usize>),
 }
 
+/// A process: mtpd and resume in hours, a workaround (activation, max
+/// duration), and dependencies.
+type ProcessSpec = (u64, u64, Option<(u64, u64)>, Vec<Dep>);
+
 #[derive(Debug, Clone)]
 struct Spec {
     services: Vec<(u64, Vec<Dep>)>,
-    processes: Vec<(u64, u64, Option<(u64, u64)>, Vec<Dep>)>,
+    processes: Vec<ProcessSpec>,
 }
 
 fn dep(n: usize) -> impl Strategy<Value = Dep> {
@@ -265,12 +269,11 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
         }
     }
     for k in 0..n {
-        for i in 0..n {
-            if reach[i][k] {
-                for j in 0..n {
-                    if reach[k][j] {
-                        reach[i][j] = true;
-                    }
+        let through = reach[k].clone();
+        for row in reach.iter_mut() {
+            if row[k] {
+                for (cell, &via) in row.iter_mut().zip(&through) {
+                    *cell |= via;
                 }
             }
         }
@@ -324,8 +327,8 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
     }
     for _ in 0..=n + 1 {
         let mut next = req.clone();
-        for x in 0..n {
-            let Some(r) = req[x] else { continue };
+        for (x, r) in req.iter().enumerate() {
+            let Some(r) = *r else { continue };
             let deadline = r - unit_d(x);
             for dep in plan.depends_on(plan.node_at(x)) {
                 let targets: Vec<usize> = match dep {
@@ -351,10 +354,11 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
             }
         }
         // Members of a unit share the tightest requirement.
-        for x in 0..n {
-            let shared = unit[x].iter().filter_map(|&m| next[m]).min();
-            next[x] = shared;
-        }
+        let shared: Vec<Option<i64>> = unit
+            .iter()
+            .map(|members| members.iter().filter_map(|&m| next[m]).min())
+            .collect();
+        next = shared;
         if next == req {
             break;
         }

@@ -4,6 +4,7 @@
 //! under a timeout, which guards against hangs; it is not a speed target
 //! (speed is measured by the benchmarks, see README).
 
+mod analysis_cli;
 mod analysis_props;
 mod bad_input;
 mod commands;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Scale benchmark: generates plans of 10 000 and 100 000 services
+# (examples/genplan.rs) and runs `reprise check` (load and validate) and
+# `reprise analyze --format json` (load, validate and the whole continuity
+# analysis) on each, reporting the median wall time over RUNS runs and the
+# peak memory (max RSS), as measured by GNU time.
+#
+#   bench/scale.sh            # 5 runs each
+#   RUNS=9 bench/scale.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --bin reprise --example genplan
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+printf '%-10s %-8s %-10s %-14s %-12s %s\n' services files command "median wall" "peak RSS" "exit"
+for n in 10000 100000; do
+  ./target/release/examples/genplan "$n" "$work/plan-$n" 2>/dev/null
+  files=$(ls "$work/plan-$n" | wc -l)
+  for command in check analyze; do
+    args=("$command" "$work/plan-$n/plan.yaml")
+    [ "$command" = analyze ] && args+=(--format json)
+    walls=()
+    peak=0
+    for _ in $(seq "$RUNS"); do
+      code=0
+      /usr/bin/time -o "$work/time" -f '%e %M' ./target/release/reprise "${args[@]}" >/dev/null 2>&1 || code=$?
+      read -r wall rss <"$work/time"
+      walls+=("$wall")
+      (( rss > peak )) && peak=$rss
+    done
+    median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    printf '%-10s %-8s %-10s %-14s %-12s %s\n' "$n" "$files" "$command" "${median} s" "$((peak / 1024)) MiB" "$code"
+  done
+done
