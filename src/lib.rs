@@ -17,4 +17,5 @@ pub mod graph;
 pub mod i18n;
 pub mod load;
 pub mod model;
+pub mod recovery;
 pub mod render;

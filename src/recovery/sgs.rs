@@ -1,0 +1,364 @@
+//! Turning a priority list into a schedule, scoring it, and improving it.
+//!
+//! - [`Decoder::decode`] is the serial schedule-generation scheme: tasks are
+//!   taken in list order (skipping, then returning to, any whose predecessors
+//!   are not placed yet) and each starts at the earliest time its
+//!   requirements are met and its teams have the people for its whole
+//!   duration.
+//! - [`Decoder::justify`] is forward-backward improvement: shift every task
+//!   as late as possible (in decreasing order of finish), then as early as
+//!   possible (in increasing order of start); kept only when it scores
+//!   better.
+//! - [`Score`] is the objective, compared lexicographically.
+
+use super::problem::{Problem, Req};
+use super::profile::Profile;
+
+/// The objective, smaller is better, compared field by field: first the
+/// processes past their deadline (weighted), then the weighted lateness,
+/// then the makespan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Score {
+    pub breached: u64,
+    pub lateness: u64,
+    pub makespan: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub start: Vec<u64>,
+    pub finish: Vec<u64>,
+    /// When each milestone is met (its requirements done, plus resume).
+    pub milestone: Vec<u64>,
+    pub score: Score,
+}
+
+/// Precomputed structure of a problem, reused for every schedule.
+pub struct Decoder<'p> {
+    pub problem: &'p Problem,
+    base: Vec<Profile>,
+    /// Tasks whose requirements mention each task.
+    successors: Vec<Vec<usize>>,
+    /// How many schedules were generated (each decode or justification pass).
+    pub generated: u64,
+}
+
+/// When a set of requirements is met, given the finish times known so far;
+/// `None` if some are not placed yet.
+fn ready_at(reqs: &[Req], finish: &[u64], placed: &[bool], scratch: &mut Vec<u64>) -> Option<u64> {
+    let mut t = 0;
+    for r in reqs {
+        match r {
+            Req::Task(p) => {
+                if !placed[*p] {
+                    return None;
+                }
+                t = t.max(finish[*p]);
+            }
+            Req::Group { need, of } => {
+                scratch.clear();
+                scratch.extend(of.iter().filter(|&&m| placed[m]).map(|&m| finish[m]));
+                let need = *need as usize;
+                if scratch.len() < need {
+                    return None;
+                }
+                let (_, kth, _) = scratch.select_nth_unstable(need - 1);
+                t = t.max(*kth);
+            }
+        }
+    }
+    Some(t)
+}
+
+impl<'p> Decoder<'p> {
+    pub fn new(problem: &'p Problem) -> Decoder<'p> {
+        let n = problem.tasks.len();
+        let mut successors = vec![Vec::new(); n];
+        for (j, t) in problem.tasks.iter().enumerate() {
+            for r in &t.reqs {
+                for &p in r.tasks() {
+                    if !successors[p].contains(&j) {
+                        successors[p].push(j);
+                    }
+                }
+            }
+        }
+        Decoder {
+            problem,
+            base: problem.capacity.iter().map(|c| Profile::new(c)).collect(),
+            successors,
+            generated: 0,
+        }
+    }
+
+    pub fn successors(&self, j: usize) -> &[usize] {
+        &self.successors[j]
+    }
+
+    /// Serial SGS over `list` (a permutation of the tasks).
+    pub fn decode(&mut self, list: &[usize]) -> Schedule {
+        self.generated += 1;
+        let problem = self.problem;
+        let n = problem.tasks.len();
+        let mut profiles = self.base.clone();
+        let mut start = vec![0u64; n];
+        let mut finish = vec![0u64; n];
+        let mut placed = vec![false; n];
+        let mut scratch = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        let mut cursor = 0;
+        let mut count = 0;
+        while count < n {
+            // Take the first pending task that is ready, else the next of
+            // the list.
+            let pick = pending.iter().position(|&j| {
+                ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch).is_some()
+            });
+            let (j, ready) = match pick {
+                Some(i) => {
+                    let j = pending.remove(i);
+                    (
+                        j,
+                        ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch),
+                    )
+                }
+                None => {
+                    let Some(&j) = list.get(cursor) else { break };
+                    cursor += 1;
+                    if placed[j] {
+                        continue;
+                    }
+                    (
+                        j,
+                        ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch),
+                    )
+                }
+            };
+            let Some(ready) = ready else {
+                pending.push(j);
+                continue;
+            };
+            let task = &problem.tasks[j];
+            let s = earliest(
+                &profiles,
+                task.needs.as_slice(),
+                ready.max(task.release),
+                task.duration,
+            );
+            for &(team, need) in &task.needs {
+                profiles[team].reserve(s, task.duration, i64::from(need));
+            }
+            start[j] = s;
+            finish[j] = s + task.duration;
+            placed[j] = true;
+            count += 1;
+        }
+        self.score(start, finish)
+    }
+
+    /// Parallel SGS over `list`: time moves forward from event to event,
+    /// and at each moment the ready tasks start in list order while their
+    /// teams have people. Produces non-delay schedules, a different (often
+    /// better, sometimes worse) set than the serial scheme.
+    pub fn decode_parallel(&mut self, list: &[usize]) -> Schedule {
+        self.generated += 1;
+        let problem = self.problem;
+        let n = problem.tasks.len();
+        let mut profiles = self.base.clone();
+        let mut start = vec![0u64; n];
+        let mut finish = vec![0u64; n];
+        let mut placed = vec![false; n];
+        // "Done by now": placed and finished.
+        let mut done = vec![false; n];
+        let mut scratch = Vec::new();
+        let mut count = 0;
+        let mut t = 0u64;
+        let changes: Vec<u64> = problem.capacity.iter().flatten().map(|c| c.0).collect();
+        while count < n {
+            for (j, d) in done.iter_mut().enumerate() {
+                *d = placed[j] && finish[j] <= t;
+            }
+            for &j in list {
+                if placed[j] {
+                    continue;
+                }
+                let task = &problem.tasks[j];
+                if task.release > t || ready_at(&task.reqs, &finish, &done, &mut scratch).is_none()
+                {
+                    continue;
+                }
+                if earliest(&profiles, &task.needs, t, task.duration) != t {
+                    continue;
+                }
+                for &(team, need) in &task.needs {
+                    profiles[team].reserve(t, task.duration, i64::from(need));
+                }
+                start[j] = t;
+                finish[j] = t + task.duration;
+                placed[j] = true;
+                count += 1;
+                if task.duration == 0 {
+                    done[j] = true;
+                }
+            }
+            // Next moment something can change.
+            let next = (0..n)
+                .filter(|&j| placed[j] && finish[j] > t)
+                .map(|j| finish[j])
+                .chain(problem.tasks.iter().map(|x| x.release).filter(|&r| r > t))
+                .chain(changes.iter().copied().filter(|&c| c > t))
+                .min();
+            match next {
+                Some(next) => t = next,
+                None if count < n => return self.decode(list),
+                None => break,
+            }
+        }
+        self.score(start, finish)
+    }
+
+    /// Milestones and the objective of given start and finish times.
+    pub fn score(&self, start: Vec<u64>, finish: Vec<u64>) -> Schedule {
+        let placed = vec![true; finish.len()];
+        let mut scratch = Vec::new();
+        let mut score = Score {
+            makespan: finish.iter().copied().max().unwrap_or(0),
+            ..Score::default()
+        };
+        let milestone = self
+            .problem
+            .milestones
+            .iter()
+            .map(|m| {
+                let done =
+                    ready_at(&m.reqs, &finish, &placed, &mut scratch).unwrap_or(0) + m.resume;
+                if let Some(deadline) = m.deadline
+                    && done > deadline
+                {
+                    score.breached = score.breached.saturating_add(m.weight);
+                    score.lateness = score
+                        .lateness
+                        .saturating_add(m.weight.saturating_mul(done - deadline));
+                }
+                done
+            })
+            .collect();
+        Schedule {
+            start,
+            finish,
+            milestone,
+            score,
+        }
+    }
+
+    /// Forward-backward improvement. Group requirements are fixed to the
+    /// members that finish first in `schedule` while shifting right, then
+    /// free again when shifting left. Returns the better schedule.
+    pub fn justify(&mut self, schedule: &Schedule) -> Schedule {
+        let problem = self.problem;
+        let n = problem.tasks.len();
+        if n == 0 {
+            return schedule.clone();
+        }
+        // Successors under the fixed choice of group members.
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (j, t) in problem.tasks.iter().enumerate() {
+            for r in &t.reqs {
+                match r {
+                    Req::Task(p) => succ[*p].push(j),
+                    Req::Group { need, of } => {
+                        let mut members = of.clone();
+                        members.sort_by_key(|&m| (schedule.finish[m], m));
+                        for &m in members.iter().take(*need as usize) {
+                            succ[m].push(j);
+                        }
+                    }
+                }
+            }
+        }
+        // Right shift, latest finishers first.
+        self.generated += 1;
+        let makespan = schedule.score.makespan;
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&j| (std::cmp::Reverse(schedule.finish[j]), std::cmp::Reverse(j)));
+        let mut profiles = self.base.clone();
+        let mut right_start = vec![0u64; n];
+        let mut done = vec![false; n];
+        for &j in &order {
+            let task = &problem.tasks[j];
+            let mut latest = makespan;
+            for &s in &succ[j] {
+                if done[s] {
+                    latest = latest.min(right_start[s]);
+                }
+            }
+            let Some(f) = latest_fit(&profiles, &task.needs, latest, task.duration, task.release)
+            else {
+                return schedule.clone();
+            };
+            let s = f - task.duration;
+            for &(team, need) in &task.needs {
+                profiles[team].reserve(s, task.duration, i64::from(need));
+            }
+            right_start[j] = s;
+            done[j] = true;
+        }
+        // Left shift, earliest starters first.
+        let mut list: Vec<usize> = (0..n).collect();
+        list.sort_by_key(|&j| (right_start[j], j));
+        let left = self.decode(&list);
+        if left.score < schedule.score {
+            left
+        } else {
+            schedule.clone()
+        }
+    }
+}
+
+/// The earliest start ≥ `t` at which every needed team has the people for
+/// `d` seconds.
+fn earliest(profiles: &[Profile], needs: &[(usize, u32)], mut t: u64, d: u64) -> u64 {
+    loop {
+        let mut moved = false;
+        for &(team, need) in needs {
+            // `Problem::validate` guarantees the final capacity suffices.
+            let s = profiles[team]
+                .earliest_fit(t, d, i64::from(need))
+                .unwrap_or(t);
+            if s > t {
+                t = s;
+                moved = true;
+            }
+        }
+        if !moved {
+            return t;
+        }
+    }
+}
+
+/// The latest finish ≤ `t` at which every needed team has the people for the
+/// `d` seconds before, starting no earlier than `release`.
+fn latest_fit(
+    profiles: &[Profile],
+    needs: &[(usize, u32)],
+    mut t: u64,
+    d: u64,
+    release: u64,
+) -> Option<u64> {
+    if t < d || t - d < release {
+        return None;
+    }
+    loop {
+        let mut moved = false;
+        for &(team, need) in needs {
+            let f = profiles[team].latest_fit(t, d, i64::from(need), release)?;
+            if f < t {
+                t = f;
+                moved = true;
+            }
+        }
+        if !moved {
+            return Some(t);
+        }
+    }
+}
