@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check and test of reprise on a fresh Debian machine: installs
-# what the tests need from Debian's packages (Graphviz for the graph test),
-# then formatting, lints, and the whole test suite.
+# what the tests need from Debian's packages (Graphviz for the graph test,
+# Chromium for the runbook test), then formatting, lints, and the whole test
+# suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v dot >/dev/null || need+=(graphviz)
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -17,5 +17,6 @@ pub mod graph;
 pub mod i18n;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod recovery;
 pub mod render;

@@ -8,6 +8,7 @@ mod analyze;
 mod check;
 mod graph;
 mod meta;
+mod recover;
 mod show;
 
 use std::ffi::OsString;
@@ -70,11 +71,14 @@ pub enum Format {
     /// JSON for tools: durations in whole seconds in fields ending in `_s`.
     Json,
     /// Markdown, to paste into a document.
+    #[value(alias = "md")]
     Markdown,
     /// Graphviz DOT (graph).
     Dot,
     /// Mermaid flowchart (graph).
     Mermaid,
+    /// Self-contained HTML that prints on A4 (recover, runbook).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,6 +157,41 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// The recovery order with the staff the plan has: waves, tasks per
+    /// team, processes against their DMIA, Gantt chart.
+    ///
+    /// Baseline: everything down at T0. The order minimises, in turn, the
+    /// processes past their DMIA (weighted by criticality), the weighted
+    /// lateness, and the total time. Formats: table (default), json,
+    /// markdown (with a Mermaid Gantt chart), html (with an SVG one).
+    Recover {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// Search effort: a number of schedules (reproducible) or a time
+        /// such as `2s` (depends on the machine).
+        #[arg(long, default_value = "20000")]
+        budget: recover::SearchBudget,
+        /// Seed of the search's random generator: the same seed and the
+        /// same schedule budget give the same order.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Writes the runbook set: a global document, one runbook per team and
+    /// one recovery sheet per service.
+    ///
+    /// Files are written atomically. Formats: markdown (default), html
+    /// (self-contained, prints on A4 with a page per team).
+    Runbook {
+        /// The plan's root file.
+        plan: PathBuf,
+        /// Folder to write into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "20000")]
+        budget: recover::SearchBudget,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The JSON Schema of plan files, for editors that complete and check YAML.
     Schema,
     /// Shell completion script.
@@ -214,6 +253,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             max_order,
             strict,
         } => analyze::analyze(&cli.global, plan, usize::from(*max_order), *strict, io),
+        Command::Recover { plan, budget, seed } => {
+            recover::recover(&cli.global, plan, *budget, *seed, io)
+        }
+        Command::Runbook {
+            plan,
+            out,
+            budget,
+            seed,
+        } => recover::runbook(&cli.global, plan, out, *budget, *seed, io),
         Command::Schema => meta::schema(io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

@@ -289,7 +289,12 @@ pub fn solve(problem: &Problem, options: Options, budget: &Budget) -> Solution {
         .collect();
     let lft = latest_finish(problem, &|j| successors[j].clone());
     let lower_bound = critical_path(problem);
-    let optimal = |s: Score| s.breached == 0 && s.lateness == 0 && s.makespan <= lower_bound;
+    let optimal = |s: Score| {
+        s.breached == 0
+            && s.lateness == 0
+            && s.makespan <= lower_bound
+            && problem.milestones.is_empty()
+    };
 
     let mut population: Vec<Individual> = Vec::with_capacity(options.population * 2);
     population.push(evaluate(

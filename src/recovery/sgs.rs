@@ -16,12 +16,14 @@ use super::profile::Profile;
 
 /// The objective, smaller is better, compared field by field: first the
 /// processes past their deadline (weighted), then the weighted lateness,
-/// then the makespan.
+/// then the makespan, and last, among equals, the weighted time at which
+/// the processes are back (sooner is better even within the DMIA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Score {
     pub breached: u64,
     pub lateness: u64,
     pub makespan: u64,
+    pub restored: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,6 +234,7 @@ impl<'p> Decoder<'p> {
             .map(|m| {
                 let done =
                     ready_at(&m.reqs, &finish, &placed, &mut scratch).unwrap_or(0) + m.resume;
+                score.restored = score.restored.saturating_add(m.weight.saturating_mul(done));
                 if let Some(deadline) = m.deadline
                     && done > deadline
                 {

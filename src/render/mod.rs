@@ -2,7 +2,9 @@
 //! formatting rules every document shares.
 
 pub mod analysis;
+pub mod doc;
 pub mod graph;
+pub mod recovery;
 
 use comfy_table::{ContentArrangement, Table, presets};
 

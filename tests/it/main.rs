@@ -10,6 +10,8 @@ mod bad_input;
 mod commands;
 mod example_plan;
 mod guards;
+mod recovery_cli;
+mod recovery_props;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,719 @@
+//! The recovery schedule for people: the report `reprise recover` prints and
+//! the runbook set `reprise runbook` writes (a global document, one document
+//! per team, one recovery sheet per service), and its JSON for tools.
+
+use serde::Serialize;
+
+use super::doc::{Bar, Block, Doc, StepCard, at};
+use crate::analysis::Analysis;
+use crate::analysis::state::State;
+use crate::i18n::Lang;
+use crate::model::{Duration, NodeRef, Plan, ServiceId, TeamId};
+use crate::recovery::{Mode, RecoveryPlan, Step};
+
+fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+fn mode_label(m: Mode, lang: Lang) -> &'static str {
+    match m {
+        Mode::Restore => t(lang, "restore", "restauration"),
+        Mode::Failover => t(lang, "failover", "bascule"),
+        Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
+    }
+}
+
+fn dur(secs: u64) -> String {
+    Duration::from_secs(secs).to_string()
+}
+
+fn people(plan: &Plan, step: &Step) -> String {
+    step.needs
+        .iter()
+        .map(|(team, n)| format!("{} ×{n}", plan.team(*team).id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn who(plan: &Plan, step: &Step, lang: Lang) -> String {
+    if step.needs.is_empty() {
+        let supplier = plan
+            .service(step.service)
+            .supplier
+            .map(|s| plan.suppliers[s.index()].name.clone());
+        return supplier.unwrap_or_else(|| t(lang, "no team", "aucune équipe").to_string());
+    }
+    people(plan, step)
+}
+
+fn after(plan: &Plan, step: &Step, lang: Lang) -> String {
+    if step.after.is_empty() {
+        return t(lang, "nothing", "rien").to_string();
+    }
+    step.after
+        .iter()
+        .map(|(need, of)| {
+            let ids: Vec<&str> = of.iter().map(|s| plan.service(*s).id.as_str()).collect();
+            if *need as usize == ids.len() {
+                ids.join(", ")
+            } else {
+                format!("{need} {} [{}]", t(lang, "of", "parmi"), ids.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Processes against their DMIA, in the schedule.
+fn outcomes(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+    let mut rows: Vec<_> = rp.processes.iter().collect();
+    rows.sort_by_key(|o| {
+        (
+            std::cmp::Reverse(plan.process(o.process).criticality),
+            o.restored,
+        )
+    });
+    Block::Table {
+        header: vec![
+            t(lang, "Process", "Processus").into(),
+            t(lang, "Entity", "Entité").into(),
+            t(lang, "Criticality", "Criticité").into(),
+            t(lang, "MTPD (DMIA)", "DMIA (MTPD)").into(),
+            t(lang, "Deadline", "Échéance").into(),
+            t(lang, "Back at", "Reprise à").into(),
+            t(lang, "Late by", "Retard").into(),
+            t(lang, "Status", "État").into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|o| {
+                let p = plan.process(o.process);
+                vec![
+                    format!("{} ({})", p.name, p.id),
+                    plan.entities[p.entity.index()].name.clone(),
+                    p.criticality.label(lang).to_string(),
+                    p.mtpd.to_string(),
+                    at(o.deadline),
+                    at(o.restored),
+                    if o.breach() {
+                        dur(o.late())
+                    } else {
+                        "—".into()
+                    },
+                    if o.breach() {
+                        t(lang, "DMIA breached", "DMIA dépassée")
+                    } else {
+                        t(lang, "within DMIA", "dans la DMIA")
+                    }
+                    .into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
+    let late = rp.processes.iter().filter(|o| o.breach()).count();
+    match lang {
+        Lang::En => format!(
+            "{} services to recover; everything is back at {} (at best {} with unlimited teams). {} of {} stopped processes are back within their DMIA; {late} are late.",
+            rp.steps.len(),
+            at(rp.makespan),
+            at(rp.lower_bound),
+            rp.processes.len() - late,
+            rp.processes.len(),
+        ),
+        Lang::Fr => format!(
+            "{} services à reprendre ; tout est rétabli à {} (au mieux {} avec des équipes illimitées). {} des {} processus arrêtés reprennent dans leur DMIA ; {late} sont en retard.",
+            rp.steps.len(),
+            at(rp.makespan),
+            at(rp.lower_bound),
+            rp.processes.len() - late,
+            rp.processes.len(),
+        ),
+    }
+}
+
+fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+    Block::Table {
+        header: vec![
+            t(lang, "Wave", "Vague").into(),
+            t(lang, "Start", "Début").into(),
+            t(lang, "Services", "Services").into(),
+            t(lang, "People", "Intervenants").into(),
+        ],
+        rows: rp
+            .waves()
+            .iter()
+            .enumerate()
+            .map(|(i, (start, steps))| {
+                vec![
+                    (i + 1).to_string(),
+                    at(*start),
+                    steps
+                        .iter()
+                        .map(|s| {
+                            let id = &plan.service(s.service).id;
+                            if s.mode == Mode::Restore {
+                                id.clone()
+                            } else {
+                                format!("{id} ({})", mode_label(s.mode, lang))
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    steps
+                        .iter()
+                        .map(|s| who(plan, s, lang))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+    let mut bars: Vec<Bar> = rp
+        .steps
+        .iter()
+        .map(|s| Bar {
+            label: plan.service(s.service).id.clone(),
+            group: s.needs.first().map_or_else(
+                || t(lang, "suppliers", "fournisseurs").to_string(),
+                |(team, _)| plan.team(*team).name.clone(),
+            ),
+            start: s.start,
+            finish: s.finish,
+        })
+        .collect();
+    bars.sort_by(|a, b| a.group.cmp(&b.group).then(a.start.cmp(&b.start)));
+    Block::Gantt(bars)
+}
+
+fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<StepCard> {
+    rp.steps
+        .iter()
+        .filter(|s| s.needs.iter().any(|(tm, _)| *tm == team))
+        .enumerate()
+        .map(|(i, s)| {
+            let service = plan.service(s.service);
+            let mut facts = vec![
+                (
+                    t(lang, "Planned", "Prévu").to_string(),
+                    format!(
+                        "{} → {} ({})",
+                        at(s.start),
+                        at(s.finish),
+                        dur(s.finish - s.start)
+                    ),
+                ),
+                (
+                    t(lang, "People", "Intervenants").to_string(),
+                    people(plan, s),
+                ),
+                (
+                    t(lang, "Once up", "Après").to_string(),
+                    after(plan, s, lang),
+                ),
+            ];
+            if let Some(f) = service
+                .recovery
+                .failover
+                .filter(|_| s.mode == Mode::Failover)
+            {
+                facts.push((
+                    t(lang, "Fail over to", "Basculer vers").to_string(),
+                    plan.service(f.to).id.clone(),
+                ));
+            }
+            if let Some(sup) = service.supplier {
+                let sup = &plan.suppliers[sup.index()];
+                facts.push((
+                    t(lang, "Supplier", "Fournisseur").to_string(),
+                    format!(
+                        "{}{}",
+                        sup.name,
+                        sup.contact
+                            .as_ref()
+                            .map(|c| format!(" — {c}"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+            StepCard {
+                title: format!(
+                    "{}. {} — {} ({})",
+                    i + 1,
+                    mode_label(s.mode, lang),
+                    service.name,
+                    service.id
+                ),
+                facts,
+                procedure: service.recovery.procedure.clone(),
+                verify: service.recovery.verify.clone(),
+            }
+        })
+        .collect()
+}
+
+fn contacts(plan: &Plan, lang: Lang) -> Vec<Block> {
+    vec![
+        Block::Heading(t(lang, "Escalation contacts", "Contacts et escalade").into()),
+        Block::Table {
+            header: vec![
+                t(lang, "Team", "Équipe").into(),
+                t(lang, "People", "Effectif").into(),
+                t(lang, "Contact", "Contact").into(),
+                t(lang, "Escalation", "Escalade").into(),
+            ],
+            rows: plan
+                .teams
+                .iter()
+                .map(|tm| {
+                    vec![
+                        tm.name.clone(),
+                        tm.capacity.to_string(),
+                        tm.contact.clone().unwrap_or_default(),
+                        tm.escalation.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        },
+        Block::Table {
+            header: vec![
+                t(lang, "Supplier", "Fournisseur").into(),
+                t(lang, "Contact", "Contact").into(),
+                t(lang, "Contract", "Contrat").into(),
+            ],
+            rows: plan
+                .suppliers
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.name.clone(),
+                        s.contact.clone().unwrap_or_default(),
+                        s.contract.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        },
+    ]
+}
+
+/// The global document: what `reprise recover` prints and the runbook's
+/// index. `assumptions` describe the situation and the search.
+pub fn global(
+    plan: &Plan,
+    rp: &RecoveryPlan,
+    assumptions: &[String],
+    with_teams: bool,
+    lang: Lang,
+) -> Doc {
+    let mut d = Doc::new(
+        format!(
+            "{} — {}",
+            t(lang, "Recovery plan", "Plan de reprise"),
+            plan.name
+        ),
+        lang,
+    );
+    d.push(Block::Para(summary(rp, lang)));
+    d.push(Block::Heading(
+        t(lang, "Context and assumptions", "Contexte et hypothèses").into(),
+    ));
+    if let Some(desc) = &plan.description {
+        d.push(Block::Para(desc.clone()));
+    }
+    d.push(Block::List(assumptions.to_vec()));
+    d.push(Block::Heading(
+        t(lang, "Processes against their DMIA", "Processus et DMIA").into(),
+    ));
+    d.push(Block::Para(
+        t(
+            lang,
+            "DMIA (MTPD): maximum tolerable period of disruption; the deadline adds the workaround's duration when the workaround starts in time. Back at: IT restored and work resumed.",
+            "DMIA (MTPD) : durée maximale d'interruption admissible ; l'échéance ajoute la durée du mode dégradé quand il démarre à temps. Reprise à : SI rétabli et activité reprise.",
+        )
+        .into(),
+    ));
+    d.push(outcomes(plan, rp, lang));
+    d.push(Block::Heading(t(lang, "Waves", "Vagues de reprise").into()));
+    d.push(waves(plan, rp, lang));
+    d.push(Block::Heading(
+        t(lang, "Gantt chart", "Diagramme de Gantt").into(),
+    ));
+    d.push(gantt(plan, rp, lang));
+    d.push(Block::Heading(
+        t(lang, "Tasks per team", "Tâches par équipe").into(),
+    ));
+    for (i, team) in plan.teams.iter().enumerate() {
+        let steps: Vec<&Step> = rp
+            .steps
+            .iter()
+            .filter(|s| s.needs.iter().any(|(tm, _)| tm.index() == i))
+            .collect();
+        if steps.is_empty() {
+            continue;
+        }
+        if with_teams {
+            d.push(Block::PageBreak);
+            d.push(Block::Heading(format!(
+                "{} — {}",
+                team.name,
+                contact_line(team)
+            )));
+            d.push(Block::Steps(team_steps(plan, rp, TeamId(i as u32), lang)));
+        } else {
+            d.push(Block::Para(format!(
+                "{} ({} {}):",
+                team.name,
+                team.capacity,
+                t(lang, "people", "personnes")
+            )));
+            d.push(Block::Table {
+                header: vec![
+                    "#".into(),
+                    t(lang, "Service", "Service").into(),
+                    t(lang, "Start", "Début").into(),
+                    t(lang, "End", "Fin").into(),
+                    t(lang, "People", "Intervenants").into(),
+                    t(lang, "Once up", "Après").into(),
+                ],
+                rows: steps
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| {
+                        vec![
+                            (k + 1).to_string(),
+                            format!(
+                                "{} ({})",
+                                plan.service(s.service).id,
+                                mode_label(s.mode, lang)
+                            ),
+                            at(s.start),
+                            at(s.finish),
+                            people(plan, s),
+                            after(plan, s, lang),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+    }
+    if with_teams {
+        d.push(Block::PageBreak);
+    }
+    d.blocks.extend(contacts(plan, lang));
+    d
+}
+
+fn contact_line(team: &crate::model::Team) -> String {
+    [team.contact.clone(), team.escalation.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// One team's runbook: its steps in order, with what to check and whom to call.
+pub fn team(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Doc {
+    let tm = plan.team(team);
+    let mut d = Doc::new(
+        format!(
+            "{} — {}",
+            t(lang, "Runbook", "Procédure de reprise"),
+            tm.name
+        ),
+        lang,
+    );
+    let colon = d.colon();
+    let mut facts = vec![format!(
+        "{}{colon}{}",
+        t(lang, "People available", "Effectif disponible"),
+        tm.capacity
+    )];
+    if let Some(c) = &tm.contact {
+        facts.push(format!("{}{colon}{c}", t(lang, "Contact", "Contact")));
+    }
+    if let Some(e) = &tm.escalation {
+        facts.push(format!("{}{colon}{e}", t(lang, "Escalation", "Escalade")));
+    }
+    facts.push(format!("{}{colon}{}", t(lang, "Plan", "Plan"), plan.name));
+    d.push(Block::List(facts));
+    d.push(Block::Para(
+        t(
+            lang,
+            "Tick each step when done and write the actual times. Start a step only once what it waits for is up; if a step slips, tell the crisis cell.",
+            "Cochez chaque étape terminée et notez les heures réelles. Ne commencez une étape qu'une fois rétabli ce qu'elle attend ; si une étape glisse, prévenez la cellule de crise.",
+        )
+        .into(),
+    ));
+    d.push(Block::Steps(team_steps(plan, rp, team, lang)));
+    d
+}
+
+/// The recovery sheet of one service ("fiche réflexe").
+pub fn sheet(
+    plan: &Plan,
+    rp: &RecoveryPlan,
+    analysis: &Analysis,
+    impact: &[State],
+    service: ServiceId,
+    lang: Lang,
+) -> Doc {
+    let s = plan.service(service);
+    let n = service.index();
+    let o = &analysis.objectives;
+    let mut d = Doc::new(
+        format!(
+            "{} — {} ({})",
+            t(lang, "Recovery sheet", "Fiche réflexe"),
+            s.name,
+            s.id
+        ),
+        lang,
+    );
+    let r = &s.recovery;
+    let mut facts = vec![
+        vec![t(lang, "Kind", "Type").into(), s.kind.label(lang).into()],
+        vec![
+            t(lang, "Site", "Site").into(),
+            s.site
+                .map(|x| plan.sites[x.index()].name.clone())
+                .unwrap_or_default(),
+        ],
+        vec![
+            t(lang, "Teams", "Équipes").into(),
+            r.needs
+                .iter()
+                .map(|nd| format!("{} ×{}", plan.team(nd.team).name, nd.count))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ],
+        vec![
+            t(lang, "Restore", "Restauration").into(),
+            format!(
+                "{}{}",
+                r.duration,
+                r.range
+                    .map(|(a, b)| format!(" ({a} – {b})"))
+                    .unwrap_or_default()
+            ),
+        ],
+        vec![
+            t(lang, "Rebuild", "Reconstruction").into(),
+            r.rebuild.to_string(),
+        ],
+        vec![
+            t(
+                lang,
+                "Required back by (derived RTO)",
+                "Retour exigé avant (RTO déduit)",
+            )
+            .into(),
+            o.required[n].map_or_else(
+                || "—".into(),
+                |x| {
+                    if x >= 0 {
+                        at(x as u64)
+                    } else {
+                        format!("T{}", crate::analysis::signed(x))
+                    }
+                },
+            ),
+        ],
+    ];
+    if let Some(f) = r.failover {
+        facts.push(vec![
+            t(lang, "Failover", "Bascule").into(),
+            format!("→ {} ({})", plan.service(f.to).id, f.duration),
+        ]);
+    }
+    if let Some(sup) = s.supplier {
+        let sup = &plan.suppliers[sup.index()];
+        facts.push(vec![
+            t(lang, "Supplier", "Fournisseur").into(),
+            format!("{} {}", sup.name, sup.contact.clone().unwrap_or_default()),
+        ]);
+    }
+    if let Some(data) = &s.data {
+        let copies: Vec<String> = data
+            .backups
+            .iter()
+            .map(|b| {
+                let mut c = format!("{} {}", t(lang, "every", "toutes les"), b.every);
+                if let Some(v) = b.via {
+                    c += &format!(" via {}", plan.service(v).id);
+                }
+                if b.immutable {
+                    c += t(lang, ", immutable", ", immuable");
+                }
+                if b.offline {
+                    c += t(lang, ", offline", ", hors ligne");
+                }
+                c
+            })
+            .chain(data.replication.map(|rep| {
+                format!(
+                    "{} {}",
+                    t(lang, "replica lag", "réplication, retard"),
+                    rep.lag
+                )
+            }))
+            .collect();
+        facts.push(vec![t(lang, "Copies", "Copies").into(), copies.join("; ")]);
+        facts.push(vec![
+            t(
+                lang,
+                "Data loss tolerated (PDMA)",
+                "Perte de données admissible (PDMA)",
+            )
+            .into(),
+            o.required_rpo[n].map_or_else(|| "—".into(), crate::analysis::signed),
+        ]);
+    }
+    if let Some(step) = rp.steps.iter().find(|x| x.service == service) {
+        facts.push(vec![
+            t(lang, "In this plan", "Dans ce plan").into(),
+            format!(
+                "{} {} → {}",
+                mode_label(step.mode, lang),
+                at(step.start),
+                at(step.finish)
+            ),
+        ]);
+    }
+    d.push(Block::Table {
+        header: vec![String::new(), String::new()],
+        rows: facts,
+    });
+    d.push(Block::Heading(
+        t(lang, "If it fails", "En cas de panne").into(),
+    ));
+    let stopped: Vec<String> = plan
+        .process_ids()
+        .filter(|&p| impact[plan.node_index(NodeRef::Process(p))] != State::Up)
+        .map(|p| {
+            let pr = plan.process(p);
+            format!(
+                "{} ({}, {}, DMIA {}) — {}",
+                pr.name,
+                pr.id,
+                pr.criticality.label(lang),
+                pr.mtpd,
+                if impact[plan.node_index(NodeRef::Process(p))] == State::Down {
+                    t(lang, "stopped", "arrêté")
+                } else {
+                    t(lang, "degraded", "dégradé")
+                }
+            )
+        })
+        .collect();
+    d.push(Block::List(if stopped.is_empty() {
+        vec![t(lang, "No process stops.", "Aucun processus ne s'arrête.").into()]
+    } else {
+        stopped
+    }));
+    d.push(Block::Heading(t(lang, "Needs first", "Prérequis").into()));
+    d.push(Block::Para(super::dependencies(
+        plan,
+        &s.depends_on,
+        t(lang, "soft", "souple"),
+        t(lang, "of", "parmi"),
+    )));
+    d.push(Block::Heading(t(lang, "Procedure", "Procédure").into()));
+    d.push(Block::Para(r.procedure.clone().unwrap_or_else(|| {
+        t(lang, "Not written yet.", "Pas encore rédigée.").into()
+    })));
+    d.push(Block::Heading(t(lang, "Check", "Vérification").into()));
+    d.push(Block::Para(r.verify.clone().unwrap_or_else(|| {
+        t(lang, "Not written yet.", "Pas encore rédigée.").into()
+    })));
+    d
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    id: &'a str,
+    mode: &'static str,
+    start_s: u64,
+    finish_s: u64,
+    needs: indexmap::IndexMap<&'a str, u32>,
+    /// Written as in plans: an id, or `{"at_least": k, "of": [ids]}`.
+    after: Vec<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ProcessJson<'a> {
+    id: &'a str,
+    restored_s: u64,
+    mtpd_s: u64,
+    deadline_s: u64,
+    late_s: u64,
+    breach: bool,
+}
+
+#[derive(Serialize)]
+pub struct RecoveryJson<'a> {
+    plan: &'a str,
+    makespan_s: u64,
+    lower_bound_s: u64,
+    schedules: u64,
+    tasks: Vec<TaskJson<'a>>,
+    processes: Vec<ProcessJson<'a>>,
+}
+
+pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
+    RecoveryJson {
+        plan: &plan.name,
+        makespan_s: rp.makespan,
+        lower_bound_s: rp.lower_bound,
+        schedules: rp.generated,
+        tasks: rp
+            .steps
+            .iter()
+            .map(|s| TaskJson {
+                id: &plan.service(s.service).id,
+                mode: s.mode.key(),
+                start_s: s.start,
+                finish_s: s.finish,
+                needs: s
+                    .needs
+                    .iter()
+                    .map(|(tm, n)| (plan.team(*tm).id.as_str(), *n))
+                    .collect(),
+                after: s
+                    .after
+                    .iter()
+                    .flat_map(|(need, of)| {
+                        let ids: Vec<&str> =
+                            of.iter().map(|x| plan.service(*x).id.as_str()).collect();
+                        if *need as usize == ids.len() {
+                            ids.into_iter()
+                                .map(serde_json::Value::from)
+                                .collect::<Vec<_>>()
+                        } else {
+                            vec![serde_json::json!({ "at_least": need, "of": ids })]
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        processes: rp
+            .processes
+            .iter()
+            .map(|o| ProcessJson {
+                id: &plan.process(o.process).id,
+                restored_s: o.restored,
+                mtpd_s: plan.process(o.process).mtpd.as_secs(),
+                deadline_s: o.deadline,
+                late_s: o.late(),
+                breach: o.breach(),
+            })
+            .collect(),
+    }
+}
