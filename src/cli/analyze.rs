@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Format, Global, Io, exit, load_valid, pick_format};
+use super::{Format, Global, Io, exit, prepare};
 use crate::analysis::{self, impact};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -26,16 +26,11 @@ pub fn analyze(
     strict: bool,
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let Some(format) = pick_format(global, "analyze", FORMATS, io)? else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    let (format, plan) = match prepare(global, "analyze", FORMATS, path, io)? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let lang = Lang::from(global.lang);
     let graph = DependencyGraph::new(plan);
     let a = analysis::analyze(plan, &graph, analysis::Options { max_order });
@@ -61,16 +56,11 @@ pub fn impact(
     targets: &[String],
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let Some(format) = pick_format(global, "impact", FORMATS, io)? else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    let (format, plan) = match prepare(global, "impact", FORMATS, path, io)? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let hit = match impact::targets(plan, targets) {
         Ok(hit) => hit,
         Err(message) => {

@@ -2,27 +2,22 @@
 
 use std::path::Path;
 
-use super::{Format, Global, Io, exit, load_valid, pick_format};
+use super::{Format, Global, Io, exit, prepare};
 use crate::graph::DependencyGraph;
 use crate::render::graph;
 
 pub fn run(global: &Global, path: &Path, io: &mut Io) -> std::io::Result<i32> {
-    let Some(format) = pick_format(
+    let (format, plan) = match prepare(
         global,
         "graph",
         &[Format::Dot, Format::Mermaid, Format::Json],
+        path,
         io,
-    )?
-    else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    )? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let g = DependencyGraph::new(plan);
     let lang = global.lang.into();
     match format {

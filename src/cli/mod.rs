@@ -335,6 +335,28 @@ fn pick_format(
     }
 }
 
+/// The start of every command on a plan: the format it writes (a usage
+/// error otherwise), then the plan, which must be valid. `Err` carries the
+/// exit code when the command must stop.
+fn prepare(
+    global: &Global,
+    command: &str,
+    accepted: &[Format],
+    path: &Path,
+    io: &mut Io,
+) -> std::io::Result<Result<(Format, crate::model::Plan), i32>> {
+    let Some(format) = pick_format(global, command, accepted, io)? else {
+        return Ok(Err(exit::BAD_INPUT));
+    };
+    Ok(match load_valid(path, io)? {
+        Ok(Loaded {
+            plan: Some(plan), ..
+        }) => Ok((format, plan)),
+        Ok(_) => Err(exit::BAD_INPUT),
+        Err(code) => Err(code),
+    })
+}
+
 /// Load a plan for a command that needs a valid one: errors are printed and
 /// turn into exit code 2; warnings are summed up in one line.
 fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::Error> {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration as WallDuration, Instant};
 
-use super::{Format, Global, Io, exit, load_valid, pick_format};
+use super::{Format, Global, Io, exit, prepare};
 use crate::analysis;
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -94,22 +94,17 @@ pub fn recover(
     seed: u64,
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let Some(format) = pick_format(
+    let (format, plan) = match prepare(
         global,
         "recover",
         &[Format::Table, Format::Json, Format::Markdown, Format::Html],
+        path,
         io,
-    )?
-    else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    )? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let lang = Lang::from(global.lang);
     let rp = schedule(plan, budget, seed);
     if format == Format::Json {
@@ -135,17 +130,17 @@ pub fn runbook(
     seed: u64,
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let Some(format) = pick_format(global, "runbook", &[Format::Markdown, Format::Html], io)?
-    else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    let (format, plan) = match prepare(
+        global,
+        "runbook",
+        &[Format::Markdown, Format::Html],
+        path,
+        io,
+    )? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let lang = Lang::from(global.lang);
     let rp = schedule(plan, budget, seed);
     let graph = DependencyGraph::new(plan);

@@ -4,28 +4,23 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Format, Global, Io, ShowWhat, exit, load_valid, pick_format};
+use super::{Format, Global, Io, ShowWhat, exit, prepare};
 use crate::i18n::{self, Lang};
 use crate::model::{Dependency, Plan};
 use crate::render::{self, TableStyle};
 
 pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> std::io::Result<i32> {
-    let Some(format) = pick_format(
+    let (format, plan) = match prepare(
         global,
         "show",
         &[Format::Table, Format::Json, Format::Markdown],
+        path,
         io,
-    )?
-    else {
-        return Ok(exit::BAD_INPUT);
-    };
-    let loaded = match load_valid(path, io)? {
-        Ok(l) => l,
+    )? {
+        Ok(ready) => ready,
         Err(code) => return Ok(code),
     };
-    let Some(plan) = loaded.plan.as_ref() else {
-        return Ok(exit::BAD_INPUT);
-    };
+    let plan = &plan;
     let lang = Lang::from(global.lang);
     let wants = |w: ShowWhat| what == ShowWhat::All || what == w;
     if format == Format::Json {
