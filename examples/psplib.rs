@@ -62,7 +62,8 @@ fn main() {
         }
     };
     let known: std::collections::HashMap<(u32, u32), u64> = psplib::parse_solutions(
-        &std::fs::read_to_string(&a.solutions).expect("read the solutions file"),
+        // j120hrs.sm is ISO-8859-1: only its digits matter.
+        &String::from_utf8_lossy(&std::fs::read(&a.solutions).expect("read the solutions file")),
     )
     .into_iter()
     .collect();

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Builds reprise and runs it on the example territory plan: validation,
-# the plan's tables, and its dependency graph as SVG when Graphviz is there.
+# Builds reprise and runs the main job on the example territory plan: check
+# it, analyse it, compute the recovery order with the staff it has, and write
+# the documents (analysis report, runbooks, dependency graph) to target/demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
+reprise=./target/release/reprise
 plan=plans/territoire/plan.yaml
-./target/release/reprise check "$plan"
-./target/release/reprise show "$plan" --what processes --lang fr
-mkdir -p target/demo
-./target/release/reprise graph "$plan" > target/demo/graph.dot
+out=target/demo
+mkdir -p "$out"
+$reprise check "$plan"
+$reprise analyze "$plan" --format markdown --lang fr > "$out/analyse.md"
+echo "analysis: $out/analyse.md"
+$reprise recover "$plan" --lang fr --format markdown > "$out/reprise.md"
+echo "recovery order: $out/reprise.md"
+$reprise runbook "$plan" --out "$out/classeur" --format html --lang fr
+echo "runbooks: $out/classeur/index.html"
+$reprise graph "$plan" > "$out/graph.dot"
 if command -v dot >/dev/null; then
-  dot -Tsvg target/demo/graph.dot -o target/demo/graph.svg
-  echo "graph: target/demo/graph.svg"
+  dot -Tsvg "$out/graph.dot" -o "$out/graph.svg"
+  echo "graph: $out/graph.svg"
 else
-  echo "graph: target/demo/graph.dot (install Graphviz to render it)"
+  echo "graph: $out/graph.dot (install Graphviz to render it)"
 fi

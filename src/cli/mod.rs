@@ -269,10 +269,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            // Writing failed: most often a closed pipe (`reprise … | head`).
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                let _ = writeln!(io.err, "reprise: {e}");
+            // Writing failed. A closed pipe (`reprise … | head`) means the
+            // reader has what it wanted: not an error.
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return exit::OK;
             }
+            let _ = writeln!(io.err, "reprise: {e}");
             exit::BAD_INPUT
         }
     }

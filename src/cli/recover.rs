@@ -33,7 +33,11 @@ impl std::str::FromStr for SearchBudget {
 }
 
 /// Schedules the baseline recovery within the budget.
-fn schedule(plan: &Plan, budget: SearchBudget, seed: u64) -> RecoveryPlan {
+fn schedule(
+    plan: &Plan,
+    budget: SearchBudget,
+    seed: u64,
+) -> Result<RecoveryPlan, recovery::ProblemError> {
     let graph = DependencyGraph::new(plan);
     let situation = Situation::total_loss(plan);
     let started = Instant::now();
@@ -55,13 +59,13 @@ fn schedule(plan: &Plan, budget: SearchBudget, seed: u64) -> RecoveryPlan {
             schedules,
             stop: &stop,
         },
-    );
+    )?;
     tracing::info!(
         schedules = rp.generated,
         makespan_s = rp.makespan,
         "recovery scheduled"
     );
-    rp
+    Ok(rp)
 }
 
 fn assumptions(plan: &Plan, rp: &RecoveryPlan, seed: u64, lang: Lang) -> Vec<String> {
@@ -106,7 +110,13 @@ pub fn recover(
     };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = schedule(plan, budget, seed);
+    let rp = match schedule(plan, budget, seed) {
+        Ok(rp) => rp,
+        Err(e) => {
+            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *io.out, &report::json(plan, &rp))?;
         writeln!(io.out)?;
@@ -142,7 +152,13 @@ pub fn runbook(
     };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = schedule(plan, budget, seed);
+    let rp = match schedule(plan, budget, seed) {
+        Ok(rp) => rp,
+        Err(e) => {
+            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
     let graph = DependencyGraph::new(plan);
     let a = analysis::analyze(plan, &graph, analysis::Options::default());
     let (ext, render): (&str, fn(&doc::Doc) -> String) = match format {

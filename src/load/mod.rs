@@ -106,6 +106,36 @@ pub fn load_plan(path: &Path) -> Loaded {
     }
 }
 
+/// Checks one plan file given as text, without reading anything else: its
+/// `include`s are not followed (so references into them are unknown). For
+/// tools that hold the text already (editors, fuzzing).
+pub fn load_text(name: &Path, text: &str) -> Loaded {
+    let mut sources = Sources::default();
+    if text.len() as u64 > yaml::MAX_FILE_BYTES {
+        let file = sources.add(name.to_path_buf(), String::new());
+        return Loaded {
+            plan: None,
+            diagnostics: vec![yaml::too_large(file, text.len() as u64)],
+            sources,
+        };
+    }
+    let file = sources.add(name.to_path_buf(), text.to_string());
+    let parsed = parse_file(file, text, true);
+    let mut diagnostics = parsed.diagnostics;
+    let plan = if parsed.ok {
+        let (plan, found) = resolve::resolve(parsed.collected, name);
+        diagnostics.extend(found);
+        plan.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    } else {
+        None
+    };
+    Loaded {
+        plan,
+        sources,
+        diagnostics,
+    }
+}
+
 impl Collected {
     fn merge(&mut self, other: Collected) {
         if self.name.is_none() {
@@ -477,6 +507,7 @@ fn list(keys: &[&str]) -> String {
 }
 
 enum ReadProblem {
+    NotAFile,
     TooLarge(u64),
     Io(std::io::Error),
     NotUtf8,
@@ -486,6 +517,11 @@ impl ReadProblem {
     fn diagnostic(self, file: FileId, path: &Path) -> Diagnostic {
         match self {
             ReadProblem::TooLarge(bytes) => yaml::too_large(file, bytes),
+            ReadProblem::NotAFile => Diagnostic::error(
+                "unreadable",
+                format!("`{}` is not a regular file", path.display()),
+            )
+            .help("name a YAML file; folders, devices and pipes cannot be plans"),
             ReadProblem::Io(err) => Diagnostic::error(
                 "unreadable",
                 format!("cannot read `{}`: {}", path.display(), io_reason(&err)),
@@ -502,6 +538,11 @@ impl ReadProblem {
 /// Reads a file, refusing it from its size before reading, and never reading
 /// past the cap even if the file grows meanwhile.
 fn read_capped(path: &Path) -> Result<String, ReadProblem> {
+    // A FIFO or a device would block or never end: only regular files,
+    // checked before opening (opening a FIFO already blocks).
+    if !std::fs::metadata(path).map_err(ReadProblem::Io)?.is_file() {
+        return Err(ReadProblem::NotAFile);
+    }
     let file = std::fs::File::open(path).map_err(ReadProblem::Io)?;
     let len = file.metadata().map_err(ReadProblem::Io)?.len();
     if len > yaml::MAX_FILE_BYTES {

@@ -4,7 +4,7 @@
 //! back as a [`RecoveryPlan`] in the plan's terms.
 
 use super::ga::{Budget, Options, solve};
-use super::problem::{Milestone, Problem, Req, Task};
+use super::problem::{Milestone, Problem, ProblemError, Req, Task};
 use super::sgs::Score;
 use crate::analysis::criticality_weight;
 use crate::analysis::objectives::process_required;
@@ -246,15 +246,19 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     }
 }
 
-/// Schedules the recovery of `situation`.
+/// Schedules the recovery of `situation`; fails only when the situation
+/// leaves a task without enough people for ever.
 pub fn recover(
     plan: &Plan,
     graph: &DependencyGraph,
     situation: &Situation,
     options: Options,
     budget: &Budget,
-) -> RecoveryPlan {
+) -> Result<RecoveryPlan, ProblemError> {
     let built = build(plan, graph, situation);
+    // A situation can make a problem unschedulable (a team left without
+    // enough people for good); say so rather than return a wrong schedule.
+    built.problem.validate()?;
     let solution = solve(&built.problem, options, budget);
     let schedule = &solution.schedule;
     let mut steps: Vec<Step> = built
@@ -294,12 +298,12 @@ pub fn recover(
             deadline: built.problem.milestones[m].deadline.unwrap_or(u64::MAX),
         })
         .collect();
-    RecoveryPlan {
+    Ok(RecoveryPlan {
         steps,
         processes,
         score: schedule.score,
         makespan: schedule.score.makespan,
         generated: solution.generated,
         lower_bound: solution.lower_bound,
-    }
+    })
 }

@@ -94,3 +94,29 @@ fn an_empty_file_is_refused() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("error[empty-file]"), "{stderr}");
 }
+
+#[test]
+fn a_pipe_or_a_folder_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("plan.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = reprise()
+        .arg("check")
+        .arg(&fifo)
+        .output()
+        .expect("reprise runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a regular file"), "{stderr}");
+    let out = reprise()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("reprise runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+}
