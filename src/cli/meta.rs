@@ -2,11 +2,14 @@
 
 use clap::CommandFactory;
 
-use super::{Cli, Io, exit};
+use super::{Cli, Io, SchemaKind, exit};
 use crate::load::raw::PlanFile;
 
-pub fn schema(io: &mut Io) -> std::io::Result<i32> {
-    let schema = schemars::schema_for!(PlanFile);
+pub fn schema(kind: SchemaKind, io: &mut Io) -> std::io::Result<i32> {
+    let schema = match kind {
+        SchemaKind::Plan => schemars::schema_for!(PlanFile),
+        SchemaKind::Scenario => schemars::schema_for!(crate::scenario::ScenarioFile),
+    };
     serde_json::to_writer_pretty(&mut *io.out, &schema)?;
     writeln!(io.out)?;
     Ok(exit::OK)

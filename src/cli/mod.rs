@@ -165,8 +165,12 @@ pub enum Command {
     /// lateness, and the total time. Formats: table (default), json,
     /// markdown (with a Mermaid Gantt chart), html (with an SVG one).
     Recover {
-        /// The plan's root file.
-        plan: PathBuf,
+        /// The plan's root file (optional with --scenario, which names it).
+        #[arg(required_unless_present = "scenario")]
+        plan: Option<PathBuf>,
+        /// Recover from what this scenario does instead of a total loss.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
         /// Search effort: a number of schedules (reproducible) or a time
         /// such as `2s` (depends on the machine).
         #[arg(long, default_value = "20000")]
@@ -182,8 +186,12 @@ pub enum Command {
     /// Files are written atomically. Formats: markdown (default), html
     /// (self-contained, prints on A4 with a page per team).
     Runbook {
-        /// The plan's root file.
-        plan: PathBuf,
+        /// The plan's root file (optional with --scenario, which names it).
+        #[arg(required_unless_present = "scenario")]
+        plan: Option<PathBuf>,
+        /// Recover from what this scenario does instead of a total loss.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
         /// Folder to write into (created if needed).
         #[arg(long)]
         out: PathBuf,
@@ -192,8 +200,13 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// The JSON Schema of plan files, for editors that complete and check YAML.
-    Schema,
+    /// The JSON Schema of plan or scenario files, for editors that complete
+    /// and check YAML.
+    Schema {
+        /// Which kind of file.
+        #[arg(value_enum, default_value_t = SchemaKind::Plan)]
+        kind: SchemaKind,
+    },
     /// Shell completion script.
     Completions {
         /// The shell to complete for.
@@ -201,6 +214,14 @@ pub enum Command {
     },
     /// The manual page, in roff.
     Man,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Plan files (`plans/…`).
+    Plan,
+    /// Scenario files (`scenarios/…`).
+    Scenario,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -253,16 +274,32 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             max_order,
             strict,
         } => analyze::analyze(&cli.global, plan, usize::from(*max_order), *strict, io),
-        Command::Recover { plan, budget, seed } => {
-            recover::recover(&cli.global, plan, *budget, *seed, io)
+        Command::Recover {
+            plan,
+            scenario,
+            budget,
+            seed,
+        } => {
+            let source = recover::Source {
+                plan: plan.as_deref(),
+                scenario: scenario.as_deref(),
+            };
+            recover::recover(&cli.global, &source, *budget, *seed, io)
         }
         Command::Runbook {
             plan,
+            scenario,
             out,
             budget,
             seed,
-        } => recover::runbook(&cli.global, plan, out, *budget, *seed, io),
-        Command::Schema => meta::schema(io),
+        } => {
+            let source = recover::Source {
+                plan: plan.as_deref(),
+                scenario: scenario.as_deref(),
+            };
+            recover::runbook(&cli.global, &source, out, *budget, *seed, io)
+        }
+        Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),
     };

@@ -4,13 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration as WallDuration, Instant};
 
-use super::{Format, Global, Io, exit, prepare};
+use super::{Format, Global, Io, exit, pick_format, prepare, print_diagnostics};
 use crate::analysis;
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::model::{Plan, TeamId};
 use crate::recovery::{self, Budget, RecoveryPlan, Situation};
 use crate::render::{doc, recovery as report};
+use crate::scenario::{self, Scenario};
 
 /// How long the scheduler searches: a number of schedules (reproducible) or
 /// a wall-clock time such as `2s` (depends on the machine).
@@ -32,14 +33,84 @@ impl std::str::FromStr for SearchBudget {
     }
 }
 
-/// Schedules the baseline recovery within the budget.
+/// What a command works on once its input is read.
+type Ready = (Format, Plan, Situation, Option<Scenario>);
+
+/// What to recover from: the plan's total loss, or what a scenario does.
+pub struct Source<'a> {
+    pub plan: Option<&'a Path>,
+    pub scenario: Option<&'a Path>,
+}
+
+/// The plan, the situation to recover from, and how to describe it; `Err`
+/// carries the exit code after the problems were printed.
+fn situation(
+    global: &Global,
+    command: &str,
+    accepted: &[Format],
+    source: &Source,
+    io: &mut Io,
+) -> std::io::Result<Result<Ready, i32>> {
+    let Some(scenario_path) = source.scenario else {
+        let Some(path) = source.plan else {
+            writeln!(io.err, "error: name a plan, or a scenario with --scenario")?;
+            return Ok(Err(exit::BAD_INPUT));
+        };
+        return Ok(
+            prepare(global, command, accepted, path, io)?.map(|(format, plan)| {
+                let situation = Situation::total_loss(&plan);
+                (format, plan, situation, None)
+            }),
+        );
+    };
+    let Some(format) = pick_format(global, command, accepted, io)? else {
+        return Ok(Err(exit::BAD_INPUT));
+    };
+    let mut loaded = scenario::load(scenario_path);
+    for d in &loaded.document.diagnostics {
+        io.err
+            .write_all(d.render(&loaded.document.sources).as_bytes())?;
+    }
+    if let Some(plan) = &loaded.plan
+        && plan.has_errors()
+    {
+        print_diagnostics(plan, io.err)?;
+    }
+    let (Some(scenario), Some(plan)) = (
+        loaded.scenario.take(),
+        loaded.plan.take().and_then(|l| l.plan),
+    ) else {
+        writeln!(
+            io.err,
+            "error: the scenario or its plan has errors; nothing was written"
+        )?;
+        return Ok(Err(exit::BAD_INPUT));
+    };
+    if let Some(path) = source.plan {
+        let same = path.canonicalize().ok() == scenario.plan_path.canonicalize().ok();
+        if !same {
+            writeln!(
+                io.err,
+                "error: the scenario is written for `{}`, not `{}`; leave out the plan or name that one",
+                scenario.plan_path.display(),
+                path.display()
+            )?;
+            return Ok(Err(exit::BAD_INPUT));
+        }
+    }
+    let graph = DependencyGraph::new(&plan);
+    let situation = scenario.situation(&plan, &graph);
+    Ok(Ok((format, plan, situation, Some(scenario))))
+}
+
+/// Schedules the recovery within the budget.
 fn schedule(
     plan: &Plan,
+    situation: &Situation,
     budget: SearchBudget,
     seed: u64,
 ) -> Result<RecoveryPlan, recovery::ProblemError> {
     let graph = DependencyGraph::new(plan);
-    let situation = Situation::total_loss(plan);
     let started = Instant::now();
     let (schedules, limit) = match budget {
         SearchBudget::Schedules(n) => (n, None),
@@ -53,7 +124,7 @@ fn schedule(
     let rp = recovery::recover(
         plan,
         &graph,
-        &situation,
+        situation,
         options,
         &Budget {
             schedules,
@@ -68,14 +139,20 @@ fn schedule(
     Ok(rp)
 }
 
-fn assumptions(plan: &Plan, rp: &RecoveryPlan, seed: u64, lang: Lang) -> Vec<String> {
+fn assumptions(
+    plan: &Plan,
+    scenario: Option<&Scenario>,
+    rp: &RecoveryPlan,
+    seed: u64,
+    lang: Lang,
+) -> Vec<String> {
     let teams = plan
         .teams
         .iter()
         .map(|t| format!("{} {}", t.id, t.capacity))
         .collect::<Vec<_>>()
         .join(", ");
-    match lang {
+    let mut out: Vec<String> = match lang {
         Lang::En => vec![
             "Situation: total loss of the information system at T0 (every service down, nothing destroyed).".into(),
             format!("People available per team: {teams}."),
@@ -87,30 +164,108 @@ fn assumptions(plan: &Plan, rp: &RecoveryPlan, seed: u64, lang: Lang) -> Vec<Str
             format!("Effectifs disponibles par équipe : {teams}."),
             "Chaque service est restauré avec la durée du plan une fois rétabli ce dont il dépend ; un cycle (Active Directory et son DNS) est restauré membre après membre, dans l'ordre du plan.".into(),
             format!("Ordre calculé par un algorithme génétique sur {} ordonnancements (graine {seed}) : d'abord le moins de processus au-delà de leur DMIA (pondérés par criticité), puis le moindre retard pondéré, puis la durée totale la plus courte.", rp.generated),
-        ],
+        ],    };
+    if let Some(sc) = scenario {
+        out[0] = match lang {
+            Lang::En => format!(
+                "Situation: scenario « {} »; what it hits is restored, what depends on it comes back with it.",
+                sc.name
+            ),
+            Lang::Fr => format!(
+                "Situation : scénario « {} » ; ce qu'il touche est restauré, ce qui en dépend revient avec.",
+                sc.name
+            ),
+        };
+        for e in &sc.events {
+            out.insert(1, event_line(plan, e, lang));
+        }
+        out[1..=sc.events.len()].reverse();
     }
+    out
+}
+
+/// One scenario event as a line of the assumptions.
+fn event_line(plan: &Plan, e: &scenario::Event, lang: Lang) -> String {
+    let ids = |v: &[crate::model::ServiceId]| {
+        v.iter()
+            .map(|s| plan.service(*s).id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fr = lang == Lang::Fr;
+    let what = match &e.action {
+        scenario::Action::Outage {
+            services,
+            lasts: Some(d),
+        } => {
+            if fr {
+                format!("panne de {} pendant {d}", ids(services))
+            } else {
+                format!("outage of {} for {d}", ids(services))
+            }
+        }
+        scenario::Action::Outage {
+            services,
+            lasts: None,
+        } => {
+            if fr {
+                format!("panne de {}", ids(services))
+            } else {
+                format!("outage of {}", ids(services))
+            }
+        }
+        scenario::Action::Destroy { services } => {
+            if fr {
+                format!("destruction de {}", ids(services))
+            } else {
+                format!("{} destroyed", ids(services))
+            }
+        }
+        scenario::Action::Staff {
+            team,
+            capacity,
+            lasts,
+        } => {
+            let team = &plan.team(*team).id;
+            let lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default();
+            if fr {
+                format!("équipe {team} : {capacity} personne(s){lasts}")
+            } else {
+                format!("team {team}: {capacity} people{lasts}")
+            }
+        }
+        scenario::Action::Note => String::new(),
+    };
+    let note = e
+        .note
+        .as_deref()
+        .map(|n| {
+            if what.is_empty() {
+                n.to_string()
+            } else {
+                format!(" — {n}")
+            }
+        })
+        .unwrap_or_default();
+    format!("{} : {what}{note}", doc::at(e.at.as_secs()))
 }
 
 pub fn recover(
     global: &Global,
-    path: &Path,
+    source: &Source,
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(
-        global,
-        "recover",
-        &[Format::Table, Format::Json, Format::Markdown, Format::Html],
-        path,
-        io,
-    )? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+    let accepted = [Format::Table, Format::Json, Format::Markdown, Format::Html];
+    let (format, plan, situation, scenario) =
+        match situation(global, "recover", &accepted, source, io)? {
+            Ok(ready) => ready,
+            Err(code) => return Ok(code),
+        };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match schedule(plan, budget, seed) {
+    let rp = match schedule(plan, &situation, budget, seed) {
         Ok(rp) => rp,
         Err(e) => {
             writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
@@ -122,7 +277,13 @@ pub fn recover(
         writeln!(io.out)?;
         return Ok(exit::OK);
     }
-    let d = report::global(plan, &rp, &assumptions(plan, &rp, seed, lang), false, lang);
+    let d = report::global(
+        plan,
+        &rp,
+        &assumptions(plan, scenario.as_ref(), &rp, seed, lang),
+        false,
+        lang,
+    );
     let text = match format {
         Format::Markdown => doc::markdown(&d),
         Format::Html => doc::html(&d),
@@ -134,25 +295,21 @@ pub fn recover(
 
 pub fn runbook(
     global: &Global,
-    path: &Path,
+    source: &Source,
     out: &Path,
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
 ) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(
-        global,
-        "runbook",
-        &[Format::Markdown, Format::Html],
-        path,
-        io,
-    )? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+    let accepted = [Format::Markdown, Format::Html];
+    let (format, plan, situation, scenario) =
+        match situation(global, "runbook", &accepted, source, io)? {
+            Ok(ready) => ready,
+            Err(code) => return Ok(code),
+        };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match schedule(plan, budget, seed) {
+    let rp = match schedule(plan, &situation, budget, seed) {
         Ok(rp) => rp,
         Err(e) => {
             writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
@@ -165,16 +322,11 @@ pub fn runbook(
         Format::Html => ("html", doc::html),
         _ => ("md", doc::markdown),
     };
+    let assumptions = assumptions(plan, scenario.as_ref(), &rp, seed, lang);
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     files.push((
         out.join(format!("index.{ext}")),
-        render(&report::global(
-            plan,
-            &rp,
-            &assumptions(plan, &rp, seed, lang),
-            true,
-            lang,
-        )),
+        render(&report::global(plan, &rp, &assumptions, true, lang)),
     ));
     for (i, team) in plan.teams.iter().enumerate() {
         files.push((

@@ -5,10 +5,11 @@
 //! hide the others) → [`resolve`] (ids, cross-references, counts). Every stage
 //! adds [`Diagnostic`]s instead of stopping, so one run shows every mistake.
 
-mod de;
+pub(crate) mod de;
 pub mod raw;
 mod resolve;
 pub mod yaml;
+pub(crate) use yaml::{Node, Value as NodeValue};
 
 use std::collections::HashMap;
 
@@ -18,8 +19,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Sources, Span, did_you_mean};
 use crate::model::Plan;
-use de::{Sink, Spanned, decode};
-use yaml::{Node, Value};
+pub(crate) use de::{Sink, Spanned, decode};
+use yaml::Value;
 
 /// What loading produced: the plan when it has no error, and everything
 /// found on the way.
@@ -101,6 +102,71 @@ pub fn load_plan(path: &Path) -> Loaded {
     });
     Loaded {
         plan,
+        sources,
+        diagnostics,
+    }
+}
+
+/// A single YAML document of another kind than a plan (a scenario, an
+/// exercise), decoded into `T` through the same guarded parser and with the
+/// same positioned diagnostics.
+pub struct Document<T> {
+    pub value: Option<T>,
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn read_document<T: serde::de::DeserializeOwned>(path: &Path) -> Document<T> {
+    let mut document = read_document_with(path, |root, sink| match decode::<T>(root, sink) {
+        Ok(v) => (Some(v), Vec::new()),
+        Err(d) => (None, vec![d]),
+    });
+    if document.diagnostics.iter().any(Diagnostic::is_error) {
+        document.value = None;
+    }
+    document
+}
+
+/// Like [`read_document`], with the decoding done by `decode` on the
+/// positioned tree (to decode a list entry by entry, say); the value may
+/// come with errors.
+pub(crate) fn read_document_with<T>(
+    path: &Path,
+    decode: impl FnOnce(&Node, &Sink) -> (Option<T>, Vec<Diagnostic>),
+) -> Document<T> {
+    let mut sources = Sources::default();
+    let mut diagnostics = Vec::new();
+    let text = match read_capped(path) {
+        Ok(text) => text,
+        Err(problem) => {
+            let file = sources.add(path.to_path_buf(), String::new());
+            diagnostics.push(problem.diagnostic(file, path));
+            return Document {
+                value: None,
+                sources,
+                diagnostics,
+            };
+        }
+    };
+    let file = sources.add(path.to_path_buf(), text);
+    let value = match yaml::load(file, &sources.get(file).text) {
+        Ok(root) => {
+            let sink = Sink::default();
+            let (value, found) = decode(&root, &sink);
+            diagnostics.extend(sink.take());
+            diagnostics.extend(found);
+            value
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            None
+        }
+    };
+    diagnostics.sort_by_key(|d| d.span.map(|s| (s.line, s.col)));
+    // The value decoded so far, even with errors beside it: the caller may
+    // check more (references) before giving up.
+    Document {
+        value,
         sources,
         diagnostics,
     }

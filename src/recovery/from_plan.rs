@@ -23,10 +23,15 @@ pub enum Damage {
 /// The situation to recover from.
 #[derive(Debug, Clone)]
 pub struct Situation {
-    /// Per service; `None` when it is up.
+    /// Per service: the damage that needs work; `None` when none does.
     pub damage: Vec<Option<Damage>>,
     /// Per service: earliest time its recovery can start.
     pub release: Vec<u64>,
+    /// Per service: when it comes back by itself (an outage that ends, such
+    /// as a supplier's), if it does.
+    pub returns: Vec<Option<u64>>,
+    /// Per node (dense index): when it went down, if it did.
+    pub down_since: Vec<Option<u64>>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
 }
@@ -37,6 +42,8 @@ impl Situation {
         Situation {
             damage: vec![Some(Damage::Failed); plan.services.len()],
             release: vec![0; plan.services.len()],
+            returns: vec![None; plan.services.len()],
+            down_since: vec![Some(0); plan.node_count()],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
         }
     }
@@ -48,6 +55,9 @@ pub enum Mode {
     Restore,
     Failover,
     Rebuild,
+    /// Comes back without work: by itself after an outage, or as soon as
+    /// what it depends on is back.
+    Automatic,
 }
 
 impl Mode {
@@ -56,6 +66,7 @@ impl Mode {
             Mode::Restore => "restore",
             Mode::Failover => "failover",
             Mode::Rebuild => "rebuild",
+            Mode::Automatic => "automatic",
         }
     }
 }
@@ -104,10 +115,15 @@ pub struct RecoveryPlan {
 }
 
 impl RecoveryPlan {
+    /// The steps that need work (not those that come back by themselves).
+    pub fn work(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(|s| s.mode != Mode::Automatic)
+    }
+
     /// Tasks that start together, in order.
     pub fn waves(&self) -> Vec<(u64, Vec<&Step>)> {
         let mut waves: Vec<(u64, Vec<&Step>)> = Vec::new();
-        for s in &self.steps {
+        for s in self.work() {
             match waves.last_mut() {
                 Some((t, list)) if *t == s.start => list.push(s),
                 _ => waves.push((s.start, vec![s])),
@@ -127,7 +143,12 @@ pub struct Built {
 
 pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
     let units: Units = graph.units();
-    let down = |s: usize| situation.damage[s].is_some();
+    // Down: what is hit, and what that takes down.
+    let hit: Vec<usize> = (0..plan.services.len())
+        .filter(|&s| situation.damage[s].is_some() || situation.returns[s].is_some())
+        .collect();
+    let states = crate::analysis::state::propagate(plan, graph, &hit);
+    let down = |s: usize| states[s] == crate::analysis::state::State::Down;
     // Tasks: down services, in plan order.
     let services: Vec<ServiceId> = plan.service_ids().filter(|s| down(s.index())).collect();
     let mut task_of = vec![usize::MAX; plan.services.len()];
@@ -190,12 +211,19 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     for &s in &services {
         let service = plan.service(s);
         let r = &service.recovery;
-        let (mode, duration) = match situation.damage[s.index()] {
-            Some(Damage::Destroyed) => (Mode::Rebuild, r.rebuild),
-            _ => match r.failover {
-                Some(f) if !down(f.to.index()) => (Mode::Failover, f.duration),
-                _ => (Mode::Restore, r.duration),
-            },
+        // A standby that is up takes over, whatever happened to the
+        // primary; otherwise a failed service is restored, a destroyed one
+        // rebuilt.
+        let standby = r.failover.filter(|f| !down(f.to.index()));
+        let (mode, duration) = match (situation.damage[s.index()], standby) {
+            (None, _) => (Mode::Automatic, crate::model::Duration::ZERO),
+            (Some(_), Some(f)) => (Mode::Failover, f.duration),
+            (Some(Damage::Destroyed), None) => (Mode::Rebuild, r.rebuild),
+            (Some(Damage::Failed), None) => (Mode::Restore, r.duration),
+        };
+        let release = match mode {
+            Mode::Automatic => situation.returns[s.index()].unwrap_or(0),
+            _ => situation.release[s.index()],
         };
         let u = units.unit_of[s.index()] as usize;
         let members = chain(u);
@@ -211,25 +239,33 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         tasks.push(Task {
             label: service.id.clone(),
             duration: duration.as_secs(),
-            release: situation.release[s.index()],
-            needs: r.needs.iter().map(|n| (n.team.index(), n.count)).collect(),
+            release,
+            needs: if mode == Mode::Automatic {
+                Vec::new()
+            } else {
+                r.needs.iter().map(|n| (n.team.index(), n.count)).collect()
+            },
             reqs,
         });
     }
     let mut processes = Vec::new();
     let mut milestones = Vec::new();
     for p in plan.process_ids() {
-        let reqs = external(plan.node_index(NodeRef::Process(p)));
-        if reqs.is_empty() {
+        let x = plan.node_index(NodeRef::Process(p));
+        let (Some(since), true) = (
+            situation.down_since[x],
+            states[x] == crate::analysis::state::State::Down,
+        ) else {
             continue;
-        }
+        };
+        let reqs = external(x);
         let process = plan.process(p);
         processes.push(p);
         milestones.push(Milestone {
             label: process.id.clone(),
             reqs,
             resume: process.resume.as_secs(),
-            deadline: Some(process_required(plan, p) as u64),
+            deadline: Some(since + process_required(plan, p) as u64),
             weight: criticality_weight(process.criticality),
         });
     }

@@ -23,6 +23,7 @@ fn mode_label(m: Mode, lang: Lang) -> &'static str {
         Mode::Restore => t(lang, "restore", "restauration"),
         Mode::Failover => t(lang, "failover", "bascule"),
         Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
+        Mode::Automatic => t(lang, "back by itself", "retour automatique"),
     }
 }
 
@@ -120,7 +121,7 @@ fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "{} services to recover; everything is back at {} (at best {} with unlimited teams). {} of {} stopped processes are back within their DMIA; {late} are late.",
-            rp.steps.len(),
+            rp.work().count(),
             at(rp.makespan),
             at(rp.lower_bound),
             rp.processes.len() - late,
@@ -128,7 +129,7 @@ fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
         ),
         Lang::Fr => format!(
             "{} services à reprendre ; tout est rétabli à {} (au mieux {} avec des équipes illimitées). {} des {} processus arrêtés reprennent dans leur DMIA ; {late} sont en retard.",
-            rp.steps.len(),
+            rp.work().count(),
             at(rp.makespan),
             at(rp.lower_bound),
             rp.processes.len() - late,
@@ -178,8 +179,7 @@ fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
 
 fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
     let mut bars: Vec<Bar> = rp
-        .steps
-        .iter()
+        .work()
         .map(|s| Bar {
             label: plan.service(s.service).id.clone(),
             group: s.needs.first().map_or_else(

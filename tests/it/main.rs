@@ -12,6 +12,7 @@ mod example_plan;
 mod guards;
 mod recovery_cli;
 mod recovery_props;
+mod scenario_cli;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

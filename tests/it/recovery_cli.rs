@@ -21,7 +21,7 @@ fn json(args: &[&str]) -> Value {
 
 /// Checks a `recover --format json` schedule against the plan as `show`
 /// describes it: every task after what it waits for, no team over capacity.
-fn assert_feasible(schedule: &Value, plan: &Value) {
+pub(crate) fn assert_feasible(schedule: &Value, plan: &Value) {
     let tasks = schedule["tasks"].as_array().unwrap();
     let finish: HashMap<&str, u64> = tasks
         .iter()

@@ -1,0 +1,169 @@
+//! The scenario file's shape, for decoding and for its JSON Schema.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+use crate::load::{Node, NodeValue, Sink, Spanned};
+use crate::model::Duration;
+
+/// Services hit by an event: ids, `site:ID`, `zone:ID` or `supplier:ID`,
+/// one or a list, each with its place.
+#[derive(Debug)]
+pub struct Targets(pub Vec<Spanned<String>>);
+
+enum OneOrList {
+    One(String),
+    List(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for OneOrList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OneOrList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a target (`dns`, `site:dc-a`) or a list of targets")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrList, E> {
+                Ok(OneOrList::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<OneOrList, A::Error> {
+                Vec::<Spanned<String>>::deserialize(serde::de::value::SeqAccessDeserializer::new(
+                    seq,
+                ))
+                .map(OneOrList::List)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let outer = Spanned::<OneOrList>::deserialize(d)?;
+        Ok(Targets(match outer.value {
+            OneOrList::One(value) => vec![Spanned {
+                span: outer.span,
+                value,
+            }],
+            OneOrList::List(list) => list,
+        }))
+    }
+}
+
+impl JsonSchema for Targets {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Targets".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A service id, `site:ID`, `zone:ID` or `supplier:ID`, or a list of them.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
+}
+
+/// A scenario: what happens, and when.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "reprise scenario")]
+pub struct ScenarioFile {
+    pub name: String,
+    pub description: Option<String>,
+    /// The plan, as a path relative to this file.
+    pub plan: Spanned<String>,
+    /// How long to simulate after T0 (default 30d).
+    pub horizon: Option<Duration>,
+    #[serde(default)]
+    pub events: Vec<Spanned<EventFile>>,
+}
+
+/// One timed event: exactly one of `outage`, `destroy` or `staff`, or only
+/// a `note`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    /// When, counted from T0.
+    pub at: Duration,
+    /// What fails. With `for`, it comes back by itself after that long
+    /// (a supplier's outage); without, it must be restored.
+    pub outage: Option<Targets>,
+    /// What is destroyed and must be rebuilt.
+    pub destroy: Option<Targets>,
+    /// A team whose number of available people changes.
+    pub staff: Option<Spanned<String>>,
+    /// With `staff`: how many people the team has from then on.
+    pub capacity: Option<u32>,
+    /// How long the outage or the staff change lasts.
+    #[serde(rename = "for")]
+    pub lasts: Option<Duration>,
+    /// A line for the timeline.
+    pub note: Option<String>,
+}
+
+/// The head of a scenario file: everything but its events, which are decoded
+/// one by one so that every mistake among them is reported.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head {
+    name: String,
+    description: Option<String>,
+    plan: Spanned<String>,
+    horizon: Option<Duration>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    events: serde::de::IgnoredAny,
+}
+
+pub(super) fn decode(root: &Node, sink: &Sink) -> (Option<ScenarioFile>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let head = match crate::load::decode::<Head>(root, sink) {
+        Ok(h) => Some(h),
+        Err(d) => {
+            found.push(d);
+            None
+        }
+    };
+    let mut events = Vec::new();
+    if let NodeValue::Map(entries) = &root.value
+        && let Some((_, list)) = entries
+            .iter()
+            .find(|(k, _)| k.value == NodeValue::String("events".into()))
+    {
+        match &list.value {
+            NodeValue::Seq(items) => {
+                for item in items {
+                    match crate::load::decode::<Spanned<EventFile>>(item, sink) {
+                        Ok(e) => events.push(e),
+                        Err(d) => found.push(d),
+                    }
+                }
+            }
+            NodeValue::Null => {}
+            other => found.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("expected a list of events, found {}", other.describe()),
+                )
+                .at(list.span)
+                .help("write one `- at: …` entry per event"),
+            ),
+        }
+    }
+    let file = head.map(|h| ScenarioFile {
+        name: h.name,
+        description: h.description,
+        plan: h.plan,
+        horizon: h.horizon,
+        events,
+    });
+    (file, found)
+}
