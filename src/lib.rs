@@ -21,3 +21,4 @@ pub mod output;
 pub mod recovery;
 pub mod render;
 pub mod scenario;
+pub mod simulation;

@@ -10,6 +10,7 @@ mod graph;
 mod meta;
 mod recover;
 mod show;
+mod simulate;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -200,6 +201,22 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// One run of a scenario over time: a timeline of what goes down, what
+    /// the teams restore and when, each process's downtime against its DMIA
+    /// and data lost against its PDMA, and the teams' load.
+    ///
+    /// The recovery is planned once, knowing the whole scenario. Formats:
+    /// table (default), json, markdown, html.
+    Simulate {
+        /// The scenario file (it names its plan).
+        scenario: PathBuf,
+        /// Search effort of the recovery planning, in schedules.
+        #[arg(long, default_value = "20000")]
+        budget: recover::SearchBudget,
+        /// Seed of the random generator: the same seed gives the same run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The JSON Schema of plan or scenario files, for editors that complete
     /// and check YAML.
     Schema {
@@ -299,6 +316,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             };
             recover::runbook(&cli.global, &source, out, *budget, *seed, io)
         }
+        Command::Simulate {
+            scenario,
+            budget,
+            seed,
+        } => simulate::run(&cli.global, scenario, *budget, *seed, io),
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

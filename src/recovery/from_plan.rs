@@ -32,6 +32,8 @@ pub struct Situation {
     pub returns: Vec<Option<u64>>,
     /// Per node (dense index): when it went down, if it did.
     pub down_since: Vec<Option<u64>>,
+    /// Per service: when the scenario first hit it, if it did.
+    pub hit_at: Vec<Option<u64>>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
 }
@@ -44,6 +46,7 @@ impl Situation {
             release: vec![0; plan.services.len()],
             returns: vec![None; plan.services.len()],
             down_since: vec![Some(0); plan.node_count()],
+            hit_at: vec![Some(0); plan.services.len()],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
         }
     }

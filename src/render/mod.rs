@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod doc;
 pub mod graph;
 pub mod recovery;
+pub mod simulation;
 
 use comfy_table::{ContentArrangement, Table, presets};
 

@@ -336,6 +336,7 @@ impl Scenario {
             release,
             returns,
             down_since,
+            hit_at,
             capacity,
         }
     }

@@ -13,6 +13,7 @@ mod guards;
 mod recovery_cli;
 mod recovery_props;
 mod scenario_cli;
+mod simulate_cli;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

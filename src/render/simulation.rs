@@ -1,0 +1,272 @@
+//! One simulated run for people (timeline, processes against DMIA and PDMA,
+//! the teams' load) and for tools (JSON).
+
+use serde::Serialize;
+
+use super::doc::{Block, Doc, at};
+use crate::analysis::state::State;
+use crate::i18n::Lang;
+use crate::model::{Duration, NodeRef, Plan};
+use crate::recovery::Mode;
+use crate::scenario::Scenario;
+use crate::simulation::{EventKind, Run, SimEvent};
+
+fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+fn node(plan: &Plan, e: &SimEvent) -> String {
+    e.node
+        .map(|n| plan.node_id(n).to_string())
+        .unwrap_or_default()
+}
+
+/// What happened, in words.
+pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
+    let process = matches!(e.node, Some(NodeRef::Process(_)));
+    let text = match &e.kind {
+        EventKind::Scenario => String::new(),
+        EventKind::Staff { team, capacity } => match lang {
+            Lang::En => format!("team {} has {capacity} people", plan.team(*team).id),
+            Lang::Fr => format!(
+                "l'équipe {} compte {capacity} personne(s)",
+                plan.team(*team).id
+            ),
+        },
+        EventKind::Hit { destroyed: true } => t(lang, "destroyed", "détruit").into(),
+        EventKind::Hit { destroyed: false } => t(lang, "fails", "tombe en panne").into(),
+        EventKind::RecoveryStarted { mode } => match mode {
+            Mode::Failover => t(lang, "failover starts", "début de la bascule"),
+            Mode::Rebuild => t(lang, "rebuild starts", "début de la reconstruction"),
+            _ => t(lang, "restore starts", "début de la restauration"),
+        }
+        .into(),
+        EventKind::State {
+            to: State::Down, ..
+        } if process => t(lang, "stops", "s'arrête").into(),
+        EventKind::State {
+            to: State::Down, ..
+        } => t(lang, "down", "arrêté").into(),
+        EventKind::State {
+            to: State::Degraded,
+            ..
+        } => t(lang, "degraded", "dégradé").into(),
+        EventKind::State { to: State::Up, .. } if process => {
+            t(lang, "IT back", "SI rétabli").into()
+        }
+        EventKind::State { to: State::Up, .. } => t(lang, "back up", "rétabli").into(),
+        EventKind::Workaround => t(lang, "runs on its workaround", "passe en mode dégradé").into(),
+        EventKind::Breach => t(lang, "DMIA breached", "DMIA dépassée").into(),
+    };
+    match (&e.note, text.is_empty()) {
+        (Some(n), true) => n.clone(),
+        (Some(n), false) => format!("{text} — {n}"),
+        (None, _) => text,
+    }
+}
+
+fn loss(v: Option<u64>, lang: Lang) -> String {
+    match v {
+        None => t(lang, "everything", "tout").into(),
+        Some(0) => "—".into(),
+        Some(s) => Duration::from_secs(s).to_string(),
+    }
+}
+
+pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
+    let mut d = Doc::new(
+        format!(
+            "{} — {}",
+            t(lang, "Simulation", "Simulation"),
+            scenario.name
+        ),
+        lang,
+    );
+    if let Some(desc) = &scenario.description {
+        d.push(Block::Para(desc.clone()));
+    }
+    let breaches = run.processes.iter().filter(|p| p.breach).count();
+    let stopped = run
+        .processes
+        .iter()
+        .filter(|p| p.restored.is_some())
+        .count();
+    d.push(Block::Para(match lang {
+        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA. Everything is back at {}.", at(run.recovery.makespan)),
+        Lang::Fr => format!("{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA. Tout est rétabli à {}.", at(run.recovery.makespan)),
+    }));
+    d.push(Block::Heading(t(lang, "Processes", "Processus").into()));
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "Process", "Processus").into(),
+            t(lang, "Criticality", "Criticité").into(),
+            t(lang, "Down", "Arrêt").into(),
+            "DMIA (MTPD)".into(),
+            t(lang, "On workaround", "Mode dégradé").into(),
+            t(lang, "Back at", "Reprise à").into(),
+            t(lang, "Data lost", "Données perdues").into(),
+            "PDMA (RPO)".into(),
+            t(lang, "Outcome", "Bilan").into(),
+        ],
+        rows: run
+            .processes
+            .iter()
+            .filter(|r| r.restored.is_some() || r.degraded > 0)
+            .map(|r| {
+                let p = plan.process(r.process);
+                let data_breach = match (r.data_loss, p.rpo) {
+                    (None, Some(_)) => true,
+                    (Some(l), Some(rpo)) => l > rpo.as_secs(),
+                    _ => false,
+                };
+                vec![
+                    format!("{} ({})", p.name, p.id),
+                    p.criticality.label(lang).into(),
+                    Duration::from_secs(r.down).to_string(),
+                    p.mtpd.to_string(),
+                    if r.degraded == 0 {
+                        "—".into()
+                    } else {
+                        Duration::from_secs(r.degraded).to_string()
+                    },
+                    r.restored.map_or_else(|| "—".into(), at),
+                    loss(r.data_loss, lang),
+                    p.rpo.map_or_else(|| "—".into(), |d| d.to_string()),
+                    match (r.breach, data_breach) {
+                        (false, false) => t(lang, "within DMIA and PDMA", "DMIA et PDMA tenues"),
+                        (true, false) => t(lang, "DMIA breached", "DMIA dépassée"),
+                        (false, true) => t(lang, "PDMA breached", "PDMA dépassée"),
+                        (true, true) => t(lang, "DMIA and PDMA breached", "DMIA et PDMA dépassées"),
+                    }
+                    .into(),
+                ]
+            })
+            .collect(),
+    });
+    if !run.data.is_empty() {
+        d.push(Block::Heading(t(lang, "Data", "Données").into()));
+        d.push(Block::Table {
+            header: vec![
+                t(lang, "Service", "Service").into(),
+                t(lang, "Data lost", "Données perdues").into(),
+            ],
+            rows: run
+                .data
+                .iter()
+                .map(|x| vec![plan.service(x.service).id.clone(), loss(x.loss, lang)])
+                .collect(),
+        });
+    }
+    d.push(Block::Heading(
+        t(lang, "Teams' load", "Charge des équipes").into(),
+    ));
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "Team", "Équipe").into(),
+            t(lang, "People", "Effectif").into(),
+            t(lang, "Work (person-hours)", "Travail (heures-personnes)").into(),
+        ],
+        rows: plan
+            .teams
+            .iter()
+            .zip(&run.team_work)
+            .map(|(team, w)| {
+                vec![
+                    team.name.clone(),
+                    team.capacity.to_string(),
+                    format!("{:.1}", *w as f64 / 3600.0),
+                ]
+            })
+            .collect(),
+    });
+    d.push(Block::Heading(t(lang, "Timeline", "Chronologie").into()));
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "When", "Quand").into(),
+            t(lang, "What", "Quoi").into(),
+            t(lang, "Event", "Événement").into(),
+        ],
+        rows: run
+            .events
+            .iter()
+            .map(|e| vec![at(e.t), node(plan, e), detail(plan, e, lang)])
+            .collect(),
+    });
+    d
+}
+
+#[derive(Serialize)]
+struct EventJson<'a> {
+    t_s: u64,
+    kind: &'static str,
+    node: Option<&'a str>,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct ProcessJson<'a> {
+    id: &'a str,
+    down_s: u64,
+    degraded_s: u64,
+    mtpd_s: u64,
+    breach: bool,
+    /// Null when everything is lost.
+    data_loss_s: Option<u64>,
+    rpo_s: Option<u64>,
+    restored_s: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct RunJson<'a> {
+    scenario: &'a str,
+    makespan_s: u64,
+    events: Vec<EventJson<'a>>,
+    processes: Vec<ProcessJson<'a>>,
+    data: Vec<serde_json::Value>,
+    teams: Vec<serde_json::Value>,
+}
+
+pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run) -> RunJson<'a> {
+    RunJson {
+        scenario: &scenario.name,
+        makespan_s: run.recovery.makespan,
+        events: run
+            .events
+            .iter()
+            .map(|e| EventJson {
+                t_s: e.t,
+                kind: e.kind.key(),
+                node: e.node.map(|n| plan.node_id(n)),
+                detail: detail(plan, e, Lang::En),
+            })
+            .collect(),
+        processes: run
+            .processes
+            .iter()
+            .map(|r| ProcessJson {
+                id: &plan.process(r.process).id,
+                down_s: r.down,
+                degraded_s: r.degraded,
+                mtpd_s: plan.process(r.process).mtpd.as_secs(),
+                breach: r.breach,
+                data_loss_s: r.data_loss,
+                rpo_s: plan.process(r.process).rpo.map(|d| d.as_secs()),
+                restored_s: r.restored,
+            })
+            .collect(),
+        data: run
+            .data
+            .iter()
+            .map(|x| serde_json::json!({ "id": plan.service(x.service).id, "loss_s": x.loss }))
+            .collect(),
+        teams: plan
+            .teams
+            .iter()
+            .zip(&run.team_work)
+            .map(|(team, w)| serde_json::json!({ "id": team.id, "work_s": w }))
+            .collect(),
+    }
+}
