@@ -66,25 +66,9 @@ fn situation(
     let Some(format) = pick_format(global, command, accepted, io)? else {
         return Ok(Err(exit::BAD_INPUT));
     };
-    let mut loaded = scenario::load(scenario_path);
-    for d in &loaded.document.diagnostics {
-        io.err
-            .write_all(d.render(&loaded.document.sources).as_bytes())?;
-    }
-    if let Some(plan) = &loaded.plan
-        && plan.has_errors()
-    {
-        print_diagnostics(plan, io.err)?;
-    }
-    let (Some(scenario), Some(plan)) = (
-        loaded.scenario.take(),
-        loaded.plan.take().and_then(|l| l.plan),
-    ) else {
-        writeln!(
-            io.err,
-            "error: the scenario or its plan has errors; nothing was written"
-        )?;
-        return Ok(Err(exit::BAD_INPUT));
+    let (scenario, plan) = match read_scenario(scenario_path, io)? {
+        Ok(read) => read,
+        Err(code) => return Ok(Err(code)),
     };
     if let Some(path) = source.plan {
         let same = path.canonicalize().ok() == scenario.plan_path.canonicalize().ok();
@@ -101,6 +85,55 @@ fn situation(
     let graph = DependencyGraph::new(&plan);
     let situation = scenario.situation(&plan, &graph);
     Ok(Ok((format, plan, situation, Some(scenario))))
+}
+
+/// Reads a scenario and its plan, printing every problem of either; `Err`
+/// carries the exit code.
+pub(super) fn read_scenario(
+    path: &Path,
+    io: &mut Io,
+) -> std::io::Result<Result<(Scenario, Plan), i32>> {
+    let mut loaded = scenario::load(path);
+    for d in &loaded.document.diagnostics {
+        io.err
+            .write_all(d.render(&loaded.document.sources).as_bytes())?;
+    }
+    if let Some(plan) = &loaded.plan
+        && plan.has_errors()
+    {
+        print_diagnostics(plan, io.err)?;
+    }
+    match (
+        loaded.scenario.take(),
+        loaded.plan.take().and_then(|l| l.plan),
+    ) {
+        (Some(scenario), Some(plan)) => Ok(Ok((scenario, plan))),
+        _ => {
+            writeln!(
+                io.err,
+                "error: the scenario or its plan has errors; nothing was done"
+            )?;
+            Ok(Err(exit::BAD_INPUT))
+        }
+    }
+}
+
+/// Schedules the recovery, or says why it cannot be; `Err` carries the exit
+/// code.
+fn scheduled(
+    plan: &Plan,
+    situation: &Situation,
+    budget: SearchBudget,
+    seed: u64,
+    io: &mut Io,
+) -> std::io::Result<Result<RecoveryPlan, i32>> {
+    Ok(match schedule(plan, situation, budget, seed) {
+        Ok(rp) => Ok(rp),
+        Err(e) => {
+            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
+            Err(exit::BAD_INPUT)
+        }
+    })
 }
 
 /// Schedules the recovery within the budget.
@@ -265,12 +298,9 @@ pub fn recover(
         };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match schedule(plan, &situation, budget, seed) {
+    let rp = match scheduled(plan, &situation, budget, seed, io)? {
         Ok(rp) => rp,
-        Err(e) => {
-            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
-            return Ok(exit::BAD_INPUT);
-        }
+        Err(code) => return Ok(code),
     };
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *io.out, &report::json(plan, &rp))?;
@@ -309,12 +339,9 @@ pub fn runbook(
         };
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match schedule(plan, &situation, budget, seed) {
+    let rp = match scheduled(plan, &situation, budget, seed, io)? {
         Ok(rp) => rp,
-        Err(e) => {
-            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
-            return Ok(exit::BAD_INPUT);
-        }
+        Err(code) => return Ok(code),
     };
     let graph = DependencyGraph::new(plan);
     let a = analysis::analyze(plan, &graph, analysis::Options::default());

@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use super::recover::SearchBudget;
-use super::{Format, Global, Io, exit, pick_format, print_diagnostics};
+use super::{Format, Global, Io, exit, pick_format};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::recovery::{self, Budget};
 use crate::render::{doc, simulation as report};
-use crate::scenario;
 
 pub fn run(
     global: &Global,
@@ -26,25 +25,9 @@ pub fn run(
     else {
         return Ok(exit::BAD_INPUT);
     };
-    let mut loaded = scenario::load(path);
-    for d in &loaded.document.diagnostics {
-        io.err
-            .write_all(d.render(&loaded.document.sources).as_bytes())?;
-    }
-    if let Some(plan) = &loaded.plan
-        && plan.has_errors()
-    {
-        print_diagnostics(plan, io.err)?;
-    }
-    let (Some(scenario), Some(plan)) = (
-        loaded.scenario.take(),
-        loaded.plan.take().and_then(|l| l.plan),
-    ) else {
-        writeln!(
-            io.err,
-            "error: the scenario or its plan has errors; nothing was simulated"
-        )?;
-        return Ok(exit::BAD_INPUT);
+    let (scenario, plan) = match super::recover::read_scenario(path, io)? {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
     };
     let graph = DependencyGraph::new(&plan);
     let schedules = match budget {

@@ -4,15 +4,9 @@
 
 use serde_json::Value;
 
-use crate::{example_plan, run};
+use crate::{example_plan, json, run};
 
 const VALID: &str = "valid/plan.yaml";
-
-fn json(args: &[&str]) -> Value {
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(code, 0, "{stderr}");
-    serde_json::from_str(&stdout).expect("JSON on stdout")
-}
 
 fn node<'a>(doc: &'a Value, id: &str) -> &'a Value {
     doc["nodes"]

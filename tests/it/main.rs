@@ -46,3 +46,15 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     )
 }
+
+/// The shipped scenarios' folder.
+pub fn scenarios() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Runs `reprise`, expects success, and parses its JSON output.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("JSON on stdout")
+}

@@ -9,15 +9,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{example_plan, fixtures, reprise, run};
+use crate::{example_plan, fixtures, json, reprise, run};
 
 const VALID: &str = "valid/plan.yaml";
-
-fn json(args: &[&str]) -> Value {
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(code, 0, "{stderr}");
-    serde_json::from_str(&stdout).expect("JSON")
-}
 
 /// Checks a `recover --format json` schedule against the plan as `show`
 /// describes it: every task after what it waits for, no team over capacity.

@@ -4,24 +4,7 @@
 use serde_json::Value;
 
 use crate::recovery_cli::assert_feasible;
-use crate::{example_plan, run};
-
-fn scenarios() -> std::path::PathBuf {
-    example_plan()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("scenarios")
-}
-
-fn json(args: &[&str]) -> Value {
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(code, 0, "{stderr}");
-    serde_json::from_str(&stdout).expect("JSON")
-}
+use crate::{example_plan, json, run, scenarios};
 
 #[test]
 fn every_mistake_of_a_scenario_is_reported_with_its_place() {

@@ -5,20 +5,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::{example_plan, run};
+use crate::{run, scenarios};
 
 fn scenario(name: &str) -> String {
-    example_plan()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("scenarios")
-        .join(name)
-        .display()
-        .to_string()
+    scenarios().join(name).display().to_string()
 }
 
 fn simulate(name: &str) -> Value {
