@@ -50,6 +50,7 @@ fn situation(
     accepted: &[Format],
     source: &Source,
     io: &mut Io,
+    seed: u64,
 ) -> std::io::Result<Result<Ready, i32>> {
     let Some(scenario_path) = source.scenario else {
         let Some(path) = source.plan else {
@@ -83,7 +84,7 @@ fn situation(
         }
     }
     let graph = DependencyGraph::new(&plan);
-    let situation = scenario.situation(&plan, &graph);
+    let (situation, _) = scenario.situation(&plan, &graph, seed);
     Ok(Ok((format, plan, situation, Some(scenario))))
 }
 
@@ -292,7 +293,7 @@ pub fn recover(
 ) -> std::io::Result<i32> {
     let accepted = [Format::Table, Format::Json, Format::Markdown, Format::Html];
     let (format, plan, situation, scenario) =
-        match situation(global, "recover", &accepted, source, io)? {
+        match situation(global, "recover", &accepted, source, io, seed)? {
             Ok(ready) => ready,
             Err(code) => return Ok(code),
         };
@@ -333,7 +334,7 @@ pub fn runbook(
 ) -> std::io::Result<i32> {
     let accepted = [Format::Markdown, Format::Html];
     let (format, plan, situation, scenario) =
-        match situation(global, "runbook", &accepted, source, io)? {
+        match situation(global, "runbook", &accepted, source, io, seed)? {
             Ok(ready) => ready,
             Err(code) => return Ok(code),
         };

@@ -34,6 +34,11 @@ pub struct Situation {
     pub down_since: Vec<Option<u64>>,
     /// Per service: when the scenario first hit it, if it did.
     pub hit_at: Vec<Option<u64>>,
+    /// Per service: its data was encrypted by an attacker.
+    pub encrypted: Vec<bool>,
+    /// Per service: an attacker could reach it (its copies there are lost
+    /// unless immutable or offline).
+    pub reachable: Vec<bool>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
 }
@@ -47,6 +52,8 @@ impl Situation {
             returns: vec![None; plan.services.len()],
             down_since: vec![Some(0); plan.node_count()],
             hit_at: vec![Some(0); plan.services.len()],
+            encrypted: vec![false; plan.services.len()],
+            reachable: vec![false; plan.services.len()],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
         }
     }
@@ -115,6 +122,8 @@ pub struct RecoveryPlan {
     pub makespan: u64,
     pub generated: u64,
     pub lower_bound: u64,
+    /// Each team's capacity steps `(from, people)` in this situation.
+    pub capacity: Vec<Vec<(u64, u32)>>,
 }
 
 impl RecoveryPlan {
@@ -344,5 +353,6 @@ pub fn recover(
         makespan: schedule.score.makespan,
         generated: solution.generated,
         lower_bound: solution.lower_bound,
+        capacity: situation.capacity.clone(),
     })
 }

@@ -665,6 +665,8 @@ pub struct RecoveryJson<'a> {
     schedules: u64,
     tasks: Vec<TaskJson<'a>>,
     processes: Vec<ProcessJson<'a>>,
+    /// Each team's people over time: `[from_s, people]` steps.
+    teams: Vec<serde_json::Value>,
 }
 
 pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
@@ -714,6 +716,12 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
                 late_s: o.late(),
                 breach: o.breach(),
             })
+            .collect(),
+        teams: plan
+            .teams
+            .iter()
+            .zip(&rp.capacity)
+            .map(|(team, steps)| serde_json::json!({ "id": team.id, "capacity": steps }))
             .collect(),
     }
 }

@@ -60,6 +60,25 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         EventKind::State { to: State::Up, .. } => t(lang, "back up", "rétabli").into(),
         EventKind::Workaround => t(lang, "runs on its workaround", "passe en mode dégradé").into(),
         EventKind::Breach => t(lang, "DMIA breached", "DMIA dépassée").into(),
+        EventKind::Compromised { entry: true } => t(
+            lang,
+            "initial access by the attacker",
+            "accès initial de l'attaquant",
+        )
+        .into(),
+        EventKind::Compromised { entry: false } => t(lang, "compromised", "compromis").into(),
+        EventKind::AttackEnds { encrypted: true } => t(
+            lang,
+            "the attacker encrypts what it holds",
+            "l'attaquant chiffre ce qu'il détient",
+        )
+        .into(),
+        EventKind::AttackEnds { encrypted: false } => t(
+            lang,
+            "attack detected: what it holds is isolated",
+            "attaque détectée : ce qu'elle détient est isolé",
+        )
+        .into(),
     };
     match (&e.note, text.is_empty()) {
         (Some(n), true) => n.clone(),

@@ -7,6 +7,7 @@
 //! [`Scenario::situation`] turns it into the [`Situation`] the recovery
 //! scheduler plans for.
 
+pub mod attack;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +58,7 @@ pub struct Scenario {
     pub horizon: Duration,
     /// In time order (stable: events at the same time keep file order).
     pub events: Vec<Event>,
+    pub attack: Option<attack::Attack>,
 }
 
 /// A scenario with its plan, or everything wrong with either.
@@ -232,12 +234,34 @@ fn resolve(
         }
     }
     events.sort_by_key(|e| e.at);
+    let attack = file.attack.as_ref().and_then(|a| {
+        let mut entry = Vec::new();
+        for t in &a.entry.0 {
+            match targets(plan, std::slice::from_ref(&t.value)) {
+                Ok(found) => entry.extend(found.into_iter().map(|i| ServiceId(i as u32))),
+                Err(message) => {
+                    diags.push(Diagnostic::error("unknown-id", message).at(t.span));
+                    return None;
+                }
+            }
+        }
+        Some(attack::Attack {
+            at: a.at.unwrap_or(Duration::ZERO),
+            entry,
+            technique: a.technique.clone(),
+            spread: attack::mean(a.spread, raw::SpreadClass::Hard),
+            identity: attack::mean(a.identity, raw::SpreadClass::Easy),
+            dwell: a.dwell,
+            detect: a.detect,
+        })
+    });
     let scenario = Scenario {
         name: file.name.clone(),
         description: file.description.clone(),
         plan_path,
         horizon: file.horizon.unwrap_or(DEFAULT_HORIZON),
         events,
+        attack,
     };
     (Some(scenario), diags)
 }
@@ -246,12 +270,37 @@ impl Scenario {
     /// What the recovery must deal with: every service the scenario hits
     /// (failed, destroyed, or out for a while), when, and the teams'
     /// capacity over time.
-    pub fn situation(&self, plan: &Plan, graph: &DependencyGraph) -> Situation {
+    /// The attack's random draws come from a generator seeded with `seed`.
+    pub fn situation(
+        &self,
+        plan: &Plan,
+        graph: &DependencyGraph,
+        seed: u64,
+    ) -> (Situation, Option<attack::Outcome>) {
         let n = plan.services.len();
         let mut damage: Vec<Option<Damage>> = vec![None; n];
         let mut release = vec![0u64; n];
         let mut returns: Vec<Option<u64>> = vec![None; n];
         let mut hit_at: Vec<Option<u64>> = vec![None; n];
+        let mut encrypted = vec![false; n];
+        let mut reachable = vec![false; n];
+        // What the attacker holds at the end must be rebuilt: it cannot be
+        // trusted, and on encryption its data is gone.
+        let outcome = self.attack.as_ref().map(|a| {
+            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
+            attack::unfold(plan, a, &mut rng)
+        });
+        if let Some(o) = &outcome {
+            for i in 0..n {
+                if o.compromised[i].is_some() {
+                    damage[i] = Some(Damage::Destroyed);
+                    release[i] = o.end;
+                    hit_at[i] = Some(o.end);
+                    encrypted[i] = o.encrypted;
+                }
+            }
+            reachable.clone_from(&o.reachable);
+        }
         for e in &self.events {
             let at = e.at.as_secs();
             let (services, kind) = match &e.action {
@@ -331,13 +380,16 @@ impl Scenario {
                 }
             }
         }
-        Situation {
+        let situation = Situation {
             damage,
             release,
             returns,
             down_since,
             hit_at,
+            encrypted,
+            reachable,
             capacity,
-        }
+        };
+        (situation, outcome)
     }
 }

@@ -84,6 +84,55 @@ pub struct ScenarioFile {
     pub horizon: Option<Duration>,
     #[serde(default)]
     pub events: Vec<Spanned<EventFile>>,
+    /// A cyberattack, if the scenario has one.
+    pub attack: Option<AttackFile>,
+}
+
+/// A cyberattack: initial access, lateral movement, then encryption.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttackFile {
+    /// Initial access, counted from T0.
+    #[serde(default)]
+    pub at: Option<Duration>,
+    /// Services the attacker compromises first.
+    pub entry: Targets,
+    /// ATT&CK technique of the initial access, for reports (e.g. T1133).
+    pub technique: Option<String>,
+    /// How fast the attacker compromises a service in a zone it can reach
+    /// from one it holds.
+    pub spread: Option<Spread>,
+    /// How fast the attacker takes the services an identity service it holds
+    /// administers.
+    pub identity: Option<Spread>,
+    /// Time from initial access to encryption.
+    pub dwell: Duration,
+    /// When defenders detect the attack (from T0); before `dwell`, it stops
+    /// the attack: the compromised services are isolated and rebuilt, but
+    /// nothing is encrypted.
+    pub detect: Option<Duration>,
+}
+
+/// A time-to-compromise distribution: exponential with a mean, or a class
+/// in the MAL style: `certain` (at once), `easy` (mean 1h), `hard` (mean 1d),
+/// `very_hard` (mean 1w).
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", untagged)]
+pub enum Spread {
+    Class(SpreadClass),
+    Mean {
+        /// Mean time to compromise.
+        mean: Duration,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpreadClass {
+    Certain,
+    Easy,
+    Hard,
+    VeryHard,
 }
 
 /// One timed event: exactly one of `outage`, `destroy` or `staff`, or only
@@ -121,6 +170,7 @@ struct Head {
     #[serde(default)]
     #[allow(dead_code)]
     events: serde::de::IgnoredAny,
+    attack: Option<AttackFile>,
 }
 
 pub(super) fn decode(root: &Node, sink: &Sink) -> (Option<ScenarioFile>, Vec<Diagnostic>) {
@@ -164,6 +214,7 @@ pub(super) fn decode(root: &Node, sink: &Sink) -> (Option<ScenarioFile>, Vec<Dia
         plan: h.plan,
         horizon: h.horizon,
         events,
+        attack: h.attack,
     });
     (file, found)
 }

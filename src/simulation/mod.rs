@@ -30,6 +30,10 @@ pub enum EventKind {
     Workaround,
     /// A process has been down longer than its DMIA.
     Breach,
+    /// The attacker takes a service (`entry`: by its initial access).
+    Compromised { entry: bool },
+    /// The attack ends: encryption, or detection and isolation.
+    AttackEnds { encrypted: bool },
 }
 
 impl EventKind {
@@ -50,6 +54,9 @@ impl EventKind {
             EventKind::State { to: State::Up, .. } => "up",
             EventKind::Workaround => "workaround",
             EventKind::Breach => "breach",
+            EventKind::Compromised { .. } => "compromised",
+            EventKind::AttackEnds { encrypted: true } => "encryption",
+            EventKind::AttackEnds { encrypted: false } => "detection",
         }
     }
 }
@@ -103,7 +110,7 @@ pub fn run(
     options: recovery::Options,
     budget: &Budget,
 ) -> Result<Run, ProblemError> {
-    let situation = scenario.situation(plan, graph);
+    let (situation, attack) = scenario.situation(plan, graph, options.seed);
     let rp = recovery::recover(plan, graph, &situation, options, budget)?;
     let n = plan.services.len();
     // When each hit service is back: its step's finish.
@@ -164,6 +171,28 @@ pub fn run(
                 note: None,
             });
         }
+    }
+    if let (Some(outcome), Some(a)) = (&attack, &scenario.attack) {
+        for (i, c) in outcome.compromised.iter().enumerate() {
+            if let Some(t) = c {
+                let entry = a.entry.iter().any(|e| e.index() == i);
+                let note = if entry { a.technique.clone() } else { None };
+                events.push(SimEvent {
+                    t: *t,
+                    kind: EventKind::Compromised { entry },
+                    node: Some(NodeRef::Service(ServiceId(i as u32))),
+                    note,
+                });
+            }
+        }
+        events.push(SimEvent {
+            t: outcome.end,
+            kind: EventKind::AttackEnds {
+                encrypted: outcome.encrypted,
+            },
+            node: None,
+            note: None,
+        });
     }
     for s in rp.work() {
         events.push(SimEvent {
@@ -291,7 +320,10 @@ pub fn run(
 
 fn order(kind: &EventKind) -> u8 {
     match kind {
-        EventKind::Scenario | EventKind::Staff { .. } => 0,
+        EventKind::Scenario
+        | EventKind::Staff { .. }
+        | EventKind::Compromised { .. }
+        | EventKind::AttackEnds { .. } => 0,
         EventKind::Hit { .. } => 1,
         EventKind::State { .. } => 2,
         EventKind::RecoveryStarted { .. } => 3,
@@ -303,9 +335,12 @@ fn order(kind: &EventKind) -> u8 {
 /// Data lost by each data-bearing service the scenario hit. An outage loses
 /// nothing; a destruction falls back on the replica when it survived, else
 /// on the most frequent surviving backup (a copy held by a destroyed service
-/// is gone), else everything.
+/// is gone), else everything. After an encryption, the replica and every copy
+/// the attacker could reach are gone too, unless immutable or offline.
 fn data_losses(plan: &Plan, situation: &Situation) -> Vec<DataResult> {
     let destroyed = |s: ServiceId| situation.damage[s.index()] == Some(Damage::Destroyed);
+    let gone =
+        |s: ServiceId, attacked: bool| destroyed(s) || (attacked && situation.reachable[s.index()]);
     let mut out = Vec::new();
     for s in plan.service_ids() {
         let Some(data) = &plan.service(s).data else {
@@ -314,17 +349,23 @@ fn data_losses(plan: &Plan, situation: &Situation) -> Vec<DataResult> {
         if situation.hit_at[s.index()].is_none() {
             continue;
         }
+        let attacked = situation.encrypted[s.index()];
         let loss = if !destroyed(s) {
             Some(0)
         } else if let Some(r) = data
             .replication
-            .filter(|r| r.to.is_some_and(|to| !destroyed(to)))
+            .filter(|r| r.to.is_some_and(|to| !gone(to, attacked)))
         {
             Some(r.lag.as_secs())
         } else {
             data.backups
                 .iter()
-                .filter(|b| b.via.is_none_or(|v| !destroyed(v)))
+                .filter(|b| {
+                    // Immutable or offline copies survive; others survive
+                    // when their holder does; a copy kept beside the
+                    // service shares its fate under attack.
+                    b.offline || b.immutable || b.via.map_or(!attacked, |v| !gone(v, attacked))
+                })
                 .map(|b| b.every.as_secs())
                 .min()
         };

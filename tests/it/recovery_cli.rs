@@ -46,14 +46,48 @@ pub(crate) fn assert_feasible(schedule: &Value, plan: &Value) {
             }
         }
     }
-    let capacity: HashMap<&str, u64> = plan["teams"]
-        .as_array()
-        .unwrap()
+    // People per team over time: the scenario's steps when the schedule
+    // gives them, else the plan's capacity.
+    let steps: HashMap<&str, Vec<(u64, u64)>> = match schedule["teams"].as_array() {
+        Some(teams) => teams
+            .iter()
+            .map(|t| {
+                let steps = t["capacity"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| (s[0].as_u64().unwrap(), s[1].as_u64().unwrap()))
+                    .collect();
+                (t["id"].as_str().unwrap(), steps)
+            })
+            .collect(),
+        None => plan["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["id"].as_str().unwrap(),
+                    vec![(0, t["capacity"].as_u64().unwrap())],
+                )
+            })
+            .collect(),
+    };
+    let capacity_at = |team: &str, t: u64| {
+        steps[team]
+            .iter()
+            .take_while(|s| s.0 <= t)
+            .last()
+            .map_or(0, |s| s.1)
+    };
+    // Usage only grows at a start, capacity only drops at a step: checking
+    // those moments checks them all.
+    let mut moments: Vec<u64> = tasks
         .iter()
-        .map(|t| (t["id"].as_str().unwrap(), t["capacity"].as_u64().unwrap()))
+        .map(|t| t["start_s"].as_u64().unwrap())
         .collect();
-    for t in tasks {
-        let moment = t["start_s"].as_u64().unwrap();
+    moments.extend(steps.values().flatten().map(|s| s.0));
+    for moment in moments {
         let mut used: HashMap<&str, u64> = HashMap::new();
         for other in tasks {
             let (s, f) = (
@@ -67,7 +101,10 @@ pub(crate) fn assert_feasible(schedule: &Value, plan: &Value) {
             }
         }
         for (team, n) in used {
-            assert!(n <= capacity[team], "team {team} over capacity at {moment}");
+            assert!(
+                n <= capacity_at(team, moment),
+                "team {team} over capacity at {moment}"
+            );
         }
     }
 }

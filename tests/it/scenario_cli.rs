@@ -107,6 +107,7 @@ fn shipped_scenarios_plan_a_feasible_recovery() {
         "incendie-dc-a.yaml",
         "panne-operateur-wan.yaml",
         "canicule-effectifs.yaml",
+        "rancongiciel-vpn.yaml",
     ] {
         let path = scenarios().join(name);
         let schedule = json(&[

@@ -48,6 +48,7 @@ fn the_timeline_is_in_order_and_agrees_with_the_process_results() {
         "incendie-dc-a.yaml",
         "panne-operateur-wan.yaml",
         "canicule-effectifs.yaml",
+        "rancongiciel-vpn.yaml",
     ] {
         let run = simulate(name);
         let events = run["events"].as_array().unwrap();
@@ -148,5 +149,124 @@ fn simulate_refuses_a_time_budget() {
     assert!(
         stderr.contains("so that a seed gives the same run"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn an_attack_encrypts_what_it_reaches_and_only_offline_copies_survive() {
+    let run = crate::json(&[
+        "simulate",
+        "scenarios/attack.yaml",
+        "--budget",
+        "500",
+        "--format",
+        "json",
+    ]);
+    let events = run["events"].as_array().unwrap();
+    let mut compromised: Vec<&str> = events
+        .iter()
+        .filter(|e| e["kind"] == "compromised")
+        .map(|e| e["node"].as_str().unwrap())
+        .collect();
+    compromised.sort();
+    // From ad, in the servers zone, everything there and the backup zone it
+    // reaches; esx and app have no zone, so the attacker cannot reach them.
+    assert_eq!(
+        compromised,
+        ["ad", "backup-repo", "db", "db-standby", "dns-ad"]
+    );
+    let entry = events
+        .iter()
+        .find(|e| e["kind"] == "compromised" && e["node"] == "ad")
+        .unwrap();
+    assert!(
+        entry["detail"].as_str().unwrap().contains("T1078"),
+        "{entry}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "encryption" && e["t_s"] == 3600)
+    );
+    // db: its replica and its online backup were reached; the weekly
+    // offline copy survives.
+    let db = run["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "db")
+        .unwrap();
+    assert_eq!(db["loss_s"], 7 * 86_400);
+    let p = &run["processes"][0];
+    assert_eq!(p["data_loss_s"], 7 * 86_400);
+}
+
+#[test]
+fn an_attack_detected_before_its_dwell_encrypts_nothing() {
+    let run = crate::json(&[
+        "simulate",
+        "scenarios/attack-detected.yaml",
+        "--budget",
+        "500",
+        "--format",
+        "json",
+    ]);
+    let events = run["events"].as_array().unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "detection" && e["t_s"] == 1800)
+    );
+    assert!(!events.iter().any(|e| e["kind"] == "encryption"));
+    for e in events.iter().filter(|e| e["kind"] == "compromised") {
+        assert!(
+            e["t_s"].as_u64().unwrap() <= 1800,
+            "nothing is taken after detection: {e}"
+        );
+    }
+    // The same seed draws the same attack.
+    let again = crate::json(&[
+        "simulate",
+        "scenarios/attack-detected.yaml",
+        "--budget",
+        "500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run, again);
+}
+
+#[test]
+fn the_ransomware_scenario_tells_its_story() {
+    let run = simulate("rancongiciel-vpn.yaml");
+    let events = run["events"].as_array().unwrap();
+    let taken = |id: &str| {
+        events
+            .iter()
+            .any(|e| e["kind"] == "compromised" && e["node"] == id)
+    };
+    assert!(
+        taken("vpn-nomade") && taken("ad"),
+        "entry and Active Directory"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "encryption" && e["t_s"] == 5 * 86_400)
+    );
+    assert!(
+        run["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["breach"] == true)
+    );
+    assert!(
+        run["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["loss_s"].is_null()),
+        "some data has no surviving copy"
     );
 }
