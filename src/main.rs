@@ -4,7 +4,8 @@
 use std::io::IsTerminal;
 
 fn main() {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let progress = std::io::stderr().is_terminal();
+    let color = progress && std::env::var_os("NO_COLOR").is_none();
     // Buffered: reports and JSON are written in many small pieces.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut err = std::io::stderr().lock();
@@ -12,6 +13,7 @@ fn main() {
         out: &mut out,
         err: &mut err,
         color,
+        progress,
     };
     let code = reprise::cli::run(std::env::args_os(), &mut io);
     // A closed pipe is not worth a second error: the command said its piece.

@@ -210,6 +210,14 @@ pub enum Command {
     Simulate {
         /// The scenario file (it names its plan).
         scenario: PathBuf,
+        /// Monte Carlo: run the scenario this many times, with durations and
+        /// the attack's spread drawn afresh, and report distributions.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+        runs: u64,
+        /// Threads for Monte Carlo runs (default: the machine's cores). The
+        /// output does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
         /// Search effort of the recovery planning, in schedules.
         #[arg(long, default_value = "20000")]
         budget: recover::SearchBudget,
@@ -255,6 +263,8 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
     /// Whether messages on `err` may use terminal colors.
     pub color: bool,
+    /// Whether `err` is a terminal that can show a progress bar.
+    pub progress: bool,
 }
 
 /// The whole program. Returns the exit code.
@@ -318,9 +328,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         }
         Command::Simulate {
             scenario,
+            runs,
+            threads,
             budget,
             seed,
-        } => simulate::run(&cli.global, scenario, *budget, *seed, io),
+        } => simulate::run(&cli.global, scenario, *runs, *threads, *budget, *seed, io),
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

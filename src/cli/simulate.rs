@@ -12,6 +12,8 @@ use crate::render::{doc, simulation as report};
 pub fn run(
     global: &Global,
     path: &Path,
+    runs: u64,
+    threads: Option<usize>,
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
@@ -41,6 +43,11 @@ pub fn run(
             return Ok(exit::BAD_INPUT);
         }
     };
+    if runs > 1 {
+        return monte_carlo(
+            global, format, &plan, &graph, &scenario, runs, threads, schedules, seed, io,
+        );
+    }
     let never = || false;
     let result = crate::simulation::run(
         &plan,
@@ -76,3 +83,87 @@ pub fn run(
     io.out.write_all(text.as_bytes())?;
     Ok(exit::OK)
 }
+
+/// Reasonable effort for each of many runs: the search budget is shared out.
+const MONTE_CARLO_SCHEDULES: u64 = 300;
+
+#[allow(clippy::too_many_arguments)]
+fn monte_carlo(
+    global: &Global,
+    format: Format,
+    plan: &crate::model::Plan,
+    graph: &DependencyGraph,
+    scenario: &crate::scenario::Scenario,
+    runs: u64,
+    threads: Option<usize>,
+    schedules: u64,
+    seed: u64,
+    io: &mut Io,
+) -> std::io::Result<i32> {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            writeln!(io.err, "error: cannot start the threads: {e}")?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let bar = if io.progress {
+        let bar = indicatif::ProgressBar::new(runs);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} runs ({eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    // Each run gets its share of the search unless a budget was given.
+    let per_run = if schedules == DEFAULT_SCHEDULES {
+        MONTE_CARLO_SCHEDULES
+    } else {
+        schedules
+    };
+    let result = pool.install(|| {
+        crate::simulation::monte_carlo::simulate(
+            plan,
+            graph,
+            scenario,
+            runs,
+            seed,
+            per_run,
+            &|| bar.inc(1),
+        )
+    });
+    bar.finish_and_clear();
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    if format == Format::Json {
+        serde_json::to_writer_pretty(
+            &mut *io.out,
+            &report::monte_carlo_json(plan, scenario, &stats, seed),
+        )?;
+        writeln!(io.out)?;
+        return Ok(exit::OK);
+    }
+    let d = report::monte_carlo(plan, scenario, &stats, seed, Lang::from(global.lang));
+    let text = match format {
+        Format::Markdown => doc::markdown(&d),
+        Format::Html => doc::html(&d),
+        _ => doc::terminal(&d),
+    };
+    io.out.write_all(text.as_bytes())?;
+    Ok(exit::OK)
+}
+
+/// The default of `--budget`, to tell whether the user chose one.
+const DEFAULT_SCHEDULES: u64 = 20_000;

@@ -41,6 +41,9 @@ pub struct Situation {
     pub reachable: Vec<bool>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
+    /// Per service: how much longer (or shorter) than planned its recovery
+    /// takes in this run; 1 unless durations are sampled.
+    pub scale: Vec<f64>,
 }
 
 impl Situation {
@@ -55,6 +58,7 @@ impl Situation {
             encrypted: vec![false; plan.services.len()],
             reachable: vec![false; plan.services.len()],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
+            scale: vec![1.0; plan.services.len()],
         }
     }
 }
@@ -233,6 +237,9 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
             (Some(Damage::Destroyed), None) => (Mode::Rebuild, r.rebuild),
             (Some(Damage::Failed), None) => (Mode::Restore, r.duration),
         };
+        let duration = crate::model::Duration::from_secs(
+            (duration.as_secs() as f64 * situation.scale[s.index()]).round() as u64,
+        );
         let release = match mode {
             Mode::Automatic => situation.returns[s.index()].unwrap_or(0),
             _ => situation.release[s.index()],

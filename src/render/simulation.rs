@@ -9,6 +9,7 @@ use crate::i18n::Lang;
 use crate::model::{Duration, NodeRef, Plan};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
+use crate::simulation::monte_carlo::Stats;
 use crate::simulation::{EventKind, Run, SimEvent};
 
 fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
@@ -288,4 +289,137 @@ pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run) -> RunJson
             .map(|(team, w)| serde_json::json!({ "id": team.id, "work_s": w }))
             .collect(),
     }
+}
+
+/// Monte Carlo results for people.
+pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, lang: Lang) -> Doc {
+    let mut d = Doc::new(
+        format!(
+            "{} — {}",
+            t(lang, "Monte Carlo", "Monte-Carlo"),
+            scenario.name
+        ),
+        lang,
+    );
+    d.push(Block::Para(match lang {
+        Lang::En => format!("{} runs (seed {seed}): recovery durations drawn from each service's range (triangular around the planned duration), the attack's spread drawn afresh. Breach probabilities with their 95 % Wilson interval.", stats.runs),
+        Lang::Fr => format!("{} tirages (graine {seed}) : durées de restauration tirées dans la plage de chaque service (loi triangulaire autour de la durée prévue), propagation de l'attaque tirée à nouveau. Probabilités de dépassement avec leur intervalle de Wilson à 95 %.", stats.runs),
+    }));
+    d.push(Block::Heading(
+        t(
+            lang,
+            "Processes: downtime against DMIA",
+            "Processus : arrêt et DMIA",
+        )
+        .into(),
+    ));
+    let pct = |x: f64| format!("{:.1} %", x * 100.0);
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "Process", "Processus").into(),
+            t(lang, "Criticality", "Criticité").into(),
+            "DMIA (MTPD)".into(),
+            "P50".into(),
+            "P90".into(),
+            "P99".into(),
+            t(lang, "P(DMIA breached)", "P(DMIA dépassée)").into(),
+            t(lang, "95 % interval", "Intervalle à 95 %").into(),
+        ],
+        rows: stats
+            .processes
+            .iter()
+            .filter(|p| p.p99 > 0)
+            .map(|p| {
+                let process = plan.process(p.process);
+                vec![
+                    format!("{} ({})", process.name, process.id),
+                    process.criticality.label(lang).into(),
+                    process.mtpd.to_string(),
+                    Duration::from_secs(p.p50).to_string(),
+                    Duration::from_secs(p.p90).to_string(),
+                    Duration::from_secs(p.p99).to_string(),
+                    pct(p.breach_probability),
+                    format!("{} – {}", pct(p.ci.0), pct(p.ci.1)),
+                ]
+            })
+            .collect(),
+    });
+    if !stats.data.is_empty() {
+        d.push(Block::Heading(
+            t(lang, "Data lost", "Données perdues").into(),
+        ));
+        let dur =
+            |v: Option<u64>| v.map_or_else(|| "—".into(), |s| Duration::from_secs(s).to_string());
+        d.push(Block::Table {
+            header: vec![
+                t(lang, "Service", "Service").into(),
+                t(lang, "Runs hit", "Tirages touchés").into(),
+                "P50".into(),
+                "P90".into(),
+                "P99".into(),
+                t(lang, "Everything lost", "Tout perdu").into(),
+            ],
+            rows: stats
+                .data
+                .iter()
+                .map(|x| {
+                    vec![
+                        plan.service(x.service).id.clone(),
+                        x.runs.to_string(),
+                        dur(x.p50),
+                        dur(x.p90),
+                        dur(x.p99),
+                        pct(x.everything_lost),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    d.push(Block::Heading(
+        t(
+            lang,
+            "Most often on the critical path",
+            "Le plus souvent sur le chemin critique",
+        )
+        .into(),
+    ));
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "Service", "Service").into(),
+            t(lang, "Share of runs", "Part des tirages").into(),
+        ],
+        rows: stats
+            .critical
+            .iter()
+            .map(|(s, share)| vec![plan.service(*s).id.clone(), pct(*share)])
+            .collect(),
+    });
+    d
+}
+
+pub fn monte_carlo_json(
+    plan: &Plan,
+    scenario: &Scenario,
+    stats: &Stats,
+    seed: u64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "scenario": scenario.name,
+        "runs": stats.runs,
+        "seed": seed,
+        "processes": stats.processes.iter().map(|p| serde_json::json!({
+            "id": plan.process(p.process).id,
+            "p50_s": p.p50, "p90_s": p.p90, "p99_s": p.p99,
+            "mtpd_s": plan.process(p.process).mtpd.as_secs(),
+            "breach_probability": p.breach_probability,
+            "breach_ci95": [p.ci.0, p.ci.1],
+        })).collect::<Vec<_>>(),
+        "data": stats.data.iter().map(|x| serde_json::json!({
+            "id": plan.service(x.service).id,
+            "runs": x.runs,
+            "p50_s": x.p50, "p90_s": x.p90, "p99_s": x.p99,
+            "everything_lost": x.everything_lost,
+        })).collect::<Vec<_>>(),
+        "critical_path": stats.critical.iter().map(|(s, share)| serde_json::json!({ "id": plan.service(*s).id, "share": share })).collect::<Vec<_>>(),
+    })
 }

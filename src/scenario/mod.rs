@@ -389,6 +389,7 @@ impl Scenario {
             encrypted,
             reachable,
             capacity,
+            scale: vec![1.0; n],
         };
         (situation, outcome)
     }

@@ -8,6 +8,8 @@
 //! `recover --scenario`), and plays it out; re-planning as events unfold and
 //! cyberattacks come next.
 
+pub mod monte_carlo;
+
 use crate::analysis::state::{State, propagate};
 use crate::graph::DependencyGraph;
 use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId};
@@ -111,6 +113,19 @@ pub fn run(
     budget: &Budget,
 ) -> Result<Run, ProblemError> {
     let (situation, attack) = scenario.situation(plan, graph, options.seed);
+    run_in(plan, graph, scenario, situation, attack, options, budget)
+}
+
+/// Plays the scenario out in a given situation (drawn durations, say).
+pub(crate) fn run_in(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    scenario: &Scenario,
+    situation: Situation,
+    attack: Option<crate::scenario::attack::Outcome>,
+    options: recovery::Options,
+    budget: &Budget,
+) -> Result<Run, ProblemError> {
     let rp = recovery::recover(plan, graph, &situation, options, budget)?;
     let n = plan.services.len();
     // When each hit service is back: its step's finish.
