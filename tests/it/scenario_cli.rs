@@ -108,6 +108,9 @@ fn shipped_scenarios_plan_a_feasible_recovery() {
         "panne-operateur-wan.yaml",
         "canicule-effectifs.yaml",
         "rancongiciel-vpn.yaml",
+        "panne-saas-libriciel.yaml",
+        "crue-loire-dc-b.yaml",
+        "coupure-electrique-regionale.yaml",
     ] {
         let path = scenarios().join(name);
         let schedule = json(&[

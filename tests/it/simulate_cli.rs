@@ -49,6 +49,9 @@ fn the_timeline_is_in_order_and_agrees_with_the_process_results() {
         "panne-operateur-wan.yaml",
         "canicule-effectifs.yaml",
         "rancongiciel-vpn.yaml",
+        "panne-saas-libriciel.yaml",
+        "crue-loire-dc-b.yaml",
+        "coupure-electrique-regionale.yaml",
     ] {
         let run = simulate(name);
         let events = run["events"].as_array().unwrap();
