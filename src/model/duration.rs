@@ -8,6 +8,10 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Duration(u64);
 
+/// A hundred years: more than any plan needs, little enough that adding
+/// durations in seconds cannot overflow.
+const MAX_SECS: u64 = 100 * 365 * 86_400;
+
 const UNITS: [(char, u64); 5] = [
     ('w', 7 * 86_400),
     ('d', 86_400),
@@ -58,7 +62,7 @@ pub enum DurationError {
     UnitOrder(String),
     #[error("`{0}`: the last number is missing its unit, e.g. `1h30m`")]
     MissingUnit(String),
-    #[error("`{0}` is too long a duration")]
+    #[error("`{0}` is longer than 100 years; a plan's durations are shorter")]
     Overflow(String),
 }
 
@@ -108,6 +112,10 @@ impl FromStr for Duration {
         if number.is_some() {
             // Trailing digits after a unit, as in `1h30`.
             return Err(DurationError::MissingUnit(trimmed.to_string()));
+        }
+        // Bounded so that sums of durations can never overflow.
+        if total > MAX_SECS {
+            return Err(overflow());
         }
         Ok(Duration(total))
     }
@@ -168,7 +176,8 @@ mod tests {
             ("1h1h", "largest to smallest"),
             ("1h30", "missing its unit"),
             ("", "empty duration"),
-            ("99999999999999999999w", "too long"),
+            ("99999999999999999999w", "longer than 100 years"),
+            ("5300w", "longer than 100 years"),
         ];
         for (text, needle) in cases {
             let err = text.parse::<Duration>().unwrap_err().to_string();
