@@ -218,7 +218,9 @@ pub enum Command {
         /// output does not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Search effort of the recovery planning, in schedules.
+        /// Search effort of the recovery planning, in schedules (default
+        /// 20000 for one run; with --runs, 1 per run: the priority rule with
+        /// justification).
         #[arg(long, default_value = "20000")]
         budget: recover::SearchBudget,
         /// Seed of the random generator: the same seed gives the same run.
