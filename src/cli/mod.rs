@@ -458,6 +458,18 @@ fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::
     Ok(Ok(loaded))
 }
 
+/// Writes a document in the chosen format: Markdown, HTML, or terminal
+/// tables for anything else.
+fn write_doc(format: Format, d: &crate::render::doc::Doc, io: &mut Io) -> std::io::Result<()> {
+    use crate::render::doc;
+    let text = match format {
+        Format::Markdown => doc::markdown(d),
+        Format::Html => doc::html(d),
+        _ => doc::terminal(d),
+    };
+    io.out.write_all(text.as_bytes())
+}
+
 fn print_diagnostics(loaded: &Loaded, w: &mut dyn Write) -> std::io::Result<()> {
     for d in &loaded.diagnostics {
         write_diagnostic(d, loaded, w)?;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration as WallDuration, Instant};
 
-use super::{Format, Global, Io, exit, pick_format, prepare, print_diagnostics};
+use super::{Format, Global, Io, exit, pick_format, prepare, print_diagnostics, write_doc};
 use crate::analysis;
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -315,12 +315,7 @@ pub fn recover(
         false,
         lang,
     );
-    let text = match format {
-        Format::Markdown => doc::markdown(&d),
-        Format::Html => doc::html(&d),
-        _ => doc::terminal(&d),
-    };
-    io.out.write_all(text.as_bytes())?;
+    write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
 

@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use super::recover::SearchBudget;
-use super::{Format, Global, Io, exit, pick_format};
+use super::{Format, Global, Io, exit, pick_format, write_doc};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::recovery::{self, Budget};
-use crate::render::{doc, simulation as report};
+use crate::render::simulation as report;
 
 pub fn run(
     global: &Global,
@@ -75,12 +75,7 @@ pub fn run(
         return Ok(exit::OK);
     }
     let d = report::report(&plan, &scenario, &run, Lang::from(global.lang));
-    let text = match format {
-        Format::Markdown => doc::markdown(&d),
-        Format::Html => doc::html(&d),
-        _ => doc::terminal(&d),
-    };
-    io.out.write_all(text.as_bytes())?;
+    write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
 
@@ -160,12 +155,7 @@ fn monte_carlo(
         return Ok(exit::OK);
     }
     let d = report::monte_carlo(plan, scenario, &stats, seed, Lang::from(global.lang));
-    let text = match format {
-        Format::Markdown => doc::markdown(&d),
-        Format::Html => doc::html(&d),
-        _ => doc::terminal(&d),
-    };
-    io.out.write_all(text.as_bytes())?;
+    write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
 
