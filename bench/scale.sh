@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Scale benchmark: generates plans of 10 000 and 100 000 services
-# (examples/genplan.rs) and runs `reprise check` (load and validate) and
+# (examples/genplan.rs) and runs `reprise check` (load and validate),
 # `reprise analyze --format json` (load, validate and the whole continuity
-# analysis) on each, reporting the median wall time over RUNS runs and the
-# peak memory (max RSS), as measured by GNU time.
+# analysis), one simulation of the generated scenario (priority-rule
+# recovery) and 10 Monte Carlo runs of it (on the 10 000-service plan), reporting the median wall time
+# over RUNS runs and the peak memory (max RSS), as measured by GNU time.
 #
 #   bench/scale.sh            # 5 runs each
 #   RUNS=9 bench/scale.sh
@@ -18,9 +19,17 @@ printf '%-10s %-8s %-10s %-14s %-12s %s\n' services files command "median wall" 
 for n in 10000 100000; do
   ./target/release/examples/genplan "$n" "$work/plan-$n" 2>/dev/null
   files=$(ls "$work/plan-$n" | wc -l)
-  for command in check analyze; do
-    args=("$command" "$work/plan-$n/plan.yaml")
-    [ "$command" = analyze ] && args+=(--format json)
+  for command in check analyze simulate simulate-10; do
+    case "$command" in
+      check) args=(check "$work/plan-$n/plan.yaml") ;;
+      analyze) args=(analyze "$work/plan-$n/plan.yaml" --format json) ;;
+      simulate) args=(simulate "$work/plan-$n/scenario.yaml" --budget 1 --format json) ;;
+      simulate-10) args=(simulate "$work/plan-$n/scenario.yaml" --runs 10 --format json) ;;
+    esac
+    # Simulating the 100 000-service plan takes too long for a benchmark yet.
+    if [ "$n" = 100000 ] && [ "${command#simulate}" != "$command" ]; then
+      continue
+    fi
     walls=()
     peak=0
     for _ in $(seq "$RUNS"); do

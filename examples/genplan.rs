@@ -7,7 +7,9 @@
 //! applications and web front ends, each layer depending on the ones below
 //! with redundancy groups and soft links, a few two-service cycles (like
 //! Active Directory and its DNS), and one process per five services. The
-//! services are split into files of 5 000 included from `plan.yaml`.
+//! services are split into files of 5 000 included from `plan.yaml`; a
+//! `scenario.yaml` beside them destroys one site, cuts another for 12 hours
+//! and lets an attacker in through a web front end.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -184,8 +186,15 @@ fn main() {
         std::fs::write(dir.join(format!("services-{i:03}.yaml")), f).expect("write services");
     }
     std::fs::write(dir.join("processes.yaml"), processes).expect("write processes");
+    // A scenario for the simulation benchmark: one site destroyed, another
+    // out for half a day, an attack entering through a web front end.
+    let web = bounds[6].0;
+    let scenario = format!(
+        "name: Scénario synthétique\nplan: plan.yaml\nevents:\n  - {{ at: 0m, destroy: site:site0 }}\n  - {{ at: 2h, outage: site:site1, for: 12h }}\nattack:\n  entry: s{web}\n  spread: {{ mean: 6h }}\n  dwell: 2d\n"
+    );
+    std::fs::write(dir.join("scenario.yaml"), scenario).expect("write scenario.yaml");
     eprintln!(
-        "wrote {n} services in {} files to {}",
+        "wrote {n} services in {} files and a scenario to {}",
         files.len() + 2,
         dir.display()
     );
