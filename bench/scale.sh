@@ -18,7 +18,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 printf '%-10s %-8s %-10s %-14s %-12s %s\n' services files command "median wall" "peak RSS" "exit"
 for n in 10000 100000; do
   ./target/release/examples/genplan "$n" "$work/plan-$n" 2>/dev/null
-  files=$(ls "$work/plan-$n" | wc -l)
+  files=$(ls "$work/plan-$n" | grep -vc '^scenario.yaml$')
   for command in check analyze simulate simulate-10; do
     case "$command" in
       check) args=(check "$work/plan-$n/plan.yaml") ;;
