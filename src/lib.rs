@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod diag;
+pub mod exercise;
 pub mod graph;
 pub mod i18n;
 pub mod load;

@@ -1,4 +1,4 @@
-//! Commands about reprise itself: the plan schema, completions, the manual.
+//! Commands about reprise itself: the file schemas, completions, the manual.
 
 use clap::CommandFactory;
 
@@ -9,6 +9,7 @@ pub fn schema(kind: SchemaKind, io: &mut Io) -> std::io::Result<i32> {
     let schema = match kind {
         SchemaKind::Plan => schemars::schema_for!(PlanFile),
         SchemaKind::Scenario => schemars::schema_for!(crate::scenario::ScenarioFile),
+        SchemaKind::Exercise => schemars::schema_for!(crate::exercise::ExerciseFile),
     };
     serde_json::to_writer_pretty(&mut *io.out, &schema)?;
     writeln!(io.out)?;

@@ -249,6 +249,8 @@ pub enum SchemaKind {
     Plan,
     /// Scenario files (`scenarios/…`).
     Scenario,
+    /// Exercise files (`scenarios/exercises/…`).
+    Exercise,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

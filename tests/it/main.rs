@@ -9,6 +9,7 @@ mod analysis_props;
 mod bad_input;
 mod commands;
 mod example_plan;
+mod exercise_format;
 mod guards;
 mod recovery_cli;
 mod recovery_props;

@@ -1,0 +1,1153 @@
+//! Tabletop exercises: a scenario played by people.
+//!
+//! An exercise file names a scenario (which names its plan) and adds what
+//! people need to play it: objectives, roles, and the master scenario events
+//! list (MSEL, the "chronogramme" of the ANSSI guide): timed injects with
+//! audience, channel, sender, text and expected actions, and contingency
+//! injects that fire when an expected decision is late. [`load()`] reads and
+//! checks an exercise with its scenario and plan, reporting every mistake
+//! with its place; [`Decision`] is what players decide during the exercise,
+//! parsed from the facilitator's command line; [`journal`] writes every
+//! inject delivered and every decision to an append-only file before it is
+//! acknowledged.
+//!
+//! Times are scenario times in whole seconds from T0, the same clock as the
+//! scenario's events: an exercise starting at `5d` opens on the fifth day of
+//! its scenario.
+
+pub mod journal;
+mod raw;
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Span, did_you_mean};
+use crate::load::{self, Spanned};
+use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::scenario::{self, LoadedScenario};
+pub use raw::{Action, Channel, ExerciseFile, RoleKind};
+
+/// An exercise, checked and resolved against its scenario's plan.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub title: String,
+    pub description: Option<String>,
+    /// The scenario file, as resolved from the exercise's folder.
+    pub scenario_path: PathBuf,
+    /// Scenario time at which the exercise clock starts, in seconds.
+    pub start: u64,
+    /// Scenario time at which the exercise ends, in seconds.
+    pub end: u64,
+    /// How far "advance by a step" moves the clock, in seconds (never 0).
+    pub step: u64,
+    /// In file order.
+    pub objectives: Vec<Objective>,
+    /// In file order.
+    pub roles: Vec<Role>,
+    /// Timed injects, in time order (stable: injects at the same time keep
+    /// file order).
+    pub injects: Vec<Inject>,
+    /// Contingency injects, in the order of their deadlines (stable).
+    pub contingencies: Vec<Inject>,
+}
+
+impl Exercise {
+    pub fn objective(&self, id: &str) -> Option<&Objective> {
+        self.objectives.iter().find(|o| o.id == id)
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    /// A timed or contingency inject.
+    pub fn inject(&self, id: &str) -> Option<&Inject> {
+        self.injects
+            .iter()
+            .chain(&self.contingencies)
+            .find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub id: String,
+    pub text: String,
+    /// How the observers evaluate it.
+    pub evaluation: String,
+    /// A check the engine can make by itself.
+    pub expects: Option<Deadline>,
+}
+
+/// A decision expected by a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub expect: Expectation,
+    /// Scenario time, in seconds.
+    pub by: u64,
+}
+
+/// The kind of decision that meets an expectation: an action and, when
+/// given, what it must act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub action: Action,
+    /// `None`: any decision with this action.
+    pub target: Option<Target>,
+}
+
+/// What an expected decision must act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// For `restore` and `failover`.
+    Service(ServiceId),
+    /// For `isolate` and `reconnect`.
+    Zone(ZoneId),
+    /// For `workaround`.
+    Process(ProcessId),
+    /// For `staff`.
+    Team(TeamId),
+    /// For `crisis`: this level or a higher one.
+    Level(u8),
+    /// For `evaluate`.
+    Objective(String),
+}
+
+impl Expectation {
+    /// Whether `decision` meets this expectation.
+    pub fn met_by(&self, decision: &Decision) -> bool {
+        if decision.action() != self.action {
+            return false;
+        }
+        let Some(target) = &self.target else {
+            return true;
+        };
+        match (target, decision) {
+            (Target::Service(s), Decision::Restore { service, .. })
+            | (Target::Service(s), Decision::Failover { service }) => s == service,
+            (Target::Zone(z), Decision::Isolate { zone })
+            | (Target::Zone(z), Decision::Reconnect { zone }) => z == zone,
+            (Target::Process(p), Decision::Workaround { process }) => p == process,
+            (Target::Team(t), Decision::Staff { team, .. }) => t == team,
+            (Target::Level(l), Decision::Crisis { level }) => level >= l,
+            (Target::Objective(o), Decision::Evaluate { objective, .. }) => o == objective,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub kind: RoleKind,
+}
+
+/// An action players are expected to take after an inject.
+#[derive(Debug, Clone)]
+pub struct ExpectedAction {
+    /// In words, for the facilitators and the report.
+    pub text: String,
+    /// The decision that meets it, when one does.
+    pub decision: Option<Expectation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inject {
+    pub id: String,
+    /// When it is delivered (scenario time, seconds). For a contingency
+    /// inject, its deadline: it is delivered then unless `unless` was met
+    /// before.
+    pub at: u64,
+    /// Role ids.
+    pub to: Vec<String>,
+    pub channel: Channel,
+    /// The sender, as the players see it.
+    pub from: String,
+    pub text: String,
+    pub expects: Vec<ExpectedAction>,
+    /// An objective id.
+    pub objective: Option<String>,
+    /// Set on contingency injects: the decision whose absence fires it.
+    pub unless: Option<Expectation>,
+}
+
+impl Inject {
+    pub fn is_contingency(&self) -> bool {
+        self.unless.is_some()
+    }
+}
+
+/// An exercise with its scenario and plan, or everything wrong with them.
+pub struct LoadedExercise {
+    pub exercise: Option<Exercise>,
+    /// The exercise file and its own diagnostics.
+    pub document: load::Document<ExerciseFile>,
+    /// The scenario, once the exercise names one that exists; it carries
+    /// the plan and their diagnostics.
+    pub scenario: Option<LoadedScenario>,
+}
+
+impl LoadedExercise {
+    pub fn has_errors(&self) -> bool {
+        self.document.diagnostics.iter().any(Diagnostic::is_error)
+            || self
+                .scenario
+                .as_ref()
+                .is_none_or(LoadedScenario::has_errors)
+    }
+
+    /// The plan, when it loaded without error.
+    pub fn plan(&self) -> Option<&Plan> {
+        self.scenario
+            .as_ref()
+            .and_then(|s| s.plan.as_ref())
+            .and_then(|l| l.plan.as_ref())
+    }
+}
+
+/// Added to the last inject when the exercise does not say when it ends.
+const DEFAULT_TAIL: u64 = 4 * 3_600;
+const DEFAULT_STEP: u64 = 3_600;
+
+/// Reads an exercise, the scenario it names and that scenario's plan, and
+/// checks every reference: roles, objectives, injects, and the services,
+/// zones, processes and teams of expected decisions.
+pub fn load(path: &Path) -> LoadedExercise {
+    let mut document = load::read_document_with(path, raw::decode);
+    let Some(file) = document.value.as_ref() else {
+        return LoadedExercise {
+            exercise: None,
+            document,
+            scenario: None,
+        };
+    };
+    let scenario_path = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(&file.scenario.value);
+    let scenario = if scenario_path.is_file() {
+        Some(scenario::load(&scenario_path))
+    } else {
+        document.diagnostics.push(
+            Diagnostic::error(
+                "include-missing",
+                format!(
+                    "cannot open the scenario `{}`: no such file",
+                    scenario_path.display()
+                ),
+            )
+            .at(file.scenario.span)
+            .help("`scenario` is a path relative to the exercise file"),
+        );
+        None
+    };
+    let plan = scenario
+        .as_ref()
+        .and_then(|s| s.plan.as_ref())
+        .and_then(|l| l.plan.as_ref());
+    let horizon = scenario
+        .as_ref()
+        .and_then(|s| s.scenario.as_ref())
+        .map(|s| s.horizon);
+    let (exercise, found) = resolve(file, plan, horizon, scenario_path);
+    document.diagnostics.extend(found);
+    document
+        .diagnostics
+        .sort_by_key(|d| (Reverse(d.severity), d.span.map(|s| (s.line, s.col))));
+    let mut loaded = LoadedExercise {
+        exercise,
+        document,
+        scenario,
+    };
+    if loaded.has_errors() {
+        loaded.exercise = None;
+    }
+    loaded
+}
+
+/// Checks an exercise file. Without a plan (the scenario or the plan did
+/// not load), only what the file says by itself is checked and no
+/// [`Exercise`] comes out.
+fn resolve(
+    file: &ExerciseFile,
+    plan: Option<&Plan>,
+    horizon: Option<Duration>,
+    scenario_path: PathBuf,
+) -> (Option<Exercise>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    unique_ids(
+        file.objectives.iter().map(|o| &o.id),
+        "objective",
+        &mut diags,
+    );
+    unique_ids(file.roles.iter().map(|r| &r.id), "role", &mut diags);
+    unique_ids(file.injects.iter().map(|i| &i.id), "inject", &mut diags);
+    // Entries that did not decode still define their ids, so references to
+    // them add no noise.
+    let known_objectives: Vec<&str> = file
+        .objectives
+        .iter()
+        .map(|o| o.id.as_str())
+        .chain(file.undecoded.objectives.iter().map(String::as_str))
+        .collect();
+    let known_roles: Vec<&str> = file
+        .roles
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(file.undecoded.roles.iter().map(String::as_str))
+        .collect();
+
+    // The exercise's window.
+    let start = file.start.as_ref().map_or(0, |s| s.as_secs());
+    let step = match &file.step {
+        Some(s) if s.as_secs() == 0 => {
+            diags.push(
+                Diagnostic::error("bad-value", "`step` must be longer than 0s")
+                    .at(s.span)
+                    .help("write how far one step moves the clock, e.g. `30m` or `1h`"),
+            );
+            DEFAULT_STEP
+        }
+        Some(s) => s.as_secs(),
+        None => DEFAULT_STEP,
+    };
+    let latest = file
+        .injects
+        .iter()
+        .filter_map(|i| match (&i.at, &i.contingency) {
+            (Some(at), _) => Some(at.as_secs()),
+            (None, Some(c)) => Some(c.by.as_secs()),
+            (None, None) => None,
+        })
+        .max();
+    let end = match &file.end {
+        Some(e) if e.as_secs() <= start => {
+            diags.push(
+                Diagnostic::error(
+                    "outside-exercise",
+                    format!(
+                        "the exercise ends at {} but starts at {}",
+                        e.value,
+                        Duration::from_secs(start)
+                    ),
+                )
+                .at(e.span)
+                .help("`end` is a scenario time after `start`"),
+            );
+            start + DEFAULT_TAIL
+        }
+        Some(e) => e.as_secs(),
+        None => latest.unwrap_or(start).max(start) + DEFAULT_TAIL,
+    };
+    if let (Some(h), Some(e)) = (horizon, &file.end)
+        && e.as_secs() > h.as_secs()
+    {
+        diags.push(
+            Diagnostic::warning(
+                "beyond-horizon",
+                format!(
+                    "the exercise ends at {} but its scenario is simulated for {h} only",
+                    e.value
+                ),
+            )
+            .at(e.span)
+            .help("end the exercise earlier, or lengthen the scenario's `horizon`"),
+        );
+    }
+    let window = Window { start, end };
+
+    let refs = Refs {
+        plan,
+        objectives: &known_objectives,
+    };
+    let mut objectives = Vec::new();
+    for spanned in &file.objectives {
+        let o = &spanned.value;
+        let expects = o.expects.as_ref().and_then(|d| {
+            window.check(&d.by, "the deadline", &mut diags);
+            let expect =
+                refs.expectation(&d.action, d.target.as_ref(), d.level.as_ref(), &mut diags)?;
+            Some(Deadline {
+                expect,
+                by: d.by.as_secs(),
+            })
+        });
+        objectives.push(Objective {
+            id: o.id.value.clone(),
+            text: o.text.clone(),
+            evaluation: o.evaluation.clone(),
+            expects,
+        });
+    }
+    let roles: Vec<Role> = file
+        .roles
+        .iter()
+        .map(|r| Role {
+            id: r.id.value.clone(),
+            name: r.name.clone(),
+            kind: r.kind,
+        })
+        .collect();
+
+    let mut injects = Vec::new();
+    let mut contingencies = Vec::new();
+    for spanned in &file.injects {
+        let i = &spanned.value;
+        let (at, unless) = match (&i.at, &i.contingency) {
+            (Some(at), None) => {
+                window.check(at, "the inject", &mut diags);
+                (at.as_secs(), None)
+            }
+            (None, Some(c)) => {
+                window.check(&c.by, "the contingency's deadline", &mut diags);
+                let unless =
+                    refs.expectation(&c.unless, c.target.as_ref(), c.level.as_ref(), &mut diags);
+                (c.by.as_secs(), unless)
+            }
+            (Some(_), Some(_)) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-inject",
+                        format!(
+                            "inject `{}` has both `at` and `contingency`",
+                            i.id.value
+                        ),
+                    )
+                    .at(spanned.span)
+                    .help("a timed inject has `at`; a contingency inject has `contingency: { unless: ACTION, by: TIME }`"),
+                );
+                continue;
+            }
+            (None, None) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-inject",
+                        format!(
+                            "inject `{}` says neither when nor on what condition it is delivered",
+                            i.id.value
+                        ),
+                    )
+                    .at(spanned.span)
+                    .help("add `at: TIME`, or `contingency: { unless: ACTION, by: TIME }`"),
+                );
+                continue;
+            }
+        };
+        if i.to.0.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-key",
+                    format!("inject `{}` is sent to nobody", i.id.value),
+                )
+                .at(spanned.span)
+                .help(format!(
+                    "list role ids in `to`, e.g. `to: [{}]`",
+                    known_roles.first().copied().unwrap_or("dsi")
+                )),
+            );
+        }
+        for r in &i.to.0 {
+            if !known_roles.contains(&r.as_str()) {
+                diags.push(unknown(
+                    "role",
+                    &r.value,
+                    r.span,
+                    known_roles.iter().copied(),
+                ));
+            }
+        }
+        if let Some(o) = &i.objective
+            && !known_objectives.contains(&o.as_str())
+        {
+            diags.push(unknown(
+                "objective",
+                &o.value,
+                o.span,
+                known_objectives.iter().copied(),
+            ));
+        }
+        let mut expects = Vec::new();
+        for e in &i.expects {
+            let decision = match &e.action {
+                Some(action) => {
+                    refs.expectation(action, e.target.as_ref(), e.level.as_ref(), &mut diags)
+                }
+                None => {
+                    if let Some(t) = &e.target {
+                        diags.push(needs_action("target", t.span));
+                    }
+                    if let Some(l) = &e.level {
+                        diags.push(needs_action("level", l.span));
+                    }
+                    None
+                }
+            };
+            expects.push(ExpectedAction {
+                text: e.text.clone(),
+                decision,
+            });
+        }
+        let inject = Inject {
+            id: i.id.value.clone(),
+            at,
+            to: i.to.0.iter().map(|r| r.value.clone()).collect(),
+            channel: i.channel,
+            from: i.from.clone(),
+            text: i.text.clone(),
+            expects,
+            objective: i.objective.as_ref().map(|o| o.value.clone()),
+            unless,
+        };
+        if inject.is_contingency() {
+            contingencies.push(inject);
+        } else {
+            injects.push(inject);
+        }
+    }
+    injects.sort_by_key(|i| i.at);
+    contingencies.sort_by_key(|i| i.at);
+
+    // Without a plan, targets could not be resolved: no exercise, but the
+    // file's own mistakes are all reported. With mistakes, the caller drops
+    // the exercise.
+    if plan.is_none() {
+        return (None, diags);
+    }
+    let exercise = Exercise {
+        title: file.title.clone(),
+        description: file.description.clone(),
+        scenario_path,
+        start,
+        end,
+        step,
+        objectives,
+        roles,
+        injects,
+        contingencies,
+    };
+    (Some(exercise), diags)
+}
+
+/// Checks ids are words and unique.
+fn unique_ids<'a>(
+    ids: impl Iterator<Item = &'a Spanned<String>>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    for id in ids {
+        if let Err(why) = check_id(&id.value) {
+            diags.push(
+                Diagnostic::error("bad-id", format!("`{}` is not a valid id: {why}", id.value))
+                    .at(id.span)
+                    .help("ids use ASCII letters, digits, `-`, `_` and `.`, e.g. `cellule-crise`"),
+            );
+        }
+        if let Some(span) = first.get(id.value.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("{what} `{}` is defined twice", id.value),
+                )
+                .at(id.span)
+                .label("second definition")
+                .note(*span, "first defined here")
+                .help(format!("{what} ids are unique in an exercise; rename one")),
+            );
+        } else {
+            first.insert(&id.value, id.span);
+        }
+    }
+}
+
+/// Ids are typed in commands and journals: one word each.
+fn check_id(id: &str) -> Result<(), &'static str> {
+    let mut chars = id.chars();
+    match chars.next() {
+        None => Err("it is empty"),
+        Some(c) if !c.is_ascii_alphanumeric() => Err("it must start with a letter or a digit"),
+        _ if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) => {
+            Err("it may only hold ASCII letters, digits, `-`, `_` and `.`")
+        }
+        _ => Ok(()),
+    }
+}
+
+fn unknown<'a>(
+    what: &str,
+    id: &str,
+    span: Span,
+    known: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let known: Vec<&str> = known.collect();
+    let mut d = Diagnostic::error("unknown-id", format!("unknown {what} `{id}`")).at(span);
+    d = match did_you_mean(id, known.iter().copied()) {
+        Some(h) => d.help(h),
+        None if known.is_empty() => d.help(format!("the exercise defines no {what}")),
+        None => d.help(format!("{what}s of this exercise: {}", list(&known))),
+    };
+    d
+}
+
+fn needs_action(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "bad-target",
+        format!("`{key}` says what a decision acts on, but no `action` is given"),
+    )
+    .at(span)
+    .help("add the decision's `action`, e.g. `action: restore`")
+}
+
+fn list(ids: &[&str]) -> String {
+    const SHOWN: usize = 12;
+    let mut out = ids
+        .iter()
+        .take(SHOWN)
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        out.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    out
+}
+
+/// The exercise's time window, for checking injects and deadlines.
+struct Window {
+    start: u64,
+    end: u64,
+}
+
+impl Window {
+    fn check(&self, at: &Spanned<Duration>, what: &str, diags: &mut Vec<Diagnostic>) {
+        let t = at.as_secs();
+        if t < self.start || t > self.end {
+            diags.push(
+                Diagnostic::error(
+                    "outside-exercise",
+                    format!(
+                        "{what} at {} is outside the exercise, which runs from {} to {}",
+                        at.value,
+                        Duration::from_secs(self.start),
+                        Duration::from_secs(self.end)
+                    ),
+                )
+                .at(at.span)
+                .help("times are scenario times, counted from T0; move it, or change the exercise's `start` or `end`"),
+            );
+        }
+    }
+}
+
+/// What the references of an exercise resolve against.
+struct Refs<'a> {
+    plan: Option<&'a Plan>,
+    /// Objective ids, including those of objectives that did not decode.
+    objectives: &'a [&'a str],
+}
+
+impl Refs<'_> {
+    /// Resolves an expected decision. `None` when it has a mistake
+    /// (reported) or when there is no plan to resolve it against.
+    fn expectation(
+        &self,
+        action: &Spanned<Action>,
+        target: Option<&Spanned<String>>,
+        level: Option<&Spanned<u8>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Expectation> {
+        let action_word = action.value.as_str();
+        if let Some(l) = level
+            && action.value != Action::Crisis
+        {
+            diags.push(
+                Diagnostic::error(
+                    "bad-target",
+                    format!("`level` applies to `crisis`, not to `{action_word}`"),
+                )
+                .at(l.span)
+                .help("remove `level`, or use `target` to say what the decision acts on"),
+            );
+            return None;
+        }
+        let resolved = match (action.value, target) {
+            (_, None) => None,
+            (Action::Crisis, Some(t)) => {
+                diags.push(
+                    Diagnostic::error("bad-target", "a crisis decision has a level, not a target")
+                        .at(t.span)
+                        .help("write `level: 2` instead of `target`"),
+                );
+                return None;
+            }
+            (Action::Note, Some(t)) => {
+                diags.push(
+                    Diagnostic::error("bad-target", "a note acts on nothing: it has no target")
+                        .at(t.span)
+                        .help("remove `target`; say what the note should contain in `text`"),
+                );
+                return None;
+            }
+            (Action::Evaluate, Some(t)) => {
+                match objective(self.objectives.iter().copied(), &t.value) {
+                    Ok(o) => Some(Target::Objective(o)),
+                    Err(p) => {
+                        diags.push(p.diagnostic(t.span));
+                        return None;
+                    }
+                }
+            }
+            (a, Some(t)) => {
+                let plan = self.plan?;
+                let found = match a {
+                    Action::Restore => service(plan, &t.value).map(Target::Service),
+                    Action::Failover => failover(plan, &t.value).map(Target::Service),
+                    Action::Isolate | Action::Reconnect => zone(plan, &t.value).map(Target::Zone),
+                    Action::Workaround => workaround(plan, &t.value).map(Target::Process),
+                    Action::Staff => team(plan, &t.value).map(Target::Team),
+                    Action::Crisis | Action::Note | Action::Evaluate => return None,
+                };
+                match found {
+                    Ok(target) => Some(target),
+                    Err(p) => {
+                        diags.push(p.diagnostic(t.span));
+                        return None;
+                    }
+                }
+            }
+        };
+        let resolved = match (resolved, level) {
+            (None, Some(l)) if !(1..=3).contains(&l.value) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-value",
+                        format!("crisis level {} does not exist", l.value),
+                    )
+                    .at(l.span)
+                    .help("crisis levels are 1, 2 and 3"),
+                );
+                return None;
+            }
+            (None, Some(l)) => Some(Target::Level(l.value)),
+            (r, _) => r,
+        };
+        // Targets in the plan resolve only with a plan; the caller gets no
+        // exercise without one anyway.
+        self.plan?;
+        Some(Expectation {
+            action: action.value,
+            target: resolved,
+        })
+    }
+}
+
+/// Why a name in a command or an expectation does not resolve.
+struct Problem {
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
+impl Problem {
+    fn new(code: &'static str, message: String, help: Option<String>) -> Problem {
+        Problem {
+            code,
+            message,
+            help,
+        }
+    }
+
+    fn unknown<'a>(what: &str, id: &str, known: impl IntoIterator<Item = &'a str>) -> Problem {
+        Problem::new(
+            "unknown-id",
+            format!("unknown {what} `{id}`"),
+            did_you_mean(id, known),
+        )
+    }
+
+    fn diagnostic(self, span: Span) -> Diagnostic {
+        let d = Diagnostic::error(self.code, self.message).at(span);
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+
+    /// One line, for the facilitator's command line.
+    fn text(self) -> String {
+        match self.help {
+            Some(h) => format!("{}; {h}", self.message),
+            None => self.message,
+        }
+    }
+}
+
+fn service(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
+    match plan.node_by_id(id) {
+        Some(NodeRef::Service(s)) => Ok(s),
+        Some(NodeRef::Process(_)) => Err(Problem::new(
+            "bad-target",
+            format!("`{id}` is a process, not a service"),
+            Some(format!(
+                "restore the services it depends on, or activate its workaround: `workaround {id}`"
+            )),
+        )),
+        None => Err(Problem::unknown(
+            "service",
+            id,
+            plan.services.iter().map(|s| s.id.as_str()),
+        )),
+    }
+}
+
+/// A service that has a failover in the plan.
+fn failover(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
+    let s = service(plan, id)?;
+    if plan.service(s).recovery.failover.is_some() {
+        return Ok(s);
+    }
+    let with: Vec<&str> = plan
+        .services
+        .iter()
+        .filter(|s| s.recovery.failover.is_some())
+        .map(|s| s.id.as_str())
+        .collect();
+    let help = match did_you_mean(id, with.iter().copied()) {
+        Some(d) => d,
+        None if with.is_empty() => "no service of the plan has a failover".into(),
+        None => format!("services with a failover: {}", list(&with)),
+    };
+    Err(Problem::new(
+        "bad-target",
+        format!("`{id}` has no failover in the plan"),
+        Some(help),
+    ))
+}
+
+/// A zone, written `zone:ID` or `ID`.
+fn zone(plan: &Plan, written: &str) -> Result<ZoneId, Problem> {
+    let id = match written.split_once(':') {
+        None => written,
+        Some(("zone", id)) => id,
+        Some((kind, _)) => {
+            return Err(Problem::new(
+                "bad-target",
+                format!("`{written}` is not a network zone (a {kind})"),
+                Some("write the zone as `zone:ID` or `ID`".into()),
+            ));
+        }
+    };
+    plan.zones
+        .iter()
+        .position(|z| z.id == id)
+        .map(|i| ZoneId(i as u32))
+        .ok_or_else(|| Problem::unknown("zone", id, plan.zones.iter().map(|z| z.id.as_str())))
+}
+
+/// A process that has a workaround in the plan.
+fn workaround(plan: &Plan, id: &str) -> Result<ProcessId, Problem> {
+    let p = match plan.node_by_id(id) {
+        Some(NodeRef::Process(p)) => p,
+        Some(NodeRef::Service(_)) => {
+            return Err(Problem::new(
+                "bad-target",
+                format!("`{id}` is a service; workarounds belong to processes"),
+                Some(format!("to bring the service back, `restore {id}`")),
+            ));
+        }
+        None => {
+            return Err(Problem::unknown(
+                "process",
+                id,
+                plan.processes.iter().map(|p| p.id.as_str()),
+            ));
+        }
+    };
+    if plan.process(p).workaround.is_some() {
+        return Ok(p);
+    }
+    let with: Vec<&str> = plan
+        .processes
+        .iter()
+        .filter(|p| p.workaround.is_some())
+        .map(|p| p.id.as_str())
+        .collect();
+    let help = match did_you_mean(id, with.iter().copied()) {
+        Some(d) => d,
+        None if with.is_empty() => "no process of the plan has a workaround".into(),
+        None => format!("processes with a workaround: {}", list(&with)),
+    };
+    Err(Problem::new(
+        "bad-target",
+        format!("process `{id}` has no workaround in the plan"),
+        Some(help),
+    ))
+}
+
+fn team(plan: &Plan, id: &str) -> Result<TeamId, Problem> {
+    plan.teams
+        .iter()
+        .position(|t| t.id == id)
+        .map(|i| TeamId(i as u32))
+        .ok_or_else(|| Problem::unknown("team", id, plan.teams.iter().map(|t| t.id.as_str())))
+}
+
+fn objective<'a>(
+    known: impl Iterator<Item = &'a str> + Clone,
+    id: &str,
+) -> Result<String, Problem> {
+    if known.clone().any(|o| o == id) {
+        return Ok(id.to_string());
+    }
+    let all: Vec<&str> = known.collect();
+    let help = match did_you_mean(id, all.iter().copied()) {
+        Some(d) => Some(d),
+        None if all.is_empty() => Some("the exercise has no objectives".into()),
+        None => Some(format!("objectives: {}", list(&all))),
+    };
+    Err(Problem::new(
+        "unknown-id",
+        format!("unknown objective `{id}`"),
+        help,
+    ))
+}
+
+/// A decision taken during an exercise, with its references resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Restore a service, by the team given or the ones the plan names.
+    Restore {
+        service: ServiceId,
+        team: Option<TeamId>,
+    },
+    /// Switch a service to its failover.
+    Failover { service: ServiceId },
+    /// Cut a network zone off.
+    Isolate { zone: ZoneId },
+    /// Connect an isolated zone again.
+    Reconnect { zone: ZoneId },
+    /// Activate a process's workaround.
+    Workaround { process: ProcessId },
+    /// The team has `capacity` people from now on.
+    Staff { team: TeamId, capacity: u32 },
+    /// Declare a crisis level (1 to 3).
+    Crisis { level: u8 },
+    /// A line in the journal.
+    Note { text: String },
+    /// An observer's evaluation of an objective.
+    Evaluate {
+        objective: String,
+        met: bool,
+        text: Option<String>,
+    },
+}
+
+impl Decision {
+    pub fn action(&self) -> Action {
+        match self {
+            Decision::Restore { .. } => Action::Restore,
+            Decision::Failover { .. } => Action::Failover,
+            Decision::Isolate { .. } => Action::Isolate,
+            Decision::Reconnect { .. } => Action::Reconnect,
+            Decision::Workaround { .. } => Action::Workaround,
+            Decision::Staff { .. } => Action::Staff,
+            Decision::Crisis { .. } => Action::Crisis,
+            Decision::Note { .. } => Action::Note,
+            Decision::Evaluate { .. } => Action::Evaluate,
+        }
+    }
+
+    /// Parses a facilitator's command: `restore SERVICE [with TEAM]`,
+    /// `failover SERVICE`, `isolate ZONE`, `reconnect ZONE`,
+    /// `workaround PROCESS`, `staff TEAM N`, `crisis N`, `note TEXT…`,
+    /// `evaluate OBJECTIVE met|missed [TEXT…]`. A zone is written `zone:ID`
+    /// or `ID`. The error says what is wrong, in one line, with a "did you
+    /// mean" when a name is close to a known one.
+    pub fn parse(plan: &Plan, exercise: &Exercise, line: &str) -> Result<Decision, String> {
+        let (verb, rest) = split_word(line);
+        if verb.is_empty() {
+            return Err(format!("empty command; commands: {}", commands_list()));
+        }
+        let Some(action) = Action::from_word(&verb.to_lowercase()) else {
+            let hint = did_you_mean(&verb.to_lowercase(), Action::ALL.map(Action::as_str))
+                .map(|d| format!("{d} "))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown command `{verb}`; {hint}commands: {}",
+                commands_list()
+            ));
+        };
+        let usage = || format!("write `{}`", action.syntax());
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let decision = match action {
+            Action::Restore => match words.as_slice() {
+                [s] => Decision::Restore {
+                    service: service(plan, s).map_err(Problem::text)?,
+                    team: None,
+                },
+                [s, with, t] if with.eq_ignore_ascii_case("with") => Decision::Restore {
+                    service: service(plan, s).map_err(Problem::text)?,
+                    team: Some(team(plan, t).map_err(Problem::text)?),
+                },
+                [] => return Err(format!("which service? {}", usage())),
+                _ => {
+                    return Err(format!(
+                        "`{rest}` is not `SERVICE [with TEAM]`; {}",
+                        usage()
+                    ));
+                }
+            },
+            Action::Failover => match words.as_slice() {
+                [s] => Decision::Failover {
+                    service: failover(plan, s).map_err(Problem::text)?,
+                },
+                [] => return Err(format!("which service? {}", usage())),
+                _ => return Err(format!("one service at a time; {}", usage())),
+            },
+            Action::Isolate | Action::Reconnect => match words.as_slice() {
+                [z] => {
+                    let zone = zone(plan, z).map_err(Problem::text)?;
+                    if action == Action::Isolate {
+                        Decision::Isolate { zone }
+                    } else {
+                        Decision::Reconnect { zone }
+                    }
+                }
+                [] => return Err(format!("which zone? {}", usage())),
+                _ => return Err(format!("one zone at a time; {}", usage())),
+            },
+            Action::Workaround => match words.as_slice() {
+                [p] => Decision::Workaround {
+                    process: workaround(plan, p).map_err(Problem::text)?,
+                },
+                [] => return Err(format!("which process? {}", usage())),
+                _ => return Err(format!("one process at a time; {}", usage())),
+            },
+            Action::Staff => match words.as_slice() {
+                [t, n] => {
+                    let team = team(plan, t).map_err(Problem::text)?;
+                    let capacity = n
+                        .parse::<u32>()
+                        .map_err(|_| format!("`{n}` is not a number of people; {}", usage()))?;
+                    Decision::Staff { team, capacity }
+                }
+                _ => return Err(format!("a team and a number of people; {}", usage())),
+            },
+            Action::Crisis => match words.as_slice() {
+                [n] => match n.parse::<u8>() {
+                    Ok(level @ 1..=3) => Decision::Crisis { level },
+                    _ => return Err(format!("crisis levels are 1, 2 and 3, not `{n}`")),
+                },
+                _ => return Err(format!("a crisis level; {}", usage())),
+            },
+            Action::Note => {
+                if rest.is_empty() {
+                    return Err(format!("the note is empty; {}", usage()));
+                }
+                Decision::Note {
+                    text: rest.to_string(),
+                }
+            }
+            Action::Evaluate => {
+                let (o, after) = split_word(rest);
+                let (verdict, text) = split_word(after);
+                if o.is_empty() || verdict.is_empty() {
+                    return Err(format!("an objective and `met` or `missed`; {}", usage()));
+                }
+                let objective = objective(exercise.objectives.iter().map(|o| o.id.as_str()), o)
+                    .map_err(Problem::text)?;
+                let met = match verdict.to_lowercase().as_str() {
+                    "met" => true,
+                    "missed" => false,
+                    other => {
+                        return Err(format!(
+                            "`{other}` is not a verdict: write `met` or `missed`"
+                        ));
+                    }
+                };
+                Decision::Evaluate {
+                    objective,
+                    met,
+                    text: (!text.is_empty()).then(|| text.to_string()),
+                }
+            }
+        };
+        Ok(decision)
+    }
+
+    /// The command that [`Decision::parse`] reads back as this decision:
+    /// what the journal records and the decision log shows.
+    pub fn to_command(&self, plan: &Plan) -> String {
+        match self {
+            Decision::Restore { service, team } => {
+                let mut c = format!("restore {}", plan.service(*service).id);
+                if let Some(t) = team {
+                    c.push_str(&format!(" with {}", plan.team(*t).id));
+                }
+                c
+            }
+            Decision::Failover { service } => format!("failover {}", plan.service(*service).id),
+            Decision::Isolate { zone } => format!("isolate zone:{}", plan.zones[zone.index()].id),
+            Decision::Reconnect { zone } => {
+                format!("reconnect zone:{}", plan.zones[zone.index()].id)
+            }
+            Decision::Workaround { process } => {
+                format!("workaround {}", plan.process(*process).id)
+            }
+            Decision::Staff { team, capacity } => {
+                format!("staff {} {capacity}", plan.team(*team).id)
+            }
+            Decision::Crisis { level } => format!("crisis {level}"),
+            Decision::Note { text } => format!("note {text}"),
+            Decision::Evaluate {
+                objective,
+                met,
+                text,
+            } => {
+                let verdict = if *met { "met" } else { "missed" };
+                match text {
+                    Some(t) => format!("evaluate {objective} {verdict} {t}"),
+                    None => format!("evaluate {objective} {verdict}"),
+                }
+            }
+        }
+    }
+}
+
+/// The first word of `s` and the rest, both trimmed.
+fn split_word(s: &str) -> (&str, &str) {
+    let s = s.trim();
+    match s.find(char::is_whitespace) {
+        Some(i) => (&s[..i], s[i..].trim_start()),
+        None => (s, ""),
+    }
+}
+
+fn commands_list() -> String {
+    Action::ALL.map(Action::as_str).join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_word_keeps_the_rest_as_written() {
+        assert_eq!(
+            split_word("  note  deux  espaces "),
+            ("note", "deux  espaces")
+        );
+        assert_eq!(split_word("crisis"), ("crisis", ""));
+        assert_eq!(split_word(""), ("", ""));
+    }
+
+    #[test]
+    fn ids_are_words() {
+        assert!(check_id("cellule-crise.2").is_ok());
+        assert!(check_id("").is_err());
+        assert!(check_id("-x").is_err());
+        assert!(check_id("deux mots").is_err());
+    }
+}
