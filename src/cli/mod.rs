@@ -205,8 +205,9 @@ pub enum Command {
     /// the teams restore and when, each process's downtime against its DMIA
     /// and data lost against its PDMA, and the teams' load.
     ///
-    /// The recovery is planned once, knowing the whole scenario. Formats:
-    /// table (default), json, markdown, html.
+    /// The teams plan with what they know at each moment and plan again as
+    /// they learn (a hit, a staff change, the attack discovered, work ending
+    /// early or late). Formats: table (default), json, markdown, html.
     Simulate {
         /// The scenario file (it names its plan).
         scenario: PathBuf,
@@ -218,9 +219,8 @@ pub enum Command {
         /// output does not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Search effort of the recovery planning, in schedules (default
-        /// 20000 for one run; with --runs, 1 per run: the priority rule with
-        /// justification).
+        /// Search effort of each planning, in schedules (default: 2000 for
+        /// one run; with --runs, 1: the priority rule with justification).
         #[arg(long, default_value = "20000")]
         budget: recover::SearchBudget,
         /// Seed of the random generator: the same seed gives the same run.

@@ -268,6 +268,26 @@ fn event_line(plan: &Plan, e: &scenario::Event, lang: Lang) -> String {
                 format!("team {team}: {capacity} people{lasts}")
             }
         }
+        scenario::Action::Power { services, lasts } => {
+            if fr {
+                format!("coupure du secteur sur {} pendant {lasts}", ids(services))
+            } else {
+                format!("mains power cut on {} for {lasts}", ids(services))
+            }
+        }
+        scenario::Action::Isolate { zones, lasts } => {
+            let zones = zones
+                .iter()
+                .map(|z| plan.zones[z.index()].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default();
+            if fr {
+                format!("isolement de {zones}{lasts}")
+            } else {
+                format!("{zones} cut off the network{lasts}")
+            }
+        }
         scenario::Action::Note => String::new(),
     };
     let note = e

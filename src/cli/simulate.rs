@@ -48,6 +48,11 @@ pub fn run(
             global, format, &plan, &graph, &scenario, runs, threads, schedules, seed, io,
         );
     }
+    let schedules = if schedules == DEFAULT_SCHEDULES {
+        SIMULATION_SCHEDULES
+    } else {
+        schedules
+    };
     let never = || false;
     let result = crate::simulation::run(
         &plan,
@@ -62,13 +67,7 @@ pub fn run(
             stop: &never,
         },
     );
-    let run = match result {
-        Ok(run) => run,
-        Err(e) => {
-            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
-            return Ok(exit::BAD_INPUT);
-        }
-    };
+    let run = result;
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *io.out, &report::json(&plan, &scenario, &run))?;
         writeln!(io.out)?;
@@ -78,6 +77,11 @@ pub fn run(
     write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
+
+/// Effort of each planning in one run unless `--budget` says otherwise: the
+/// teams plan several times a run, and 2 000 schedules come within a few
+/// percent of 20 000 on the shipped scenarios for a tenth of the time.
+const SIMULATION_SCHEDULES: u64 = 2_000;
 
 /// Effort for each of many runs unless `--budget` says otherwise: one
 /// schedule, the latest-finish-time priority rule improved by
@@ -139,13 +143,7 @@ fn monte_carlo(
         )
     });
     bar.finish_and_clear();
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(e) => {
-            writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
-            return Ok(exit::BAD_INPUT);
-        }
-    };
+    let stats = result;
     if format == Format::Json {
         serde_json::to_writer_pretty(
             &mut *io.out,

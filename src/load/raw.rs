@@ -132,6 +132,10 @@ pub struct Service {
     pub rto: Option<Duration>,
     /// Declared recovery point objective.
     pub rpo: Option<Duration>,
+    /// For a power source with its own reserves (generator fuel, UPS
+    /// batteries): how long it keeps running once a `power` event cuts the
+    /// mains.
+    pub autonomy: Option<Duration>,
     pub description: Option<String>,
 }
 

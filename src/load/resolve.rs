@@ -401,6 +401,7 @@ impl Resolver {
             recovery,
             data,
             rto: raw.rto,
+            autonomy: raw.autonomy,
             rpo: raw.rpo,
             description: raw.description.clone(),
             span: item.span,

@@ -200,6 +200,8 @@ pub struct Service {
     pub data: Option<Data>,
     pub rto: Option<Duration>,
     pub rpo: Option<Duration>,
+    /// Reserves of a power source: how long it runs once the mains are cut.
+    pub autonomy: Option<Duration>,
     pub description: Option<String>,
     /// Where the service's id is written.
     pub span: Span,

@@ -80,11 +80,52 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
             "attaque détectée : ce qu'elle détient est isolé",
         )
         .into(),
+        EventKind::Drained => t(
+            lang,
+            "reserves exhausted (fuel, batteries): stops",
+            "réserves épuisées (fioul, batteries) : s'arrête",
+        )
+        .into(),
+        EventKind::Interrupted => t(
+            lang,
+            "work interrupted: to start over",
+            "intervention interrompue : à reprendre",
+        )
+        .into(),
+        EventKind::Zone {
+            zone,
+            isolated: true,
+        } => match lang {
+            Lang::En => format!("zone {} cut off the network", plan.zones[zone.index()].id),
+            Lang::Fr => format!("zone {} isolée du réseau", plan.zones[zone.index()].id),
+        },
+        EventKind::Zone {
+            zone,
+            isolated: false,
+        } => match lang {
+            Lang::En => format!("zone {} connected again", plan.zones[zone.index()].id),
+            Lang::Fr => format!("zone {} reconnectée", plan.zones[zone.index()].id),
+        },
+        EventKind::Replan { steps } => match lang {
+            Lang::En => format!("the teams plan with what they know: {steps} step(s) to carry out"),
+            Lang::Fr => format!(
+                "les équipes replanifient avec ce qu'elles savent : {steps} intervention(s) à mener"
+            ),
+        },
+        EventKind::Ordered => t(lang, "ordered by the players", "ordonné par les joueurs").into(),
     };
     match (&e.note, text.is_empty()) {
         (Some(n), true) => n.clone(),
         (Some(n), false) => format!("{text} — {n}"),
         (None, _) => text,
+    }
+}
+
+/// `T+…`, with the date when the scenario has a start.
+fn when(scenario: &Scenario, t: u64) -> String {
+    match scenario.date(t) {
+        Some(date) => format!("{date} ({})", at(t)),
+        None => at(t),
     }
 }
 
@@ -115,8 +156,8 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         .filter(|p| p.restored.is_some())
         .count();
     d.push(Block::Para(match lang {
-        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA. Everything is back at {}.", at(run.recovery.makespan)),
-        Lang::Fr => format!("{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA. Tout est rétabli à {}.", at(run.recovery.makespan)),
+        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA. Everything is back at {}.", when(scenario, run.makespan)),
+        Lang::Fr => format!("{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA. Tout est rétabli à {}.", when(scenario, run.makespan)),
     }));
     d.push(Block::Heading(t(lang, "Processes", "Processus").into()));
     d.push(Block::Table {
@@ -152,7 +193,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
                     } else {
                         Duration::from_secs(r.degraded).to_string()
                     },
-                    r.restored.map_or_else(|| "—".into(), at),
+                    r.restored.map_or_else(|| "—".into(), |r| when(scenario, r)),
                     loss(r.data_loss, lang),
                     p.rpo.map_or_else(|| "—".into(), |d| d.to_string()),
                     match (r.breach, data_breach) {
@@ -212,7 +253,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         rows: run
             .events
             .iter()
-            .map(|e| vec![at(e.t), node(plan, e), detail(plan, e, lang)])
+            .map(|e| vec![when(scenario, e.t), node(plan, e), detail(plan, e, lang)])
             .collect(),
     });
     d
@@ -221,6 +262,9 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
 #[derive(Serialize)]
 struct EventJson<'a> {
     t_s: u64,
+    /// The date, when the scenario has a start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
     kind: &'static str,
     node: Option<&'a str>,
     detail: String,
@@ -243,6 +287,8 @@ struct ProcessJson<'a> {
 pub struct RunJson<'a> {
     scenario: &'a str,
     makespan_s: u64,
+    /// How many times the teams planned.
+    plans: u32,
     events: Vec<EventJson<'a>>,
     processes: Vec<ProcessJson<'a>>,
     data: Vec<serde_json::Value>,
@@ -252,12 +298,14 @@ pub struct RunJson<'a> {
 pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run) -> RunJson<'a> {
     RunJson {
         scenario: &scenario.name,
-        makespan_s: run.recovery.makespan,
+        makespan_s: run.makespan,
+        plans: run.plans,
         events: run
             .events
             .iter()
             .map(|e| EventJson {
                 t_s: e.t,
+                at: scenario.date(e.t),
                 kind: e.kind.key(),
                 node: e.node.map(|n| plan.node_id(n)),
                 detail: detail(plan, e, Lang::En),

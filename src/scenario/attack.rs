@@ -15,7 +15,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::raw::{Spread, SpreadClass};
-use crate::model::{Duration, Plan, ServiceId};
+use crate::model::{Duration, Plan, ServiceId, ZoneId};
 
 /// A resolved attack.
 #[derive(Debug, Clone)]
@@ -65,7 +65,32 @@ fn draw(mean: u64, rng: &mut ChaCha8Rng) -> u64 {
 }
 
 pub fn unfold(plan: &Plan, attack: &Attack, rng: &mut ChaCha8Rng) -> Outcome {
+    unfold_with(plan, attack, &[], rng)
+}
+
+/// Unfolds the attack with zones cut off the network from given times: from
+/// then on the attacker cannot move into or out of such a zone (inside it,
+/// it still can). Delays are drawn whether or not a move is blocked, so the
+/// attack is the same as without the isolation up to its time.
+pub fn unfold_with(
+    plan: &Plan,
+    attack: &Attack,
+    isolations: &[(ZoneId, u64)],
+    rng: &mut ChaCha8Rng,
+) -> Outcome {
     let n = plan.services.len();
+    // When each zone is cut off, if it is.
+    let mut cut = vec![u64::MAX; plan.zones.len()];
+    for &(z, at) in isolations {
+        cut[z.index()] = cut[z.index()].min(at);
+    }
+    let zone_of = |i: usize| plan.services[i].zone.map(|z| z.index());
+    // A move from `a` to `b` arriving at `at` crosses a zone boundary that
+    // is cut by then.
+    let blocked = |a: usize, b: usize, at: u64| {
+        let (za, zb) = (zone_of(a), zone_of(b));
+        za != zb && [za, zb].iter().flatten().any(|&z| cut[z] <= at)
+    };
     let start = attack.at.as_secs();
     let encryption = start + attack.dwell.as_secs();
     let (end, encrypted) = match attack.detect {
@@ -103,7 +128,7 @@ pub fn unfold(plan: &Plan, attack: &Attack, rng: &mut ChaCha8Rng) -> Outcome {
         let mut next = |x: usize, mean: u64, rng: &mut ChaCha8Rng| {
             if compromised[x].is_none() {
                 let at = t + draw(mean, rng);
-                if at < best[x] {
+                if at < best[x] && !blocked(s, x, at) {
                     best[x] = at;
                     queue.push(Reverse((at, x)));
                 }

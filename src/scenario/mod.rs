@@ -17,8 +17,9 @@ use crate::analysis::state::{State, propagate};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::graph::DependencyGraph;
 use crate::load::{self, Loaded, load_plan};
-use crate::model::{Duration, Plan, ServiceId, TeamId};
+use crate::model::{Duration, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
 use crate::recovery::{Damage, Situation};
+use crate::simulation::{Command, Engine, Intervention};
 pub use raw::ScenarioFile;
 
 #[derive(Debug, Clone)]
@@ -35,6 +36,16 @@ pub enum Action {
     Staff {
         team: TeamId,
         capacity: u32,
+        lasts: Option<Duration>,
+    },
+    /// Mains power cut on these power services for `lasts`.
+    Power {
+        services: Vec<ServiceId>,
+        lasts: Duration,
+    },
+    /// Zones cut off the network, for `lasts` or for good.
+    Isolate {
+        zones: Vec<ZoneId>,
         lasts: Option<Duration>,
     },
     /// Only a line in the timeline.
@@ -56,6 +67,8 @@ pub struct Scenario {
     pub plan_path: PathBuf,
     /// How long a simulation runs after T0.
     pub horizon: Duration,
+    /// The date of T0, if the scenario gives one.
+    pub start: Option<Start>,
     /// In time order (stable: events at the same time keep file order).
     pub events: Vec<Event>,
     pub attack: Option<attack::Attack>,
@@ -140,15 +153,21 @@ fn resolve(
     let mut events = Vec::new();
     for spanned in &file.events {
         let e = &spanned.value;
-        let actions = [e.outage.is_some(), e.destroy.is_some(), e.staff.is_some()]
-            .iter()
-            .filter(|&&x| x)
-            .count();
+        let actions = [
+            e.outage.is_some(),
+            e.destroy.is_some(),
+            e.staff.is_some(),
+            e.power.is_some(),
+            e.isolate.is_some(),
+        ]
+        .iter()
+        .filter(|&&x| x)
+        .count();
         if actions > 1 || (actions == 0 && e.note.is_none()) {
             diags.push(
                 Diagnostic::error(
                     "bad-event",
-                    "an event does one thing: `outage`, `destroy` or `staff` (or only a `note`)",
+                    "an event does one thing: `outage`, `destroy`, `power`, `isolate` or `staff` (or only a `note`)",
                 )
                 .at(spanned.span)
                 .help("split it into several events at the same time"),
@@ -195,6 +214,63 @@ fn resolve(
                 );
             }
             hit(list, &mut diags).map(|services| Action::Destroy { services })
+        } else if let Some(list) = &e.power {
+            let Some(lasts) = e.lasts else {
+                diags.push(
+                    Diagnostic::error(
+                        "missing-key",
+                        "a `power` cut needs `for`: how long until the mains are back",
+                    )
+                    .at(spanned.span)
+                    .help("add `for: 4d`, say"),
+                );
+                continue;
+            };
+            hit(list, &mut diags).and_then(|services| {
+                // The sources: power services not fed by another one (the
+                // mains, generators); what they feed (UPS, say) follows.
+                let power = |s: ServiceId| plan.service(s).kind == ServiceKind::Power;
+                let services: Vec<ServiceId> = services
+                    .into_iter()
+                    .filter(|&s| {
+                        power(s)
+                            && !plan.service(s).depends_on.iter().any(|d| {
+                                !matches!(d, crate::model::Dependency::Soft(_))
+                                    && d.services().iter().any(|&x| power(x))
+                            })
+                    })
+                    .collect();
+                if services.is_empty() {
+                    diags.push(
+                        Diagnostic::error("empty-target", "a `power` cut names no `power` service")
+                            .at(list.0.first().map_or(spanned.span, |t| t.span))
+                            .help("name the power feeds, or the sites whose feeds are cut (`site:dc-a`)"),
+                    );
+                    return None;
+                }
+                Some(Action::Power { services, lasts })
+            })
+        } else if let Some(list) = &e.isolate {
+            let mut zones = Vec::new();
+            for t in &list.0 {
+                let id = t.value.strip_prefix("zone:").unwrap_or(&t.value);
+                match plan.zones.iter().position(|z| z.id == id) {
+                    Some(z) => zones.push(ZoneId(z as u32)),
+                    None => {
+                        let mut d = Diagnostic::error("unknown-id", format!("unknown zone `{id}`"))
+                            .at(t.span);
+                        if let Some(h) = did_you_mean(id, plan.zones.iter().map(|z| z.id.as_str()))
+                        {
+                            d = d.help(h);
+                        }
+                        diags.push(d);
+                    }
+                }
+            }
+            (zones.len() == list.0.len()).then_some(Action::Isolate {
+                zones,
+                lasts: e.lasts,
+            })
         } else if let Some(team) = &e.staff {
             let Some(t) = plan.teams.iter().position(|t| t.id == team.value) else {
                 let mut d =
@@ -255,10 +331,28 @@ fn resolve(
             detect: a.detect,
         })
     });
+    let start = file
+        .start
+        .as_ref()
+        .and_then(|st| match parse_start(&st.value) {
+            Ok(z) => Some(z),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-date",
+                        format!("`{}` is not a date and time: {e}", st.value),
+                    )
+                    .at(st.span)
+                    .help("write it in RFC 3339 with the UTC offset: `2026-03-14T02:00:00+01:00`"),
+                );
+                None
+            }
+        });
     let scenario = Scenario {
         name: file.name.clone(),
         description: file.description.clone(),
         plan_path,
+        start,
         horizon: file.horizon.unwrap_or(DEFAULT_HORIZON),
         events,
         attack,
@@ -266,7 +360,113 @@ fn resolve(
     (Some(scenario), diags)
 }
 
+/// T0 as written, kept in its own UTC offset so that times print as the
+/// people who wrote the scenario read them.
+fn parse_start(text: &str) -> Result<Start, jiff::Error> {
+    let at: jiff::Timestamp = text.parse()?;
+    let pieces = jiff::fmt::temporal::Pieces::parse(text)?;
+    let offset = match pieces.offset() {
+        Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => n.offset(),
+        _ => jiff::tz::Offset::UTC,
+    };
+    Ok(Start { at, offset })
+}
+
+/// T0 as a date: the instant, and the UTC offset it was written with.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    pub at: jiff::Timestamp,
+    pub offset: jiff::tz::Offset,
+}
+
 impl Scenario {
+    /// The date `t` seconds after T0, when the scenario has a start.
+    pub fn date(&self, t: u64) -> Option<String> {
+        let start = self.start.as_ref()?;
+        let at = start
+            .at
+            .checked_add(jiff::SignedDuration::from_secs(
+                t.min(i64::MAX as u64) as i64
+            ))
+            .ok()?;
+        Some(
+            start
+                .offset
+                .to_datetime(at)
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string(),
+        )
+    }
+
+    /// An engine set up with the scenario: each line on the agenda, the
+    /// attack (drawn from `options.seed`) hidden in it.
+    pub fn engine<'p>(
+        &self,
+        plan: &'p Plan,
+        graph: &'p DependencyGraph,
+        command: Command,
+        options: crate::recovery::Options,
+    ) -> Engine<'p> {
+        let mut engine = Engine::new(plan, graph, command, options);
+        for e in &self.events {
+            let at = e.at.as_secs();
+            if let Some(note) = &e.note {
+                engine.schedule(at, Intervention::Note(note.clone()));
+            }
+            let until = |d: &Option<Duration>| d.map(|d| at + d.as_secs());
+            match &e.action {
+                Action::Outage { services, lasts } => engine.schedule(
+                    at,
+                    Intervention::Outage {
+                        services: services.clone(),
+                        until: until(lasts),
+                    },
+                ),
+                Action::Destroy { services } => engine.schedule(
+                    at,
+                    Intervention::Destroy {
+                        services: services.clone(),
+                    },
+                ),
+                Action::Staff {
+                    team,
+                    capacity,
+                    lasts,
+                } => engine.schedule(
+                    at,
+                    Intervention::Staff {
+                        team: *team,
+                        capacity: *capacity,
+                        until: until(lasts),
+                    },
+                ),
+                Action::Power { services, lasts } => engine.schedule(
+                    at,
+                    Intervention::Power {
+                        services: services.clone(),
+                        until: Some(at + lasts.as_secs()),
+                    },
+                ),
+                Action::Isolate { zones, lasts } => {
+                    for &zone in zones {
+                        engine.schedule(
+                            at,
+                            Intervention::Isolate {
+                                zone,
+                                until: until(lasts),
+                            },
+                        );
+                    }
+                }
+                Action::Note => {}
+            }
+        }
+        if let Some(a) = &self.attack {
+            engine.set_attack(a.clone(), options.seed);
+        }
+        engine
+    }
+
     /// What the recovery must deal with: every service the scenario hits
     /// (failed, destroyed, or out for a while), when, and the teams'
     /// capacity over time.
@@ -300,6 +500,39 @@ impl Scenario {
                 }
             }
             reachable.clone_from(&o.reachable);
+        }
+        // Temporary unavailability `(service, from, until)`: power cuts
+        // (after the reserves of those that have some) and isolations with
+        // an end. An isolation for good is left to whoever reconnects.
+        let mut spells: Vec<(usize, u64, u64)> = Vec::new();
+        for e in &self.events {
+            let at = e.at.as_secs();
+            match &e.action {
+                Action::Power { services, lasts } => {
+                    let end = at + lasts.as_secs();
+                    for s in services {
+                        let from = at + plan.service(*s).autonomy.map_or(0, |a| a.as_secs());
+                        if from < end {
+                            spells.push((s.index(), from, end));
+                        }
+                    }
+                }
+                Action::Isolate {
+                    zones,
+                    lasts: Some(d),
+                } => {
+                    for (i, svc) in plan.services.iter().enumerate() {
+                        if svc.zone.is_some_and(|z| zones.contains(&z)) {
+                            spells.push((i, at, at + d.as_secs()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (i, from, until) in spells {
+            hit_at[i] = Some(hit_at[i].map_or(from, |h| h.min(from)));
+            returns[i] = Some(returns[i].map_or(until, |r| r.max(until)));
         }
         for e in &self.events {
             let at = e.at.as_secs();

@@ -82,6 +82,9 @@ pub struct ScenarioFile {
     pub plan: Spanned<String>,
     /// How long to simulate after T0 (default 30d).
     pub horizon: Option<Duration>,
+    /// The date and time of T0, RFC 3339 with its UTC offset
+    /// (`2026-03-14T02:00:00+01:00`): timelines then show dates.
+    pub start: Option<Spanned<String>>,
     #[serde(default)]
     pub events: Vec<Spanned<EventFile>>,
     /// A cyberattack, if the scenario has one.
@@ -135,8 +138,8 @@ pub enum SpreadClass {
     VeryHard,
 }
 
-/// One timed event: exactly one of `outage`, `destroy` or `staff`, or only
-/// a `note`.
+/// One timed event: exactly one of `outage`, `destroy`, `power`, `isolate`
+/// or `staff`, or only a `note`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventFile {
@@ -147,6 +150,16 @@ pub struct EventFile {
     pub outage: Option<Targets>,
     /// What is destroyed and must be rebuilt.
     pub destroy: Option<Targets>,
+    /// A mains power cut, with `for`: the power sources named (or those of
+    /// the sites named: `power` services not fed by another) stop, except
+    /// those with an `autonomy`, which run that long on their reserves
+    /// first; what they feed follows by its dependencies.
+    pub power: Option<Targets>,
+    /// Containment: zones cut off the network (`zone:ID` or `ID`), for `for`
+    /// or for good. Their services are unavailable; an attacker can no
+    /// longer move into or out of them. Cutting the `internet` zone cuts the
+    /// internet link.
+    pub isolate: Option<Targets>,
     /// A team whose number of available people changes.
     pub staff: Option<Spanned<String>>,
     /// With `staff`: how many people the team has from then on.
@@ -167,6 +180,7 @@ struct Head {
     description: Option<String>,
     plan: Spanned<String>,
     horizon: Option<Duration>,
+    start: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     events: serde::de::IgnoredAny,
@@ -213,6 +227,7 @@ pub(super) fn decode(root: &Node, sink: &Sink) -> (Option<ScenarioFile>, Vec<Dia
         description: h.description,
         plan: h.plan,
         horizon: h.horizon,
+        start: h.start,
         events,
         attack: h.attack,
     });

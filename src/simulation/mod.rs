@@ -2,19 +2,21 @@
 //! restore and when, how each process fares against its DMIA (workarounds
 //! included), and how much data each loses against its PDMA.
 //!
-//! The engine never prints: it returns typed [`SimEvent`]s in time order and
-//! per-process results, and reporters render them. This first version plans
-//! the recovery once, knowing the whole scenario (a clairvoyant plan, like
-//! `recover --scenario`), and plays it out; re-planning as events unfold and
-//! cyberattacks come next.
+//! The [`engine`] plays the scenario moment by moment; the teams plan with
+//! what they know and plan again as they learn (unlike `recover --scenario`,
+//! which plans once knowing the whole scenario). It never prints: it returns
+//! typed [`SimEvent`]s in time order and per-process results, and reporters
+//! render them.
 
+pub mod engine;
 pub mod monte_carlo;
 
-use crate::analysis::state::{State, propagate};
+use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
-use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId};
-use crate::recovery::{self, Budget, Damage, Mode, ProblemError, RecoveryPlan, Situation};
-use crate::scenario::{Action, Scenario};
+use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::recovery::{self, Budget, Mode, RecoveryPlan};
+use crate::scenario::Scenario;
+pub use engine::{Command, Done, Engine, Intervention};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
@@ -36,6 +38,17 @@ pub enum EventKind {
     Compromised { entry: bool },
     /// The attack ends: encryption, or detection and isolation.
     AttackEnds { encrypted: bool },
+    /// A generator or battery runs out of reserves.
+    Drained,
+    /// Work on a service stops before its end (staff fell below the work
+    /// in progress, or the service was hit again).
+    Interrupted,
+    /// A zone is cut off the network, or connected again.
+    Zone { zone: ZoneId, isolated: bool },
+    /// The teams plan (again) with what they know; `steps` to carry out.
+    Replan { steps: usize },
+    /// A player orders work on a service.
+    Ordered,
 }
 
 impl EventKind {
@@ -59,6 +72,14 @@ impl EventKind {
             EventKind::Compromised { .. } => "compromised",
             EventKind::AttackEnds { encrypted: true } => "encryption",
             EventKind::AttackEnds { encrypted: false } => "detection",
+            EventKind::Drained => "drained",
+            EventKind::Interrupted => "interrupted",
+            EventKind::Zone { isolated: true, .. } => "isolated",
+            EventKind::Zone {
+                isolated: false, ..
+            } => "reconnected",
+            EventKind::Replan { .. } => "replan",
+            EventKind::Ordered => "ordered",
         }
     }
 }
@@ -99,177 +120,69 @@ pub struct Run {
     pub events: Vec<SimEvent>,
     pub processes: Vec<ProcessResult>,
     pub data: Vec<DataResult>,
-    pub recovery: RecoveryPlan,
+    /// The work the teams did, in order of start.
+    pub work: Vec<Done>,
+    /// When the last work finished.
+    pub makespan: u64,
+    /// How many times the teams planned.
+    pub plans: u32,
+    /// The first plan they made, when they planned.
+    pub first_plan: Option<RecoveryPlan>,
+    /// Each team's people over time `(from, people)`.
+    pub capacity: Vec<Vec<(u64, u32)>>,
     /// Person-seconds of work per team.
     pub team_work: Vec<u64>,
 }
 
-/// Plays the scenario out.
+/// What the scenario did to each service, for the data it lost.
+pub(crate) struct Damages {
+    pub hit: Vec<bool>,
+    pub destroyed: Vec<bool>,
+    pub encrypted: Vec<bool>,
+    pub reachable: Vec<bool>,
+}
+
+/// Plays the scenario out: the teams plan with the scheduler (each planning
+/// searching `budget.schedules` schedules) and plan again as they learn.
 pub fn run(
     plan: &Plan,
     graph: &DependencyGraph,
     scenario: &Scenario,
     options: recovery::Options,
     budget: &Budget,
-) -> Result<Run, ProblemError> {
-    let (situation, attack) = scenario.situation(plan, graph, options.seed);
-    run_in(plan, graph, scenario, situation, attack, options, budget)
+) -> Run {
+    let mut engine = scenario.engine(
+        plan,
+        graph,
+        Command::Plan {
+            schedules: budget.schedules,
+        },
+        options,
+    );
+    engine.run_until_quiet(scenario.horizon.as_secs());
+    results(engine, scenario.horizon.as_secs())
 }
 
-/// Plays the scenario out in a given situation (drawn durations, say).
-pub(crate) fn run_in(
-    plan: &Plan,
-    graph: &DependencyGraph,
-    scenario: &Scenario,
-    situation: Situation,
-    attack: Option<crate::scenario::attack::Outcome>,
-    options: recovery::Options,
-    budget: &Budget,
-) -> Result<Run, ProblemError> {
-    let rp = recovery::recover(plan, graph, &situation, options, budget)?;
-    let n = plan.services.len();
-    // When each hit service is back: its step's finish.
-    let mut back = vec![None; n];
-    for s in &rp.steps {
-        back[s.service.index()] = Some(s.finish);
-    }
-    let mut events = Vec::new();
-    for e in &scenario.events {
-        let t = e.at.as_secs();
-        match &e.action {
-            Action::Staff {
-                team,
-                capacity,
-                lasts,
-            } => {
-                events.push(SimEvent {
-                    t,
-                    kind: EventKind::Staff {
-                        team: *team,
-                        capacity: *capacity,
-                    },
-                    node: None,
-                    note: e.note.clone(),
-                });
-                if let Some(d) = lasts {
-                    let full = plan.team(*team).capacity;
-                    events.push(SimEvent {
-                        t: t + d.as_secs(),
-                        kind: EventKind::Staff {
-                            team: *team,
-                            capacity: full,
-                        },
-                        node: None,
-                        note: None,
-                    });
-                }
-            }
-            _ => {
-                if e.note.is_some() {
-                    events.push(SimEvent {
-                        t,
-                        kind: EventKind::Scenario,
-                        node: None,
-                        note: e.note.clone(),
-                    });
-                }
-            }
-        }
-    }
-    for (i, hit) in situation.hit_at.iter().enumerate() {
-        if let Some(t) = hit {
-            let destroyed = situation.damage[i] == Some(Damage::Destroyed);
-            events.push(SimEvent {
-                t: *t,
-                kind: EventKind::Hit { destroyed },
-                node: Some(NodeRef::Service(ServiceId(i as u32))),
-                note: None,
-            });
-        }
-    }
-    if let (Some(outcome), Some(a)) = (&attack, &scenario.attack) {
-        for (i, c) in outcome.compromised.iter().enumerate() {
-            if let Some(t) = c {
-                let entry = a.entry.iter().any(|e| e.index() == i);
-                let note = if entry { a.technique.clone() } else { None };
-                events.push(SimEvent {
-                    t: *t,
-                    kind: EventKind::Compromised { entry },
-                    node: Some(NodeRef::Service(ServiceId(i as u32))),
-                    note,
-                });
-            }
-        }
-        events.push(SimEvent {
-            t: outcome.end,
-            kind: EventKind::AttackEnds {
-                encrypted: outcome.encrypted,
-            },
-            node: None,
-            note: None,
-        });
-    }
-    for s in rp.work() {
-        events.push(SimEvent {
-            t: s.start,
-            kind: EventKind::RecoveryStarted { mode: s.mode },
-            node: Some(NodeRef::Service(s.service)),
-            note: None,
-        });
-    }
-
-    // States at every moment something changes.
-    let mut moments: Vec<u64> = situation.hit_at.iter().flatten().copied().collect();
-    moments.extend(back.iter().flatten().copied());
-    moments.sort_unstable();
-    moments.dedup();
-    let mut states = vec![State::Up; plan.node_count()];
-    // Intervals where each process's IT is down or degraded.
-    let mut it_down: Vec<Vec<(u64, u64)>> = vec![Vec::new(); plan.processes.len()];
-    let mut it_degraded = vec![0u64; plan.processes.len()];
-    let mut since: Vec<u64> = vec![0; plan.node_count()];
-    for &t in &moments {
-        let hit: Vec<usize> = (0..n)
-            .filter(|&i| {
-                situation.hit_at[i].is_some_and(|h| h <= t) && back[i].is_none_or(|b| b > t)
-            })
-            .collect();
-        let now = propagate(plan, graph, &hit);
-        for x in 0..plan.node_count() {
-            if now[x] == states[x] {
-                continue;
-            }
-            events.push(SimEvent {
-                t,
-                kind: EventKind::State {
-                    from: states[x],
-                    to: now[x],
-                },
-                node: Some(plan.node_at(x)),
-                note: None,
-            });
-            if let NodeRef::Process(p) = plan.node_at(x) {
-                match states[x] {
-                    State::Down => it_down[p.index()].push((since[x], t)),
-                    State::Degraded => it_degraded[p.index()] += t - since[x],
-                    State::Up => {}
-                }
-            }
-            states[x] = now[x];
-            since[x] = t;
-        }
-    }
-    let end = moments.last().copied().unwrap_or(0);
-    for p in plan.process_ids() {
-        let x = plan.node_index(NodeRef::Process(p));
-        match states[x] {
-            State::Down => it_down[p.index()].push((since[x], end)),
-            State::Degraded => it_degraded[p.index()] += end - since[x],
-            State::Up => {}
-        }
-    }
-
-    let data = data_losses(plan, &situation);
+/// Reads a run's results off the engine once it has stopped: downtime of
+/// each process against its DMIA (workarounds included), data lost, work.
+pub fn results(mut engine: Engine, horizon: u64) -> Run {
+    let plan = engine.plan();
+    let quiet = engine.next_time().is_none();
+    let last = engine.events().iter().map(|e| e.t).max().unwrap_or(0);
+    // Stopped because nothing more happens: what is still down stays down
+    // until the horizon; stopped by the clock: until now.
+    let end = if quiet { horizon.max(last) } else { engine.now };
+    let still_down = plan
+        .process_ids()
+        .any(|p| engine.state(NodeRef::Process(p)) == State::Down);
+    let end = if still_down {
+        end
+    } else {
+        last.max(engine.now.min(end))
+    };
+    engine.close(end);
+    let mut events = std::mem::take(&mut engine.events);
+    let data = data_losses(plan, &engine.damage_record());
     let mut processes = Vec::with_capacity(plan.processes.len());
     for p in plan.process_ids() {
         let process = plan.process(p);
@@ -277,17 +190,21 @@ pub(crate) fn run_in(
         let mut result = ProcessResult {
             process: p,
             down: 0,
-            degraded: it_degraded[p.index()],
+            degraded: engine.it_degraded[p.index()],
             breach: false,
             data_loss: Some(0),
             restored: None,
         };
-        for &(t0, t1) in &it_down[p.index()] {
+        for &(t0, t1) in &engine.it_down[p.index()] {
             // The incident lasts until the IT is back and work has resumed.
             let length = t1 - t0 + process.resume.as_secs();
-            let (a, w) = process.workaround.as_ref().map_or((u64::MAX, 0), |w| {
-                (w.activation.as_secs(), w.max_duration.as_secs())
-            });
+            let w = process
+                .workaround
+                .as_ref()
+                .map_or(0, |w| w.max_duration.as_secs());
+            let a = engine
+                .workaround_start(p, t0)
+                .map_or(u64::MAX, |at| at - t0);
             let down = length.min(a) + length.saturating_sub(a.saturating_add(w));
             result.down += down;
             result.degraded += length - down;
@@ -316,21 +233,39 @@ pub(crate) fn run_in(
         processes.push(result);
     }
     let mut team_work = vec![0u64; plan.teams.len()];
-    for s in rp.work() {
-        for (team, people) in &s.needs {
-            team_work[team.index()] += u64::from(*people) * (s.finish - s.start);
+    for d in &engine.done {
+        for (team, people) in &d.needs {
+            team_work[team.index()] += u64::from(*people) * (d.finish - d.start);
         }
     }
-    // Time order; at one moment: the scenario, then hits, then work, then
-    // the states that follow.
+    let mut work = std::mem::take(&mut engine.done);
+    work.sort_by_key(|d| (d.start, d.service));
+    // Everything is back when the last work ends or the last service
+    // comes back by itself.
+    let makespan = work
+        .iter()
+        .filter(|d| !d.interrupted)
+        .map(|d| d.finish)
+        .chain(events.iter().filter_map(|e| match (&e.kind, e.node) {
+            (EventKind::State { to: State::Up, .. }, Some(NodeRef::Service(_))) => Some(e.t),
+            _ => None,
+        }))
+        .max()
+        .unwrap_or(0);
+    // Time order; at one moment: the scenario, then hits, then states,
+    // then work and what follows.
     events.sort_by_key(|e| (e.t, order(&e.kind), e.node));
-    Ok(Run {
+    Run {
         events,
         processes,
         data,
-        recovery: rp,
+        work,
+        makespan,
+        plans: engine.plans,
+        first_plan: engine.first_plan.take(),
+        capacity: engine.capacity_log().to_vec(),
         team_work,
-    })
+    }
 }
 
 fn order(kind: &EventKind) -> u8 {
@@ -338,12 +273,15 @@ fn order(kind: &EventKind) -> u8 {
         EventKind::Scenario
         | EventKind::Staff { .. }
         | EventKind::Compromised { .. }
-        | EventKind::AttackEnds { .. } => 0,
-        EventKind::Hit { .. } => 1,
+        | EventKind::AttackEnds { .. }
+        | EventKind::Zone { .. }
+        | EventKind::Ordered => 0,
+        EventKind::Hit { .. } | EventKind::Drained | EventKind::Interrupted => 1,
         EventKind::State { .. } => 2,
-        EventKind::RecoveryStarted { .. } => 3,
-        EventKind::Workaround => 4,
-        EventKind::Breach => 5,
+        EventKind::Replan { .. } => 3,
+        EventKind::RecoveryStarted { .. } => 4,
+        EventKind::Workaround => 5,
+        EventKind::Breach => 6,
     }
 }
 
@@ -352,19 +290,19 @@ fn order(kind: &EventKind) -> u8 {
 /// on the most frequent surviving backup (a copy held by a destroyed service
 /// is gone), else everything. After an encryption, the replica and every copy
 /// the attacker could reach are gone too, unless immutable or offline.
-fn data_losses(plan: &Plan, situation: &Situation) -> Vec<DataResult> {
-    let destroyed = |s: ServiceId| situation.damage[s.index()] == Some(Damage::Destroyed);
+fn data_losses(plan: &Plan, record: &Damages) -> Vec<DataResult> {
+    let destroyed = |s: ServiceId| record.destroyed[s.index()];
     let gone =
-        |s: ServiceId, attacked: bool| destroyed(s) || (attacked && situation.reachable[s.index()]);
+        |s: ServiceId, attacked: bool| destroyed(s) || (attacked && record.reachable[s.index()]);
     let mut out = Vec::new();
     for s in plan.service_ids() {
         let Some(data) = &plan.service(s).data else {
             continue;
         };
-        if situation.hit_at[s.index()].is_none() {
+        if !record.hit[s.index()] {
             continue;
         }
-        let attacked = situation.encrypted[s.index()];
+        let attacked = record.encrypted[s.index()];
         let loss = if !destroyed(s) {
             Some(0)
         } else if let Some(r) = data

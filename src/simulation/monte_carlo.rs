@@ -10,14 +10,13 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::run_in;
-use crate::graph::DependencyGraph;
-use crate::model::{NodeRef, Plan, ProcessId, ServiceId};
-use crate::recovery::{self, Budget, ProblemError};
-use crate::scenario::Scenario;
+use std::collections::HashMap;
 
-/// What a recovery step waits for (see [`crate::recovery::Step::after`]).
-type Waits = Vec<(u32, Vec<ServiceId>)>;
+use super::{Command, results};
+use crate::graph::DependencyGraph;
+use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId};
+use crate::recovery;
+use crate::scenario::Scenario;
 
 /// What one run keeps for the statistics.
 struct Sample {
@@ -114,8 +113,8 @@ pub fn simulate(
     seed: u64,
     schedules: u64,
     progress: &(dyn Fn() + Sync),
-) -> Result<Stats, ProblemError> {
-    let samples: Vec<Result<Sample, ProblemError>> = (0..runs)
+) -> Stats {
+    let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         .map(|i| {
             let s = one(plan, graph, scenario, run_seed(seed, i), schedules);
@@ -123,8 +122,7 @@ pub fn simulate(
             s
         })
         .collect();
-    let samples = samples.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(aggregate(plan, &samples))
+    aggregate(plan, &samples)
 }
 
 fn one(
@@ -133,10 +131,10 @@ fn one(
     scenario: &Scenario,
     seed: u64,
     schedules: u64,
-) -> Result<Sample, ProblemError> {
-    let (mut situation, attack) = scenario.situation(plan, graph, seed);
+) -> Sample {
     // Durations: a separate stream, so adding an attack does not shift them.
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xD0_5E_ED);
+    let mut scale = vec![1.0; plan.services.len()];
     for s in plan.service_ids() {
         let r = &plan.service(s).recovery;
         let u: f64 = rng.random();
@@ -144,64 +142,59 @@ fn one(
             let planned = r.duration.as_secs() as f64;
             if planned > 0.0 {
                 let drawn = triangular(min.as_secs() as f64, planned, max.as_secs() as f64, u);
-                situation.scale[s.index()] = drawn / planned;
+                scale[s.index()] = drawn / planned;
             }
         }
     }
-    let never = || false;
-    let run = run_in(
+    let mut engine = scenario.engine(
         plan,
         graph,
-        scenario,
-        situation,
-        attack,
+        Command::Plan { schedules },
         recovery::Options {
             seed,
             ..Default::default()
         },
-        &Budget {
-            schedules,
-            stop: &never,
-        },
-    )?;
+    );
+    // The teams plan with the planned durations; the work takes the drawn
+    // ones, and they plan again when it ends early or late.
+    engine.set_scale(scale);
+    engine.run_until_quiet(scenario.horizon.as_secs());
+    let run = results(engine, scenario.horizon.as_secs());
     // The critical path of each breaching process: from the process, the
-    // requirement that finished last, and so on.
-    let finish: std::collections::HashMap<ServiceId, (u64, &Waits)> = run
-        .recovery
-        .steps
-        .iter()
-        .map(|s| (s.service, (s.finish, &s.after)))
-        .collect();
-    let mut critical = Vec::new();
-    for r in run.processes.iter().filter(|r| r.breach) {
-        let mut frontier: Vec<ServiceId> = plan
-            .depends_on(NodeRef::Process(r.process))
+    // dependency whose work finished last, and so on.
+    let mut finish: HashMap<ServiceId, u64> = HashMap::new();
+    for w in run.work.iter().filter(|w| !w.interrupted) {
+        let f = finish.entry(w.service).or_default();
+        *f = (*f).max(w.finish);
+    }
+    let waits = |node: NodeRef| -> Vec<ServiceId> {
+        plan.depends_on(node)
             .iter()
+            .filter(|d| !matches!(d, Dependency::Soft(_)))
             .flat_map(|d| d.services().to_vec())
             .filter(|s| finish.contains_key(s))
-            .collect();
+            .collect()
+    };
+    let mut critical = Vec::new();
+    for r in run.processes.iter().filter(|r| r.breach) {
+        let mut frontier = waits(NodeRef::Process(r.process));
         while let Some(&last) = frontier
             .iter()
-            .max_by_key(|s| (finish[s].0, std::cmp::Reverse(**s)))
+            .max_by_key(|s| (finish[s], std::cmp::Reverse(**s)))
         {
             if critical.contains(&last) {
                 break;
             }
             critical.push(last);
-            frontier = finish[&last]
-                .1
-                .iter()
-                .flat_map(|(_, of)| of.clone())
-                .filter(|s| finish.contains_key(s))
-                .collect();
+            frontier = waits(NodeRef::Service(last));
         }
     }
-    Ok(Sample {
+    Sample {
         down: run.processes.iter().map(|p| p.down).collect(),
         breach: run.processes.iter().map(|p| p.breach).collect(),
         loss: run.data.iter().map(|d| (d.service, d.loss)).collect(),
         critical,
-    })
+    }
 }
 
 fn aggregate(plan: &Plan, samples: &[Sample]) -> Stats {

@@ -15,6 +15,7 @@ mod recovery_cli;
 mod recovery_props;
 mod scenario_cli;
 mod simulate_cli;
+mod simulation_props;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

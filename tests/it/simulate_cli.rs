@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::{run, scenarios};
+use crate::{fixtures, run, scenarios};
 
 fn scenario(name: &str) -> String {
     scenarios().join(name).display().to_string()
@@ -342,4 +342,93 @@ fn monte_carlo_draws_differ_between_runs_and_seeds() {
             && text.contains("Le plus souvent sur le chemin critique"),
         "{text}"
     );
+}
+
+#[test]
+fn isolating_a_zone_stops_the_attacker_at_its_border() {
+    let compromised = |run: &Value| -> Vec<String> {
+        run["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "compromised")
+            .map(|e| e["node"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let free = simulate_fixture("attack.yaml");
+    let contained = simulate_fixture("contained.yaml");
+    assert!(compromised(&free).contains(&"backup-repo".to_string()));
+    let held = compromised(&contained);
+    assert!(held.contains(&"db".to_string()), "{held:?}");
+    assert!(!held.contains(&"backup-repo".to_string()), "{held:?}");
+    let isolated: Vec<&Value> = contained["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "isolated" || e["kind"] == "reconnected")
+        .collect();
+    assert_eq!(isolated.len(), 2, "{isolated:?}");
+    assert_eq!(isolated[0]["t_s"], 1800);
+    assert_eq!(isolated[1]["t_s"], 1800 + 86_400);
+    // While cut off, the backup repository is unavailable to the others.
+    assert!(
+        contained["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| { e["node"] == "backup-repo" && e["kind"] == "down" && e["t_s"] == 1800 })
+    );
+}
+
+#[test]
+fn generators_run_on_their_autonomy_then_stop_and_dates_follow_the_start() {
+    let run = simulate("coupure-electrique-regionale.yaml");
+    let events = run["events"].as_array().unwrap();
+    let drained: Vec<(&str, u64)> = events
+        .iter()
+        .filter(|e| e["kind"] == "drained")
+        .map(|e| (e["node"].as_str().unwrap(), e["t_s"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(drained, [("ge-dc-a", 48 * 3600), ("ge-dc-b", 72 * 3600)]);
+    // The UPS is fed by the mains or the generator: nothing at DC-A stops
+    // before the generator's fuel runs out.
+    let first_down = |id: &str| {
+        events
+            .iter()
+            .find(|e| e["node"] == id && e["kind"] == "down")
+            .and_then(|e| e["t_s"].as_u64())
+    };
+    assert_eq!(first_down("onduleur-dc-a"), Some(48 * 3600));
+    assert_eq!(first_down("elec-dc-a"), Some(0));
+    assert_eq!(events[0]["at"], "2026-01-16 03:40");
+    let back = events
+        .iter()
+        .find(|e| e["node"] == "elec-dc-a" && e["kind"] == "up")
+        .unwrap();
+    assert_eq!(back["t_s"], 4 * 86_400);
+    assert_eq!(back["at"], "2026-01-20 03:40");
+}
+
+#[test]
+fn the_teams_plan_again_when_they_learn_something() {
+    let run = simulate("rancongiciel-vpn.yaml");
+    let replans: Vec<u64> = run["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "replan")
+        .map(|e| e["t_s"].as_u64().unwrap())
+        .collect();
+    // Nothing is known before the encryption at 5 days; then the teams plan,
+    // and again when the containment and the reinforcement change things.
+    assert!(replans.len() >= 2, "{replans:?}");
+    assert_eq!(replans[0], 5 * 86_400);
+    assert_eq!(run["plans"].as_u64().unwrap() as usize, replans.len());
+}
+
+fn simulate_fixture(name: &str) -> Value {
+    let path = fixtures().join("scenarios").join(name);
+    let (code, stdout, stderr) = run(&["simulate", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
 }

@@ -1,0 +1,1209 @@
+//! The discrete-event engine: the world moves from one moment to the next,
+//! and the teams act on what they know at each moment.
+//!
+//! The world is a set of services (damaged, out for a while, being worked
+//! on, or fine), zones (isolated or not), teams (people available, people
+//! busy) and an attacker whose moves stay hidden until the attack ends.
+//! Things happen through an agenda of timed [`Intervention`]s (the
+//! scenario's lines, reverts of temporary changes, the attack's end) and
+//! through the work the teams finish.
+//!
+//! Who decides what the teams do:
+//! - [`Command::Plan`] (simulations): the team leads plan with what they know
+//!   at the moment (damage seen, announced returns, announced staff, nominal
+//!   durations) using the scheduler, and start each step when its planned
+//!   time comes, its dependencies are actually up and its people are free.
+//!   They plan again whenever they learn something about the situation: a
+//!   new hit, a staff change, the attack's end, an isolation. When work ends
+//!   earlier or later than expected, they keep the plan's order and start
+//!   each next step as soon as it is ready and its people are free
+//!   (priority-list repair), rather than plan afresh: cheap enough for
+//!   thousands of runs.
+//! - [`Command::Orders`] (exercises): the teams only do what the players
+//!   order, in the order given, as soon as dependencies and people allow.
+//!
+//! Invariants the engine keeps (and property tests check): no work starts
+//! before the services it depends on are up; no team ever has more people
+//! busy than it has (when staff falls below the work in progress, the work
+//! started last is interrupted and must start over); states always follow
+//! from what is unavailable by the propagation rules of
+//! [`crate::analysis::state`]. The engine reads no clock and draws nothing
+//! itself: times come from the caller, randomness from the scenario's
+//! seeded draws.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::analysis::state::{State, propagate};
+use crate::graph::{DependencyGraph, Units};
+use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation};
+use crate::scenario::attack::{self, Outcome};
+
+use super::{EventKind, SimEvent};
+
+/// Something that changes the world at a moment: a line of a scenario or a
+/// player's decision.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intervention {
+    /// The services fail; until `until` (they come back by themselves), or
+    /// until restored when `None`.
+    Outage {
+        services: Vec<ServiceId>,
+        until: Option<u64>,
+    },
+    /// The services are destroyed and must be rebuilt.
+    Destroy { services: Vec<ServiceId> },
+    /// The team has `capacity` people, until `until` (then its full
+    /// strength again) or for good.
+    Staff {
+        team: TeamId,
+        capacity: u32,
+        until: Option<u64>,
+    },
+    /// The zone is cut off the network: its services are unavailable and
+    /// the attacker can no longer move into or out of it.
+    Isolate { zone: ZoneId, until: Option<u64> },
+    /// The zone is connected again.
+    Reconnect { zone: ZoneId },
+    /// Mains power is cut on these power services; those with an
+    /// `autonomy` (generators, batteries) keep running that long first.
+    Power {
+        services: Vec<ServiceId>,
+        until: Option<u64>,
+    },
+    /// A line for the timeline.
+    Note(String),
+    /// A player orders the restoration (or rebuild) of a service, with a
+    /// given team instead of the planned one.
+    Restore {
+        service: ServiceId,
+        team: Option<TeamId>,
+    },
+    /// A player orders the failover of a service to its standby.
+    Failover { service: ServiceId },
+    /// A player activates a process's workaround.
+    Workaround { process: ProcessId },
+}
+
+/// Who decides the teams' work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// The scheduler plans, and plans again when the situation changes;
+    /// `schedules` is the search budget of each planning.
+    Plan { schedules: u64 },
+    /// The players' orders, nothing else.
+    Orders,
+}
+
+/// Work in progress on a service.
+#[derive(Debug, Clone)]
+struct Work {
+    mode: Mode,
+    start: u64,
+    /// When the teams expect it to end.
+    expected: u64,
+    needs: Vec<(TeamId, u32)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Svc {
+    damage: Option<Damage>,
+    /// Out for a while: back by itself at this time (`u64::MAX`: until
+    /// someone acts).
+    out_until: Option<u64>,
+    work: Option<Work>,
+    /// The order a player gave, if any, with a forced mode and team.
+    ordered: Option<(Option<Mode>, Option<TeamId>)>,
+    hit_at: Option<u64>,
+    destroyed: bool,
+    encrypted: bool,
+    reachable: bool,
+}
+
+/// One executed piece of work, for reports.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub service: ServiceId,
+    pub mode: Mode,
+    pub start: u64,
+    pub finish: u64,
+    pub needs: Vec<(TeamId, u32)>,
+    /// Stopped before the end (staff fell below the work in progress, or
+    /// the service was hit again).
+    pub interrupted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Due {
+    /// An intervention from the agenda, by its index in `pending`.
+    Intervention(usize),
+    /// A temporary outage ends.
+    Back(ServiceId),
+    /// A generator or battery runs out.
+    Drained(ServiceId, u64),
+    /// Work on a service ends (if it is still the same work).
+    Finish(ServiceId, u64),
+    /// A zone's isolation ends.
+    Reconnect(ZoneId, u64),
+    /// A staff change ends.
+    StaffBack(TeamId, u64),
+    /// The attack ends (encryption or detection): its damage shows.
+    AttackEnds,
+}
+
+/// A service that needs work.
+#[derive(Debug, Clone)]
+pub struct Damaged {
+    pub service: ServiceId,
+    pub damage: Damage,
+    /// Work in progress: how, since when, and when the teams expect it done.
+    pub work: Option<(Mode, u64, u64)>,
+}
+
+/// The state of a process for a live board.
+#[derive(Debug, Clone)]
+pub struct ProcessBoard {
+    pub process: ProcessId,
+    pub state: State,
+    /// Since when it is down or degraded, if it is.
+    pub since: Option<u64>,
+    /// When its DMIA is breached if nothing changes (workaround included).
+    pub deadline: Option<u64>,
+    pub workaround: bool,
+}
+
+pub struct Engine<'p> {
+    plan: &'p Plan,
+    graph: &'p DependencyGraph,
+    units: Units,
+    pub now: u64,
+    command: Command,
+    options: recovery::Options,
+    /// Per service: actual duration over planned.
+    scale: Vec<f64>,
+    svc: Vec<Svc>,
+    /// Per zone: isolated until (`u64::MAX`: until reconnected).
+    isolated: Vec<Option<u64>>,
+    /// Isolations so far, for the attacker: `(zone, from)`.
+    isolations: Vec<(ZoneId, u64)>,
+    staff: Vec<u32>,
+    /// Per team: announced changes `(at, people)` still to come.
+    announced: Vec<Vec<(u64, u32)>>,
+    /// Per team: capacity history `(from, people)`.
+    capacity_log: Vec<Vec<(u64, u32)>>,
+    busy: Vec<u32>,
+    pending: Vec<Intervention>,
+    agenda: BinaryHeap<Reverse<(u64, Due)>>,
+    /// The attack and its draws, redrawn identically when an isolation
+    /// changes its course.
+    attack: Option<(attack::Attack, u64)>,
+    outcome: Option<Outcome>,
+    attack_over: bool,
+    /// The teams' current plan: steps to start, by planned start.
+    steps: Vec<(u64, ServiceId)>,
+    /// Players' orders, in the order given.
+    orders: Vec<ServiceId>,
+    replan: bool,
+    /// Work ended earlier or later than the plan expected: the teams keep
+    /// the plan's order but no longer wait for its times.
+    repair: bool,
+    /// What is unavailable changed since states were last propagated.
+    dirty: bool,
+    states: Vec<State>,
+    since: Vec<u64>,
+    /// Per process: intervals its IT was down, the open one last.
+    pub(super) it_down: Vec<Vec<(u64, u64)>>,
+    pub(super) it_degraded: Vec<u64>,
+    /// Per process: when a player activated its workaround.
+    pub(super) workaround_at: Vec<Option<u64>>,
+    pub(super) events: Vec<SimEvent>,
+    pub(super) done: Vec<Done>,
+    pub(super) generated: u64,
+    pub(super) plans: u32,
+    /// The first plan the scheduler made, for reports.
+    pub(super) first_plan: Option<RecoveryPlan>,
+}
+
+impl<'p> Engine<'p> {
+    pub fn new(
+        plan: &'p Plan,
+        graph: &'p DependencyGraph,
+        command: Command,
+        options: recovery::Options,
+    ) -> Engine<'p> {
+        let n = plan.services.len();
+        Engine {
+            plan,
+            graph,
+            units: graph.units(),
+            now: 0,
+            command,
+            options,
+            scale: vec![1.0; n],
+            svc: vec![Svc::default(); n],
+            isolated: vec![None; plan.zones.len()],
+            isolations: Vec::new(),
+            staff: plan.teams.iter().map(|t| t.capacity).collect(),
+            announced: vec![Vec::new(); plan.teams.len()],
+            capacity_log: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
+            busy: vec![0; plan.teams.len()],
+            pending: Vec::new(),
+            agenda: BinaryHeap::new(),
+            attack: None,
+            outcome: None,
+            attack_over: false,
+            steps: Vec::new(),
+            orders: Vec::new(),
+            replan: false,
+            repair: false,
+            dirty: true,
+            states: vec![State::Up; plan.node_count()],
+            since: vec![0; plan.node_count()],
+            it_down: vec![Vec::new(); plan.processes.len()],
+            it_degraded: vec![0; plan.processes.len()],
+            workaround_at: vec![None; plan.processes.len()],
+            events: Vec::new(),
+            done: Vec::new(),
+            generated: 0,
+            plans: 0,
+            first_plan: None,
+        }
+    }
+
+    /// Actual recovery durations over planned, per service (Monte Carlo).
+    pub fn set_scale(&mut self, scale: Vec<f64>) {
+        self.scale = scale;
+    }
+
+    /// Schedules an intervention (`at` ≥ now).
+    pub fn schedule(&mut self, at: u64, what: Intervention) {
+        self.pending.push(what);
+        self.agenda.push(Reverse((
+            at.max(self.now),
+            Due::Intervention(self.pending.len() - 1),
+        )));
+    }
+
+    /// Adds a cyberattack whose draws come from `seed`.
+    pub fn set_attack(&mut self, attack: attack::Attack, seed: u64) {
+        self.attack = Some((attack, seed));
+        self.redraw_attack();
+    }
+
+    pub fn attack_outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// Draws the attack again with the isolations known now; draws happen
+    /// in the same order, so what happened before the last isolation stays
+    /// as it was.
+    fn redraw_attack(&mut self) {
+        let Some((attack, seed)) = &self.attack else {
+            return;
+        };
+        if self.attack_over {
+            return;
+        }
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(*seed);
+        let outcome = attack::unfold_with(self.plan, attack, &self.isolations, &mut rng);
+        // Only one end is on the agenda: drop a stale one.
+        let agenda = std::mem::take(&mut self.agenda);
+        self.agenda = agenda
+            .into_iter()
+            .filter(|Reverse((_, d))| *d != Due::AttackEnds)
+            .collect();
+        self.agenda
+            .push(Reverse((outcome.end.max(self.now), Due::AttackEnds)));
+        self.outcome = Some(outcome);
+    }
+
+    /// When something happens next, if anything does.
+    pub fn next_time(&self) -> Option<u64> {
+        let agenda = self.agenda.peek().map(|Reverse((t, _))| *t);
+        let step = match self.command {
+            Command::Plan { .. } if !self.repair => self
+                .steps
+                .iter()
+                .filter(|(t, s)| *t > self.now && self.svc[s.index()].work.is_none())
+                .map(|(t, _)| *t)
+                .min(),
+            Command::Plan { .. } => None,
+            Command::Orders => None,
+        };
+        match (agenda, step) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Plays every moment up to `t` included, then sets the clock to `t`.
+    /// Returns how many events this added.
+    pub fn advance_to(&mut self, t: u64) -> usize {
+        let before = self.events.len();
+        if self.now == 0 && self.plans == 0 && self.events.is_empty() {
+            // T0 itself is a moment.
+            self.moment();
+        }
+        while let Some(next) = self.next_time() {
+            if next > t {
+                break;
+            }
+            self.now = next;
+            self.moment();
+        }
+        self.now = self.now.max(t);
+        self.events.len() - before
+    }
+
+    /// Plays until nothing more happens, or `horizon`.
+    pub fn run_until_quiet(&mut self, horizon: u64) {
+        self.advance_to(0);
+        while let Some(next) = self.next_time() {
+            if next > horizon {
+                break;
+            }
+            self.now = next;
+            self.moment();
+        }
+    }
+
+    /// Applies a player's decision now. Errors say why it cannot be done.
+    pub fn decide(&mut self, what: Intervention) -> Result<(), String> {
+        let plan = self.plan;
+        match &what {
+            Intervention::Restore { service, team } => {
+                let s = &self.svc[service.index()];
+                if s.damage.is_none() {
+                    return Err(format!(
+                        "`{}` needs no restoration: it is not damaged",
+                        plan.service(*service).id
+                    ));
+                }
+                if s.work.is_some() {
+                    return Err(format!(
+                        "`{}` is already being worked on",
+                        plan.service(*service).id
+                    ));
+                }
+                if let Some(t) = team
+                    && plan.service(*service).recovery.needs.is_empty()
+                {
+                    return Err(format!(
+                        "`{}` needs no team; leave out `with {}`",
+                        plan.service(*service).id,
+                        plan.team(*t).id
+                    ));
+                }
+                self.svc[service.index()].ordered = Some((None, *team));
+                self.orders.retain(|o| o != service);
+                self.orders.push(*service);
+            }
+            Intervention::Failover { service } => {
+                let s = &self.svc[service.index()];
+                let Some(f) = plan.service(*service).recovery.failover else {
+                    return Err(format!(
+                        "`{}` has no failover in the plan",
+                        plan.service(*service).id
+                    ));
+                };
+                if s.damage.is_none() {
+                    return Err(format!(
+                        "`{}` is not damaged: nothing to fail over",
+                        plan.service(*service).id
+                    ));
+                }
+                if self.states[f.to.index()] == State::Down {
+                    return Err(format!("the standby `{}` is down", plan.service(f.to).id));
+                }
+                self.svc[service.index()].ordered = Some((Some(Mode::Failover), None));
+                self.orders.retain(|o| o != service);
+                self.orders.push(*service);
+            }
+            Intervention::Workaround { process } => {
+                if plan.process(*process).workaround.is_none() {
+                    return Err(format!(
+                        "`{}` has no workaround in the plan",
+                        plan.process(*process).id
+                    ));
+                }
+                if self.workaround_at[process.index()].is_none() {
+                    self.workaround_at[process.index()] = Some(self.now);
+                }
+            }
+            _ => {}
+        }
+        self.schedule(self.now, what);
+        self.moment();
+        Ok(())
+    }
+
+    /// Everything that happens at `now`.
+    fn moment(&mut self) {
+        let now = self.now;
+        while let Some(Reverse((t, _))) = self.agenda.peek() {
+            if *t > now {
+                break;
+            }
+            let Some(Reverse((_, due))) = self.agenda.pop() else {
+                break;
+            };
+            self.handle(due);
+        }
+        self.fit_staff();
+        if std::mem::take(&mut self.dirty) {
+            self.update_states();
+        }
+        if self.replan {
+            self.replan = false;
+            self.make_plan();
+        }
+        self.dispatch();
+    }
+
+    fn event(&mut self, kind: EventKind, node: Option<NodeRef>, note: Option<String>) {
+        self.events.push(SimEvent {
+            t: self.now,
+            kind,
+            node,
+            note,
+        });
+    }
+
+    fn handle(&mut self, due: Due) {
+        let now = self.now;
+        match due {
+            Due::Intervention(i) => {
+                let what =
+                    std::mem::replace(&mut self.pending[i], Intervention::Note(String::new()));
+                self.apply(what);
+            }
+            Due::Back(s) => {
+                let svc = &mut self.svc[s.index()];
+                if svc.out_until == Some(now) {
+                    svc.out_until = None;
+                    self.replan = true;
+                    self.dirty = true;
+                }
+            }
+            Due::Drained(s, until) => {
+                self.event(EventKind::Drained, Some(NodeRef::Service(s)), None);
+                self.hit(s, None, Some(until));
+            }
+            Due::Finish(s, start) => {
+                let Some(work) = self.svc[s.index()].work.take_if(|w| w.start == start) else {
+                    return;
+                };
+                for (team, people) in &work.needs {
+                    self.busy[team.index()] -= people;
+                }
+                if work.expected != now {
+                    self.repair = true;
+                }
+                let svc = &mut self.svc[s.index()];
+                svc.damage = None;
+                svc.ordered = None;
+                self.dirty = true;
+                self.orders.retain(|o| *o != s);
+                self.done.push(Done {
+                    service: s,
+                    mode: work.mode,
+                    start: work.start,
+                    finish: now,
+                    needs: work.needs,
+                    interrupted: false,
+                });
+            }
+            Due::Reconnect(z, until) => {
+                if self.isolated[z.index()] == Some(until) {
+                    self.apply(Intervention::Reconnect { zone: z });
+                }
+            }
+            Due::StaffBack(team, at) => {
+                self.announced[team.index()].retain(|(t, _)| *t != at);
+                let full = self.plan.team(team).capacity;
+                self.set_staff(team, full);
+            }
+            Due::AttackEnds => self.attack_ends(),
+        }
+    }
+
+    fn apply(&mut self, what: Intervention) {
+        let now = self.now;
+        match what {
+            Intervention::Outage { services, until } => {
+                for s in services {
+                    self.hit(s, until.is_none().then_some(Damage::Failed), until);
+                }
+            }
+            Intervention::Destroy { services } => {
+                for s in services {
+                    self.hit(s, Some(Damage::Destroyed), None);
+                }
+            }
+            Intervention::Staff {
+                team,
+                capacity,
+                until,
+            } => {
+                if let Some(u) = until {
+                    self.announced[team.index()].push((u, self.plan.team(team).capacity));
+                    self.agenda.push(Reverse((u, Due::StaffBack(team, u))));
+                }
+                self.set_staff(team, capacity);
+            }
+            Intervention::Isolate { zone, until } => {
+                let end = until.unwrap_or(u64::MAX);
+                self.isolated[zone.index()] = Some(end);
+                self.isolations.push((zone, now));
+                if let Some(u) = until {
+                    self.agenda.push(Reverse((u, Due::Reconnect(zone, u))));
+                }
+                self.event(
+                    EventKind::Zone {
+                        zone,
+                        isolated: true,
+                    },
+                    None,
+                    None,
+                );
+                self.redraw_attack();
+                self.replan = true;
+                self.dirty = true;
+            }
+            Intervention::Reconnect { zone } => {
+                if self.isolated[zone.index()].take().is_some() {
+                    self.event(
+                        EventKind::Zone {
+                            zone,
+                            isolated: false,
+                        },
+                        None,
+                        None,
+                    );
+                    self.replan = true;
+                    self.dirty = true;
+                }
+            }
+            Intervention::Power { services, until } => {
+                for s in services {
+                    match self.plan.service(s).autonomy {
+                        Some(a) if until.is_none_or(|u| now + a.as_secs() < u) => {
+                            self.agenda.push(Reverse((
+                                now + a.as_secs(),
+                                Due::Drained(s, until.unwrap_or(u64::MAX)),
+                            )));
+                        }
+                        Some(_) => {}
+                        None => self.hit(s, until.is_none().then_some(Damage::Failed), until),
+                    }
+                }
+            }
+            Intervention::Note(text) => {
+                if !text.is_empty() {
+                    self.event(EventKind::Scenario, None, Some(text));
+                }
+            }
+            Intervention::Restore { .. } | Intervention::Failover { .. } => {
+                self.event(EventKind::Ordered, None, None);
+            }
+            Intervention::Workaround { .. } => {}
+        }
+    }
+
+    /// A service is hit: damaged (needs work), or out until a time.
+    fn hit(&mut self, s: ServiceId, damage: Option<Damage>, until: Option<u64>) {
+        let now = self.now;
+        let destroyed = damage == Some(Damage::Destroyed);
+        self.event(
+            EventKind::Hit { destroyed },
+            Some(NodeRef::Service(s)),
+            None,
+        );
+        self.interrupt(s);
+        let svc = &mut self.svc[s.index()];
+        svc.hit_at.get_or_insert(now);
+        if let Some(d) = damage {
+            if svc.damage != Some(Damage::Destroyed) {
+                svc.damage = Some(d);
+            }
+            svc.destroyed |= destroyed;
+        }
+        if let Some(u) = until {
+            let u = svc.out_until.map_or(u, |o| o.max(u));
+            svc.out_until = Some(u);
+            if u != u64::MAX {
+                self.agenda.push(Reverse((u, Due::Back(s))));
+            }
+        }
+        self.replan = true;
+        self.dirty = true;
+    }
+
+    /// Stops the work on a service, if any.
+    fn interrupt(&mut self, s: ServiceId) {
+        let Some(work) = self.svc[s.index()].work.take() else {
+            return;
+        };
+        for (team, people) in &work.needs {
+            self.busy[team.index()] -= people;
+        }
+        self.event(EventKind::Interrupted, Some(NodeRef::Service(s)), None);
+        self.done.push(Done {
+            service: s,
+            mode: work.mode,
+            start: work.start,
+            finish: self.now,
+            needs: work.needs,
+            interrupted: true,
+        });
+        self.replan = true;
+    }
+
+    fn set_staff(&mut self, team: TeamId, people: u32) {
+        if self.staff[team.index()] == people {
+            return;
+        }
+        self.staff[team.index()] = people;
+        let log = &mut self.capacity_log[team.index()];
+        match log.last_mut() {
+            Some(last) if last.0 == self.now => last.1 = people,
+            _ => log.push((self.now, people)),
+        }
+        self.event(
+            EventKind::Staff {
+                team,
+                capacity: people,
+            },
+            None,
+            None,
+        );
+        self.replan = true;
+    }
+
+    /// When a team has fewer people than its work in progress needs, the
+    /// work started last stops.
+    fn fit_staff(&mut self) {
+        for t in 0..self.staff.len() {
+            while self.busy[t] > self.staff[t] {
+                let last = self
+                    .svc
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| {
+                        let w = s.work.as_ref()?;
+                        w.needs
+                            .iter()
+                            .any(|(team, _)| team.index() == t)
+                            .then_some((w.start, i))
+                    })
+                    .max();
+                match last {
+                    Some((_, i)) => self.interrupt(ServiceId(i as u32)),
+                    None => break,
+                }
+            }
+        }
+    }
+
+    fn attack_ends(&mut self) {
+        let Some(outcome) = self.outcome.clone() else {
+            return;
+        };
+        let Some((attack, _)) = &self.attack else {
+            return;
+        };
+        self.attack_over = true;
+        let entry = attack.entry.clone();
+        let technique = attack.technique.clone();
+        // What the attacker did comes to light now; the timeline places it
+        // when it happened.
+        for (i, c) in outcome.compromised.iter().enumerate() {
+            if let Some(t) = c {
+                let is_entry = entry.iter().any(|e| e.index() == i);
+                self.events.push(SimEvent {
+                    t: *t,
+                    kind: EventKind::Compromised { entry: is_entry },
+                    node: Some(NodeRef::Service(ServiceId(i as u32))),
+                    note: if is_entry { technique.clone() } else { None },
+                });
+            }
+        }
+        self.event(
+            EventKind::AttackEnds {
+                encrypted: outcome.encrypted,
+            },
+            None,
+            None,
+        );
+        for i in 0..self.svc.len() {
+            self.svc[i].reachable |= outcome.reachable[i];
+            if outcome.compromised[i].is_some() {
+                // What the attacker held cannot be trusted: rebuilt.
+                self.svc[i].encrypted |= outcome.encrypted;
+                self.hit(ServiceId(i as u32), Some(Damage::Destroyed), None);
+            }
+        }
+    }
+
+    /// Whether a service is unavailable by itself (not by propagation).
+    fn unavailable(&self, i: usize) -> bool {
+        let s = &self.svc[i];
+        s.damage.is_some()
+            || s.out_until.is_some()
+            || self.plan.services[i]
+                .zone
+                .is_some_and(|z| self.isolated[z.index()].is_some())
+    }
+
+    fn update_states(&mut self) {
+        let now = self.now;
+        let hit: Vec<usize> = (0..self.svc.len())
+            .filter(|&i| self.unavailable(i))
+            .collect();
+        let states = propagate(self.plan, self.graph, &hit);
+        for (x, &to) in states.iter().enumerate() {
+            let from = self.states[x];
+            if from == to {
+                continue;
+            }
+            let node = self.plan.node_at(x);
+            self.event(EventKind::State { from, to }, Some(node), None);
+            if let NodeRef::Process(p) = node {
+                match from {
+                    State::Down => self.it_down[p.index()].push((self.since[x], now)),
+                    State::Degraded => self.it_degraded[p.index()] += now - self.since[x],
+                    State::Up => {}
+                }
+            }
+            self.states[x] = to;
+            self.since[x] = now;
+        }
+    }
+
+    /// A service's dependencies are up enough for work on it to start
+    /// (members of its own cycle aside: they are restored in turn).
+    fn ready(&self, s: ServiceId) -> bool {
+        let x = s.index();
+        self.plan
+            .depends_on(NodeRef::Service(s))
+            .iter()
+            .all(|dep| match dep {
+                Dependency::Hard(d) => {
+                    self.units.same(x, d.index()) || self.states[d.index()] != State::Down
+                }
+                Dependency::Soft(_) => true,
+                Dependency::Group(g) => {
+                    g.of.iter()
+                        .filter(|m| {
+                            self.units.same(x, m.index()) || self.states[m.index()] != State::Down
+                        })
+                        .count()
+                        >= g.at_least as usize
+                }
+            })
+    }
+
+    /// How the service comes back, and with whom.
+    fn method(&self, s: ServiceId) -> Option<(Mode, Vec<(TeamId, u32)>)> {
+        let svc = &self.svc[s.index()];
+        let damage = svc.damage?;
+        let r = &self.plan.service(s).recovery;
+        let standby = r.failover.filter(|f| {
+            self.states[f.to.index()] != State::Down && !self.unavailable(f.to.index())
+        });
+        let (forced, team) = svc.ordered.unwrap_or((None, None));
+        let mode = match (forced, damage, standby) {
+            (Some(Mode::Failover), _, Some(_)) => Mode::Failover,
+            (Some(Mode::Failover), _, None) => return None,
+            (_, _, Some(_)) => Mode::Failover,
+            (_, Damage::Destroyed, None) => Mode::Rebuild,
+            (_, Damage::Failed, None) => Mode::Restore,
+        };
+        let mut needs: Vec<(TeamId, u32)> = r.needs.iter().map(|n| (n.team, n.count)).collect();
+        if let (Some(t), Some(first)) = (team, needs.first_mut()) {
+            first.0 = t;
+        }
+        Some((mode, needs))
+    }
+
+    /// Whether the team has `people` free from now until `until`, given the
+    /// announced staff changes and the work the teams expect to finish.
+    fn fits(&self, team: TeamId, people: u32, until: u64) -> bool {
+        let t = team.index();
+        if self.staff[t] < self.busy[t] + people {
+            return false;
+        }
+        self.announced[t]
+            .iter()
+            .filter(|(at, _)| *at > self.now && *at < until)
+            .all(|&(at, cap)| {
+                let busy: u32 = self
+                    .svc
+                    .iter()
+                    .filter_map(|s| s.work.as_ref())
+                    .filter(|w| w.expected > at)
+                    .flat_map(|w| w.needs.iter())
+                    .filter(|(tm, _)| tm.index() == t)
+                    .map(|(_, p)| p)
+                    .sum();
+                cap >= busy + people
+            })
+    }
+
+    /// Starts what can start now.
+    fn dispatch(&mut self) {
+        loop {
+            let repair = self.repair;
+            let blocked = self.dispatch_pass();
+            // A step due now that cannot start (work before it overran)
+            // means the plan's times no longer hold: keep its order.
+            if blocked && !repair && matches!(self.command, Command::Plan { .. }) {
+                self.repair = true;
+                continue;
+            }
+            break;
+        }
+        if let Command::Plan { .. } = self.command {
+            let svc = &self.svc;
+            self.steps
+                .retain(|(_, s)| svc[s.index()].work.is_none() && svc[s.index()].damage.is_some());
+        }
+    }
+
+    /// One pass over the candidates in order; whether one due was blocked.
+    fn dispatch_pass(&mut self) -> bool {
+        let candidates: Vec<ServiceId> = match self.command {
+            Command::Plan { .. } => self
+                .steps
+                .iter()
+                .filter(|(t, _)| *t <= self.now || self.repair)
+                .map(|(_, s)| *s)
+                .collect(),
+            Command::Orders => self.orders.clone(),
+        };
+        let mut blocked = false;
+        for s in candidates {
+            let svc = &self.svc[s.index()];
+            if svc.work.is_some() || svc.damage.is_none() {
+                continue;
+            }
+            if !self.ready(s) {
+                blocked = true;
+                continue;
+            }
+            let Some((mode, needs)) = self.method(s) else {
+                continue;
+            };
+            let planned = nominal(self.plan, s, mode);
+            let expected = self.now + planned;
+            if !needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {
+                blocked = true;
+                continue;
+            }
+            let actual = (planned as f64 * self.scale[s.index()]).round() as u64;
+            let finish = self.now + actual;
+            for (team, people) in &needs {
+                self.busy[team.index()] += people;
+            }
+            self.event(
+                EventKind::RecoveryStarted { mode },
+                Some(NodeRef::Service(s)),
+                None,
+            );
+            let start = self.now;
+            self.agenda.push(Reverse((finish, Due::Finish(s, start))));
+            // The engine knows when it really ends (the agenda); the teams
+            // only expect it.
+            self.svc[s.index()].work = Some(Work {
+                mode,
+                start,
+                expected,
+                needs,
+            });
+        }
+        blocked
+    }
+
+    /// The teams plan with what they know now.
+    fn make_plan(&mut self) {
+        let Command::Plan { schedules } = self.command else {
+            return;
+        };
+        // Nothing to do: no plan to make.
+        if !self
+            .svc
+            .iter()
+            .any(|s| s.damage.is_some() && s.work.is_none())
+        {
+            self.steps.clear();
+            return;
+        }
+        let plan = self.plan;
+        let now = self.now;
+        let n = self.svc.len();
+        let mut situation = Situation::total_loss(plan);
+        for i in 0..n {
+            let s = &self.svc[i];
+            let isolated_until = plan.services[i]
+                .zone
+                .and_then(|z| self.isolated[z.index()])
+                .filter(|&u| u != u64::MAX);
+            let back = match (&s.work, s.out_until.filter(|&u| u != u64::MAX)) {
+                (Some(w), out) => {
+                    Some(expected_end(plan, ServiceId(i as u32), w, now).max(out.unwrap_or(0)))
+                }
+                (None, out) => out,
+            };
+            let back = match (back, isolated_until) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            situation.damage[i] = if s.work.is_some() { None } else { s.damage };
+            situation.returns[i] = if s.work.is_some() || s.damage.is_none() {
+                back
+            } else {
+                None
+            };
+            situation.release[i] = now;
+            situation.hit_at[i] = s.hit_at;
+        }
+        for x in 0..plan.node_count() {
+            situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
+        }
+        for t in 0..plan.teams.len() {
+            situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
+        }
+        let never = || false;
+        let budget = Budget {
+            schedules,
+            stop: &never,
+        };
+        let options = recovery::Options {
+            seed: self.options.seed ^ u64::from(self.plans),
+            ..self.options
+        };
+        self.plans += 1;
+        match recovery::recover(plan, self.graph, &situation, options, &budget) {
+            Ok(rp) => {
+                self.repair = false;
+                self.generated += rp.generated;
+                self.steps = rp.work().map(|s| (s.start, s.service)).collect();
+                self.event(
+                    EventKind::Replan {
+                        steps: self.steps.len(),
+                    },
+                    None,
+                    None,
+                );
+                if self.first_plan.is_none() {
+                    self.first_plan = Some(rp);
+                }
+            }
+            Err(e) => {
+                self.steps.clear();
+                self.event(EventKind::Replan { steps: 0 }, None, Some(e.to_string()));
+            }
+        }
+    }
+
+    /// A team's people free for new work from now on, as the teams see it:
+    /// announced staff minus the work in progress until its expected end.
+    fn capacity_ahead(&self, team: TeamId) -> Vec<(u64, u32)> {
+        let t = team.index();
+        let mut times: Vec<u64> = vec![0];
+        times.extend(
+            self.announced[t]
+                .iter()
+                .map(|(at, _)| *at)
+                .filter(|&at| at > self.now),
+        );
+        let works: Vec<(u64, &Work)> = self
+            .svc
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let w = s.work.as_ref()?;
+                Some((expected_end(self.plan, ServiceId(i as u32), w, self.now), w))
+            })
+            .collect();
+        times.extend(works.iter().map(|(end, _)| *end));
+        times.sort_unstable();
+        times.dedup();
+        times
+            .into_iter()
+            .map(|at| {
+                let at_or_now = at.max(self.now);
+                let staff = self.announced[t]
+                    .iter()
+                    .filter(|(a, _)| *a <= at_or_now && *a > self.now)
+                    .max_by_key(|(a, _)| *a)
+                    .map_or(self.staff[t], |(_, c)| *c);
+                let busy: u32 = works
+                    .iter()
+                    .filter(|(end, _)| *end > at_or_now)
+                    .flat_map(|(_, w)| w.needs.iter())
+                    .filter(|(tm, _)| tm.index() == t)
+                    .map(|(_, p)| p)
+                    .sum();
+                (at, staff.saturating_sub(busy))
+            })
+            .collect()
+    }
+
+    // ---------------------------------------------------------------- views
+
+    pub fn state(&self, node: NodeRef) -> State {
+        self.states[self.plan.node_index(node)]
+    }
+
+    pub fn states(&self) -> &[State] {
+        &self.states
+    }
+
+    /// Services that need work, with the work in progress if any.
+    pub fn damaged(&self) -> Vec<Damaged> {
+        self.svc
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                Some(Damaged {
+                    service: ServiceId(i as u32),
+                    damage: s.damage?,
+                    work: s.work.as_ref().map(|w| (w.mode, w.start, w.expected)),
+                })
+            })
+            .collect()
+    }
+
+    pub fn is_isolated(&self, zone: ZoneId) -> bool {
+        self.isolated[zone.index()].is_some()
+    }
+
+    /// Per team: `(people, busy)`.
+    pub fn teams(&self) -> Vec<(u32, u32)> {
+        self.staff
+            .iter()
+            .copied()
+            .zip(self.busy.iter().copied())
+            .collect()
+    }
+
+    /// Players' orders not started yet.
+    pub fn orders(&self) -> &[ServiceId] {
+        &self.orders
+    }
+
+    /// Each process's state and, when it is down, when its DMIA is
+    /// breached if nothing changes.
+    pub fn board(&self) -> Vec<ProcessBoard> {
+        self.plan
+            .process_ids()
+            .map(|p| {
+                let x = self.plan.node_index(NodeRef::Process(p));
+                let state = self.states[x];
+                let process = self.plan.process(p);
+                let since = (state != State::Up).then_some(self.since[x]);
+                let workaround = self.workaround_start(p, self.since[x]);
+                let deadline = (state == State::Down).then(|| {
+                    let t0 = self.since[x];
+                    let mtpd = process.mtpd.as_secs();
+                    match (workaround, process.workaround.as_ref()) {
+                        (Some(a), Some(w)) if a <= t0 + mtpd => {
+                            t0 + mtpd + w.max_duration.as_secs()
+                        }
+                        _ => t0 + mtpd,
+                    }
+                });
+                ProcessBoard {
+                    process: p,
+                    state,
+                    since,
+                    deadline,
+                    workaround: workaround.is_some_and(|a| a <= self.now) && state == State::Down,
+                }
+            })
+            .collect()
+    }
+
+    /// When a process's workaround is in place for an incident that began at
+    /// `t0`: its activation time after `t0` (simulations), or after the
+    /// players' decision (exercises); `None` when it never is.
+    pub(super) fn workaround_start(&self, p: ProcessId, t0: u64) -> Option<u64> {
+        let w = self.plan.process(p).workaround.as_ref()?;
+        match self.command {
+            Command::Plan { .. } => Some(t0 + w.activation.as_secs()),
+            Command::Orders => {
+                self.workaround_at[p.index()].map(|d| d.max(t0) + w.activation.as_secs())
+            }
+        }
+    }
+
+    /// Closes open intervals at `end` (for results).
+    pub(super) fn close(&mut self, end: u64) {
+        for p in self.plan.process_ids() {
+            let x = self.plan.node_index(NodeRef::Process(p));
+            match self.states[x] {
+                State::Down => self.it_down[p.index()].push((self.since[x], end)),
+                State::Degraded => self.it_degraded[p.index()] += end - self.since[x],
+                State::Up => {}
+            }
+        }
+        // Work still going at the end counts up to it.
+        for (i, s) in self.svc.iter().enumerate() {
+            if let Some(w) = &s.work {
+                self.done.push(Done {
+                    service: ServiceId(i as u32),
+                    mode: w.mode,
+                    start: w.start,
+                    finish: end.max(w.start),
+                    needs: w.needs.clone(),
+                    interrupted: true,
+                });
+            }
+        }
+    }
+
+    pub(super) fn damage_record(&self) -> super::Damages {
+        super::Damages {
+            hit: self.svc.iter().map(|s| s.hit_at.is_some()).collect(),
+            destroyed: self.svc.iter().map(|s| s.destroyed).collect(),
+            encrypted: self.svc.iter().map(|s| s.encrypted).collect(),
+            reachable: self.svc.iter().map(|s| s.reachable).collect(),
+        }
+    }
+
+    pub fn capacity_log(&self) -> &[Vec<(u64, u32)>] {
+        &self.capacity_log
+    }
+
+    pub fn events(&self) -> &[SimEvent] {
+        &self.events
+    }
+
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+}
+
+/// When the teams expect work to end: as planned, or, once that time has
+/// passed, a quarter of the planned duration later (at least a quarter of
+/// an hour) — their revised estimate.
+fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
+    if w.expected > now {
+        w.expected
+    } else {
+        now + (nominal(plan, s, w.mode) / 4).max(900)
+    }
+}
+
+/// The planned duration of a way of bringing a service back.
+fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
+    let r = &plan.service(s).recovery;
+    match mode {
+        Mode::Restore => r.duration.as_secs(),
+        Mode::Rebuild => r.rebuild.as_secs(),
+        Mode::Failover => r.failover.map_or(0, |f| f.duration.as_secs()),
+        Mode::Automatic => 0,
+    }
+}

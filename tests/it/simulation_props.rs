@@ -1,0 +1,379 @@
+//! Property tests of the simulation engine on random plans and scenarios
+//! (outages with and without an end, destructions, staff shortages,
+//! isolations, cyberattacks; recovery durations drawn off plan so that work
+//! ends early or late and the teams plan again). Checked on every run:
+//! no work starts before the services it depends on are up; no team ever has
+//! more people at work than it has; each process's downtime, breach and
+//! return agree with its own timeline; states change consistently; and, as
+//! every shock in these scenarios ends, everything is back at the end.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use proptest::prelude::*;
+use reprise::analysis::state::State;
+use reprise::graph::DependencyGraph;
+use reprise::model::{Dependency, NodeRef, Plan, ServiceId};
+use reprise::recovery::Options;
+use reprise::simulation::{Command, EventKind, Run, results};
+
+#[derive(Debug, Clone)]
+struct ServiceSpec {
+    zone: usize,
+    team: usize,
+    people: u32,
+    hours: u64,
+    /// Hard dependencies on earlier services, plus one "any 1 of 2" group.
+    hard: Vec<usize>,
+    group: Option<(usize, usize)>,
+    soft: Option<usize>,
+    /// A failover to an earlier service.
+    failover: Option<usize>,
+    admin_by_0: bool,
+}
+
+/// A process: mtpd and resume (hours), workaround, dependencies.
+type ProcessSpec = (u64, u64, Option<(u64, u64)>, Vec<usize>);
+
+#[derive(Debug, Clone)]
+enum Shock {
+    Outage(usize, Option<u64>),
+    Destroy(usize),
+    Staff(usize, u32, u64),
+    Isolate(usize, u64),
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    teams: Vec<u32>,
+    services: Vec<ServiceSpec>,
+    processes: Vec<ProcessSpec>,
+    shocks: Vec<(u64, Shock)>,
+    /// An attack: entry service, dwell (hours), detection (hours).
+    attack: Option<(usize, u64, Option<u64>)>,
+    /// Actual over planned duration, per service.
+    scale: Vec<f64>,
+    seed: u64,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (2usize..10, 1usize..=3).prop_flat_map(|(n, teams)| {
+        let service = move |i: usize| {
+            let earlier: Vec<usize> = (0..i).collect();
+            (
+                0usize..2,
+                0..teams,
+                1u32..=2,
+                1u64..12,
+                proptest::sample::subsequence(earlier.clone(), 0..=i.min(2)),
+                proptest::option::of((0..i.max(1), 0..i.max(1))),
+                proptest::option::of(0..i.max(1)),
+                proptest::option::weighted(0.2, 0..i.max(1)),
+                any::<bool>(),
+            )
+                .prop_map(
+                    move |(zone, team, people, hours, hard, group, soft, failover, admin)| {
+                        ServiceSpec {
+                            zone,
+                            team,
+                            people,
+                            hours,
+                            hard,
+                            group: group.filter(|(a, b)| i > 0 && a != b),
+                            soft: soft.filter(|_| i > 0),
+                            failover: failover.filter(|_| i > 0),
+                            admin_by_0: admin && i > 0,
+                        }
+                    },
+                )
+        };
+        let services: Vec<_> = (0..n).map(service).collect();
+        let processes = proptest::collection::vec(
+            (
+                1u64..60,
+                0u64..3,
+                proptest::option::of((0u64..20, 1u64..30)),
+                proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=n.min(3)),
+            ),
+            1..4,
+        );
+        let shock = prop_oneof![
+            3 => (0..n, proptest::option::of(1u64..30)).prop_map(|(s, d)| Shock::Outage(s, d)),
+            2 => (0..n).prop_map(Shock::Destroy),
+            2 => (0..teams, 0u32..3, 1u64..40).prop_map(|(t, c, d)| Shock::Staff(t, c, d)),
+            1 => (0usize..2, 1u64..20).prop_map(|(z, d)| Shock::Isolate(z, d)),
+        ];
+        let shocks = proptest::collection::vec((0u64..48, shock), 1..6);
+        let attack =
+            proptest::option::weighted(0.4, (0..n, 1u64..30, proptest::option::of(1u64..40)));
+        let scale = proptest::collection::vec(0.3f64..3.0, n);
+        (
+            proptest::collection::vec(2u32..=3, teams),
+            services,
+            processes,
+            shocks,
+            attack,
+            scale,
+            any::<u64>(),
+        )
+            .prop_map(
+                |(teams, services, processes, shocks, attack, scale, seed)| Spec {
+                    teams,
+                    services,
+                    processes,
+                    shocks,
+                    attack,
+                    scale,
+                    seed,
+                },
+            )
+    })
+}
+
+/// Writes the plan and the scenario, loads them with the real loader.
+fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenario) {
+    let mut y = String::from(
+        "name: random\nentities: { e: { name: E } }\nzones:\n  z0: { reach: [z1] }\n  z1: { reach: [] }\nteams:\n",
+    );
+    for (t, cap) in spec.teams.iter().enumerate() {
+        let _ = writeln!(y, "  t{t}: {{ name: T{t}, capacity: {cap} }}");
+    }
+    y.push_str("services:\n");
+    for (i, s) in spec.services.iter().enumerate() {
+        let kind = if i == 0 { "identity" } else { "application" };
+        let _ = writeln!(
+            y,
+            "  s{i}:\n    name: S{i}\n    kind: {kind}\n    zone: z{}",
+            s.zone
+        );
+        if s.admin_by_0 {
+            y.push_str("    identity: s0\n");
+        }
+        let mut deps: Vec<String> = s.hard.iter().map(|d| format!("s{d}")).collect();
+        if let Some((a, b)) = s.group {
+            deps.push(format!("{{ at_least: 1, of: [s{a}, s{b}] }}"));
+        }
+        if let Some(d) = s.soft {
+            deps.push(format!("{{ soft: s{d} }}"));
+        }
+        let _ = writeln!(y, "    depends_on: [{}]", deps.join(", "));
+        let people = s.people.min(spec.teams[s.team]);
+        let _ = write!(
+            y,
+            "    recovery: {{ duration: {}h, rebuild: {}h, needs: {{ t{}: {people} }}",
+            s.hours,
+            s.hours * 2,
+            s.team
+        );
+        if let Some(f) = s.failover {
+            let _ = write!(y, ", failover: {{ to: s{f}, duration: 30m }}");
+        }
+        y.push_str(" }\n");
+    }
+    y.push_str("processes:\n");
+    for (i, (mtpd, resume, workaround, deps)) in spec.processes.iter().enumerate() {
+        let _ = writeln!(
+            y,
+            "  p{i}:\n    name: P{i}\n    entity: e\n    criticality: vital\n    mtpd: {mtpd}h\n    resume: {resume}h"
+        );
+        if let Some((a, w)) = workaround {
+            let _ = writeln!(
+                y,
+                "    workaround: {{ name: W, activation: {a}h, max_duration: {w}h }}"
+            );
+        }
+        let deps: Vec<String> = deps.iter().map(|d| format!("s{d}")).collect();
+        let _ = writeln!(y, "    depends_on: [{}]", deps.join(", "));
+    }
+    std::fs::write(dir.join("plan.yaml"), &y).unwrap();
+
+    let mut s = String::from("name: random\nplan: plan.yaml\nhorizon: 52w\nevents:\n");
+    for (at, shock) in &spec.shocks {
+        let line = match shock {
+            Shock::Outage(x, Some(d)) => format!("outage: s{x}, for: {d}h"),
+            Shock::Outage(x, None) => format!("outage: s{x}"),
+            Shock::Destroy(x) => format!("destroy: s{x}"),
+            // Staff shortages end, so that everything can come back.
+            Shock::Staff(t, c, d) => format!("staff: t{t}, capacity: {c}, for: {d}h"),
+            Shock::Isolate(z, d) => format!("isolate: z{z}, for: {d}h"),
+        };
+        let _ = writeln!(s, "  - {{ at: {at}h, {line} }}");
+    }
+    if let Some((entry, dwell, detect)) = spec.attack {
+        let _ = writeln!(
+            s,
+            "attack:\n  entry: s{entry}\n  spread: easy\n  identity: certain\n  dwell: {dwell}h"
+        );
+        if let Some(d) = detect {
+            let _ = writeln!(s, "  detect: {d}h");
+        }
+    }
+    std::fs::write(dir.join("scenario.yaml"), &s).unwrap();
+    let loaded = reprise::scenario::load(&dir.join("scenario.yaml"));
+    let messages: Vec<String> = loaded
+        .document
+        .diagnostics
+        .iter()
+        .chain(loaded.plan.iter().flat_map(|p| p.diagnostics.iter()))
+        .filter(|d| d.is_error())
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(messages.is_empty(), "{messages:?}\n{y}\n{s}");
+    let scenario = loaded.scenario.unwrap();
+    let plan = loaded.plan.unwrap().plan.unwrap();
+    (plan, scenario)
+}
+
+fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) -> Run {
+    let graph = DependencyGraph::new(plan);
+    let mut engine = scenario.engine(
+        plan,
+        &graph,
+        Command::Plan { schedules: 20 },
+        Options {
+            seed: spec.seed,
+            ..Default::default()
+        },
+    );
+    engine.set_scale(spec.scale.clone());
+    let horizon = scenario.horizon.as_secs();
+    engine.run_until_quiet(horizon);
+    results(engine, horizon)
+}
+
+/// Whether a service's dependencies allow work on it, given the states.
+fn ready(plan: &Plan, units: &reprise::graph::Units, states: &[State], s: ServiceId) -> bool {
+    let x = s.index();
+    let up = |m: ServiceId| units.same(x, m.index()) || states[m.index()] != State::Down;
+    plan.depends_on(NodeRef::Service(s))
+        .iter()
+        .all(|d| match d {
+            Dependency::Hard(m) => up(*m),
+            Dependency::Soft(_) => true,
+            Dependency::Group(g) => g.of.iter().filter(|m| up(**m)).count() >= g.at_least as usize,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_engine_keeps_its_invariants(spec in spec()) {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, scenario) = load(&spec, dir.path());
+        let run = simulate(&spec, &plan, &scenario);
+        let graph = DependencyGraph::new(&plan);
+        let units = graph.units();
+
+        // Replay the timeline: states change from what they were; work
+        // starts only on ready services.
+        let mut states = vec![State::Up; plan.node_count()];
+        let mut down: HashMap<usize, Vec<(u64, Option<u64>)>> = HashMap::new();
+        for e in &run.events {
+            match (&e.kind, e.node) {
+                (EventKind::State { from, to }, Some(node)) => {
+                    let x = plan.node_index(node);
+                    prop_assert_eq!(states[x], *from, "state of {} at {}", plan.node_id(node), e.t);
+                    states[x] = *to;
+                    if let NodeRef::Process(p) = node {
+                        let spans = down.entry(p.index()).or_default();
+                        if *to == State::Down {
+                            spans.push((e.t, None));
+                        } else if *from == State::Down {
+                            spans.last_mut().unwrap().1 = Some(e.t);
+                        }
+                    }
+                }
+                (EventKind::RecoveryStarted { .. }, Some(NodeRef::Service(s))) => {
+                    prop_assert!(
+                        ready(&plan, &units, &states, s),
+                        "{} started at {} before its dependencies were up",
+                        plan.service(s).id,
+                        e.t
+                    );
+                }
+                _ => {}
+            }
+        }
+        // Every shock ends: everything is back.
+        prop_assert!(
+            states.iter().all(|s| *s == State::Up),
+            "not everything came back: {:?}",
+            plan.service_ids()
+                .filter(|s| states[s.index()] != State::Up)
+                .map(|s| &plan.service(s).id)
+                .collect::<Vec<_>>()
+        );
+
+        // No team over capacity, at any moment.
+        for t in 0..plan.teams.len() {
+            let mut moments: Vec<u64> = run.capacity[t].iter().map(|c| c.0).collect();
+            moments.extend(run.work.iter().map(|w| w.start));
+            for m in moments {
+                let capacity = run.capacity[t]
+                    .iter()
+                    .rfind(|c| c.0 <= m)
+                    .map_or(0, |c| c.1);
+                let busy: u32 = run
+                    .work
+                    .iter()
+                    .filter(|w| w.start <= m && m < w.finish)
+                    .flat_map(|w| w.needs.iter())
+                    .filter(|(team, _)| team.index() == t)
+                    .map(|(_, p)| p)
+                    .sum();
+                prop_assert!(busy <= capacity, "team t{} has {} busy of {} at {}", t, busy, capacity, m);
+            }
+        }
+
+        // Each process's downtime agrees with its timeline.
+        for r in &run.processes {
+            let p = plan.process(r.process);
+            let spans = down.get(&r.process.index()).cloned().unwrap_or_default();
+            let resume = p.resume.as_secs();
+            let total: u64 = spans.iter().map(|(a, b)| b.unwrap() - a + resume).sum();
+            prop_assert_eq!(r.restored, spans.last().map(|(_, b)| b.unwrap() + resume));
+            let breach_event = run.events.iter().any(|e| {
+                e.kind == EventKind::Breach && e.node == Some(NodeRef::Process(r.process))
+            });
+            prop_assert_eq!(r.breach, breach_event);
+            match &p.workaround {
+                None => {
+                    prop_assert_eq!(r.down, total, "{}", p.id);
+                    prop_assert_eq!(
+                        r.breach,
+                        spans.iter().any(|(a, b)| b.unwrap() - a + resume > p.mtpd.as_secs())
+                    );
+                }
+                Some(w) => {
+                    // On the workaround from `activation` after each stop,
+                    // for at most its duration.
+                    let expected: u64 = spans
+                        .iter()
+                        .map(|(a, b)| {
+                            let length = b.unwrap() - a + resume;
+                            let on = length
+                                .saturating_sub(w.activation.as_secs())
+                                .min(w.max_duration.as_secs());
+                            length - on
+                        })
+                        .sum();
+                    prop_assert_eq!(r.down, expected, "{}", p.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_run(spec in spec()) {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, scenario) = load(&spec, dir.path());
+        let a = simulate(&spec, &plan, &scenario);
+        let b = simulate(&spec, &plan, &scenario);
+        prop_assert_eq!(a.events, b.events);
+        prop_assert_eq!(
+            a.processes.iter().map(|p| (p.down, p.breach)).collect::<Vec<_>>(),
+            b.processes.iter().map(|p| (p.down, p.breach)).collect::<Vec<_>>()
+        );
+    }
+}
