@@ -120,6 +120,7 @@ impl DependencyGraph {
 /// Recovery units: the strongly connected components of the hard and group
 /// dependencies. A node outside any cycle is a unit alone; the members of a
 /// cycle form one unit, up only when all of them are.
+#[derive(Debug, Clone)]
 pub struct Units {
     /// Unit of each node (dense node index).
     pub unit_of: Vec<u32>,

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod check;
+pub mod exercise;
 mod graph;
 mod meta;
 mod recover;
@@ -227,6 +228,13 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Tabletop crisis exercises: check an exercise, run it from a terminal
+    /// or a web dashboard, write the after-action report, draft one from a
+    /// scenario.
+    Exercise {
+        #[command(subcommand)]
+        command: ExerciseCommand,
+    },
     /// The JSON Schema of plan or scenario files, for editors that complete
     /// and check YAML.
     Schema {
@@ -241,6 +249,71 @@ pub enum Command {
     },
     /// The manual page, in roff.
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExerciseCommand {
+    /// Checks an exercise file, its scenario and plan; prints a summary.
+    Check {
+        /// The exercise file (it names its scenario).
+        exercise: PathBuf,
+    },
+    /// The facilitator's terminal: the clock, the injects as they come, the
+    /// processes with the time left before their DMIA, the services down,
+    /// and a command line for decisions (Tab completes, `help` explains).
+    ///
+    /// Every inject and decision is written to the journal (JSON Lines,
+    /// fsynced) before it is acknowledged (`ok #N`); after a crash,
+    /// `--resume JOURNAL` rebuilds exactly the same state. Reads a script
+    /// from standard input when it is not a terminal.
+    Run {
+        exercise: PathBuf,
+        /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
+        /// never overwritten.
+        #[arg(long, conflicts_with = "resume")]
+        journal: Option<PathBuf>,
+        /// Resume the exercise recorded in this journal.
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        /// Seed of the scenario's random draws (a resumed journal keeps its own).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// A local web dashboard: a facilitator console protected by a token
+    /// printed at start, and a read-only view for players and observers,
+    /// updated live.
+    Serve {
+        exercise: PathBuf,
+        /// Address to listen on; loopback by default.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        #[arg(long, conflicts_with = "resume")]
+        journal: Option<PathBuf>,
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The after-action report (RETEX) of an exercise, from its journal.
+    /// Formats: markdown (default), html.
+    Report {
+        /// The exercise's journal.
+        journal: PathBuf,
+        /// The exercise file, when it moved since the journal was written.
+        #[arg(long)]
+        exercise: Option<PathBuf>,
+    },
+    /// Drafts an exercise (MSEL) from a simulated run of a scenario, for the
+    /// facilitator to edit.
+    Generate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Write the draft here (never overwritten) instead of printing it.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -337,6 +410,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             budget,
             seed,
         } => simulate::run(&cli.global, scenario, *runs, *threads, *budget, *seed, io),
+        Command::Exercise { command } => match command {
+            ExerciseCommand::Check { exercise: path } => exercise::check(&cli.global, path, io),
+            ExerciseCommand::Run {
+                exercise: path,
+                journal,
+                resume,
+                seed,
+            } => exercise::run(
+                &cli.global,
+                path,
+                journal.as_deref(),
+                resume.as_deref(),
+                *seed,
+                io,
+            ),
+            ExerciseCommand::Serve { .. }
+            | ExerciseCommand::Report { .. }
+            | ExerciseCommand::Generate { .. } => {
+                let _ = writeln!(io.err, "error: not yet available");
+                Ok(exit::BAD_INPUT)
+            }
+        },
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

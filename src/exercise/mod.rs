@@ -17,6 +17,7 @@
 
 pub mod journal;
 mod raw;
+pub mod session;
 
 use std::cmp::Reverse;
 use std::collections::HashMap;

@@ -173,6 +173,7 @@ pub struct ProcessBoard {
     pub workaround: bool,
 }
 
+#[derive(Clone)]
 pub struct Engine<'p> {
     plan: &'p Plan,
     graph: &'p DependencyGraph,

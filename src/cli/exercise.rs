@@ -1,0 +1,715 @@
+//! `reprise exercise check|run`: the exercise file checked, and the
+//! facilitator's terminal interface. The shared prologue (load, print what
+//! is wrong, open or resume the journal) serves `serve` and `report` too.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{Global, Io, exit};
+use crate::exercise::journal::{Entry, Journal};
+use crate::exercise::session::{self, Ack, Error, Session, View};
+use crate::exercise::{self, Action, Exercise};
+use crate::graph::DependencyGraph;
+use crate::i18n::Lang;
+use crate::model::{Duration, Plan};
+use crate::scenario::Scenario;
+
+/// An exercise, its scenario and plan, loaded without error.
+pub struct Prepared {
+    pub path: PathBuf,
+    pub exercise: Exercise,
+    pub scenario: Scenario,
+    pub plan: Plan,
+    pub graph: DependencyGraph,
+}
+
+/// Loads an exercise and prints what is wrong with it, its scenario or its
+/// plan; `Err` carries the exit code.
+pub fn load(path: &Path, io: &mut Io) -> std::io::Result<Result<Prepared, i32>> {
+    let mut loaded = exercise::load(path);
+    for d in &loaded.document.diagnostics {
+        io.err
+            .write_all(d.render(&loaded.document.sources).as_bytes())?;
+    }
+    if let Some(s) = &loaded.scenario {
+        for d in &s.document.diagnostics {
+            io.err.write_all(d.render(&s.document.sources).as_bytes())?;
+        }
+        if let Some(plan) = &s.plan
+            && plan.has_errors()
+        {
+            super::print_diagnostics(plan, io.err)?;
+        }
+    }
+    if loaded.has_errors() {
+        writeln!(
+            io.err,
+            "error: the exercise, its scenario or its plan has errors; nothing was done"
+        )?;
+        return Ok(Err(exit::BAD_INPUT));
+    }
+    let scenario = loaded.scenario.take();
+    match (
+        loaded.exercise.take(),
+        scenario.as_ref().and_then(|s| s.scenario.clone()),
+        scenario.and_then(|s| s.plan).and_then(|l| l.plan),
+    ) {
+        (Some(exercise), Some(scenario), Some(plan)) => {
+            let graph = DependencyGraph::new(&plan);
+            Ok(Ok(Prepared {
+                path: path.to_path_buf(),
+                exercise,
+                scenario,
+                plan,
+                graph,
+            }))
+        }
+        _ => {
+            writeln!(io.err, "error: the exercise could not be loaded")?;
+            Ok(Err(exit::BAD_INPUT))
+        }
+    }
+}
+
+/// Where the journal goes when `--journal` is not given.
+pub fn default_journal(exercise: &Path) -> PathBuf {
+    let stem = exercise
+        .file_stem()
+        .map_or_else(|| "exercise".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from(format!("{stem}.journal.jsonl"))
+}
+
+/// Opens a session: fresh with a new journal, or rebuilt from the journal
+/// to resume. Prints why it cannot; `Err` carries the exit code.
+pub fn open<'a>(
+    prepared: &'a Prepared,
+    journal: Option<&Path>,
+    resume: Option<&Path>,
+    seed: u64,
+    io: &mut Io,
+) -> std::io::Result<Result<Session<'a>, i32>> {
+    let default = default_journal(&prepared.path);
+    let (path, resuming) = match (journal, resume) {
+        (_, Some(r)) => (r, true),
+        (Some(j), None) => (j, false),
+        (None, None) => (default.as_path(), false),
+    };
+    let (journal, seed, entries, repaired) =
+        match session::open_journal(path, &prepared.path, seed, resuming) {
+            Ok(x) => x,
+            Err(m) => {
+                writeln!(io.err, "error: {m}")?;
+                return Ok(Err(exit::BAD_INPUT));
+            }
+        };
+    if let Some(t) = repaired {
+        writeln!(
+            io.err,
+            "warning: the last line of `{}` (line {}, {} bytes) was cut short by a crash; it was never acknowledged and has been removed",
+            path.display(),
+            t.line,
+            t.bytes
+        )?;
+    }
+    let p = prepared;
+    let session = if resuming {
+        Session::replay(
+            &p.exercise,
+            &p.plan,
+            &p.graph,
+            &p.scenario,
+            seed,
+            &entries,
+            Some(journal),
+        )
+        .map_err(|m| std::io::Error::other(m.clone()))
+    } else {
+        Session::new(
+            &p.exercise,
+            &p.plan,
+            &p.graph,
+            &p.scenario,
+            seed,
+            Some(journal),
+        )
+    };
+    match session {
+        Ok(s) => {
+            writeln!(
+                io.err,
+                "journal: {}{}",
+                path.display(),
+                if resuming { " (resumed)" } else { "" }
+            )?;
+            Ok(Ok(s))
+        }
+        Err(e) => {
+            writeln!(
+                io.err,
+                "error: cannot resume from `{}`: {e}",
+                path.display()
+            )?;
+            Ok(Err(exit::BAD_INPUT))
+        }
+    }
+}
+
+/// `exercise check`: the file, its scenario and plan, and a summary.
+pub fn check(global: &Global, path: &Path, io: &mut Io) -> std::io::Result<i32> {
+    let p = match load(path, io)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let lang = Lang::from(global.lang);
+    let e = &p.exercise;
+    let (from, to) = (
+        crate::render::doc::at(e.start),
+        crate::render::doc::at(e.end),
+    );
+    writeln!(
+        io.out,
+        "{}",
+        match lang {
+            Lang::En => format!(
+                "{}: {} objectives, {} roles, {} injects and {} contingency injects, from {from} to {to} on scenario `{}`.",
+                e.title,
+                e.objectives.len(),
+                e.roles.len(),
+                e.injects.len(),
+                e.contingencies.len(),
+                p.scenario.name
+            ),
+            Lang::Fr => format!(
+                "{} : {} objectifs, {} rôles, {} stimuli et {} stimuli de relance, de {from} à {to} sur le scénario « {} ».",
+                e.title,
+                e.objectives.len(),
+                e.roles.len(),
+                e.injects.len(),
+                e.contingencies.len(),
+                p.scenario.name
+            ),
+        }
+    )?;
+    Ok(exit::OK)
+}
+
+fn tr(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
+/// The facilitator's own commands, besides the decisions.
+const CLOCK_COMMANDS: [(&str, &str, &str); 11] = [
+    (
+        "next",
+        "advance to the next inject",
+        "avancer jusqu'au prochain stimulus",
+    ),
+    (
+        "step",
+        "step [DURATION]: advance by the exercise's step or DURATION",
+        "step [DURÉE] : avancer d'un pas ou de DURÉE",
+    ),
+    (
+        "goto",
+        "goto TIME: advance to scenario time TIME (5d6h)",
+        "goto HEURE : avancer jusqu'à l'heure de scénario HEURE (5d6h)",
+    ),
+    ("pause", "pause the exercise", "suspendre l'exercice"),
+    (
+        "resume",
+        "resume after a pause",
+        "reprendre après une pause",
+    ),
+    (
+        "status",
+        "the board: clock, processes, services, teams",
+        "le tableau : horloge, processus, services, équipes",
+    ),
+    (
+        "injects",
+        "every inject delivered so far",
+        "tous les stimuli joués",
+    ),
+    ("log", "every decision so far", "toutes les décisions"),
+    (
+        "json",
+        "the state as one line of JSON (for tools)",
+        "l'état en une ligne JSON (pour les outils)",
+    ),
+    (
+        "end",
+        "end the exercise (written to the journal)",
+        "terminer l'exercice (écrit au journal)",
+    ),
+    (
+        "quit",
+        "leave; the journal lets you resume",
+        "quitter ; le journal permet de reprendre",
+    ),
+];
+
+/// Completions of the line typed so far: commands first, then the ids each
+/// decision takes.
+pub fn complete(p: &Prepared, line: &str) -> (usize, Vec<String>) {
+    let start = line.rfind(' ').map_or(0, |i| i + 1);
+    let word = &line[start..];
+    let words: Vec<&str> = line[..start].split_whitespace().collect();
+    let words: Vec<&str> = match words.first() {
+        Some(w) if w.starts_with('@') => words[1..].to_vec(),
+        _ => words,
+    };
+    let candidates: Vec<String> = match words.as_slice() {
+        [] if word.starts_with('@') => p
+            .exercise
+            .roles
+            .iter()
+            .map(|r| format!("@{}", r.id))
+            .collect(),
+        [] => CLOCK_COMMANDS
+            .iter()
+            .map(|c| c.0.to_string())
+            .chain(Action::ALL.iter().map(|a| a.as_str().to_string()))
+            .chain(std::iter::once("help".into()))
+            .collect(),
+        [verb, ..] => {
+            let services = || p.plan.services.iter().map(|s| s.id.clone()).collect();
+            let zones = || {
+                p.plan
+                    .zones
+                    .iter()
+                    .map(|z| format!("zone:{}", z.id))
+                    .collect()
+            };
+            let teams = || p.plan.teams.iter().map(|t| t.id.clone()).collect();
+            match (*verb, words.len()) {
+                ("restore" | "failover", 1) => services(),
+                ("restore", 2) => vec!["with".into()],
+                ("restore", 3) => teams(),
+                ("isolate" | "reconnect", 1) => zones(),
+                ("workaround", 1) => p
+                    .plan
+                    .processes
+                    .iter()
+                    .filter(|x| x.workaround.is_some())
+                    .map(|x| x.id.clone())
+                    .collect(),
+                ("staff", 1) => teams(),
+                ("crisis", 1) => vec!["1".into(), "2".into(), "3".into()],
+                ("evaluate", 1) => p.exercise.objectives.iter().map(|o| o.id.clone()).collect(),
+                ("evaluate", 2) => vec!["met".into(), "missed".into()],
+                ("help", 1) => CLOCK_COMMANDS
+                    .iter()
+                    .map(|c| c.0.to_string())
+                    .chain(Action::ALL.iter().map(|a| a.as_str().to_string()))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        }
+    };
+    let mut out: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    out.sort();
+    out.dedup();
+    (start, out)
+}
+
+struct Completion<'a>(&'a Prepared);
+
+impl rustyline::completion::Completer for Completion<'_> {
+    type Candidate = String;
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        Ok(complete(self.0, &line[..pos]))
+    }
+}
+impl rustyline::hint::Hinter for Completion<'_> {
+    type Hint = String;
+}
+impl rustyline::highlight::Highlighter for Completion<'_> {}
+impl rustyline::validate::Validator for Completion<'_> {}
+impl rustyline::Helper for Completion<'_> {}
+
+/// `exercise run`: reads commands (a terminal with completion and history,
+/// or a script on standard input), prints the board as the clock moves.
+pub fn run(
+    global: &Global,
+    path: &Path,
+    journal: Option<&Path>,
+    resume: Option<&Path>,
+    seed: u64,
+    io: &mut Io,
+) -> std::io::Result<i32> {
+    let p = match load(path, io)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let mut session = match open(&p, journal, resume, seed, io)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let lang = Lang::from(global.lang);
+    let mut shown = 0usize;
+    writeln!(io.out, "{}", session.exercise.title)?;
+    writeln!(
+        io.out,
+        "{}",
+        tr(
+            lang,
+            "Type `help` for the commands; Tab completes.",
+            "Tapez `help` pour les commandes ; Tab complète."
+        )
+    )?;
+    board(&session.view(), &mut shown, lang, io.out)?;
+    io.out.flush()?;
+
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let mut editor = if interactive {
+        let mut e = rustyline::Editor::<Completion, rustyline::history::DefaultHistory>::new()
+            .map_err(std::io::Error::other)?;
+        e.set_helper(Some(Completion(&p)));
+        Some(e)
+    } else {
+        None
+    };
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        let prompt = format!("{} > ", crate::render::doc::at(session.now()));
+        let line = match &mut editor {
+            Some(e) => match e.readline(&prompt) {
+                Ok(l) => {
+                    let _ = e.add_history_entry(l.as_str());
+                    l
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                Err(_) => break,
+            },
+            None => match lines.next() {
+                Some(l) => l?,
+                None => break,
+            },
+        };
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (by, command) = match line.strip_prefix('@') {
+            Some(rest) => {
+                let (role, cmd) = rest.split_once(' ').unwrap_or((rest, ""));
+                (Some(role), cmd.trim())
+            }
+            None => (None, line),
+        };
+        let (verb, arg) = command.split_once(' ').unwrap_or((command, ""));
+        let arg = arg.trim();
+        let result: Result<Option<Ack>, Error> = match verb {
+            "quit" | "exit" => break,
+            "help" | "?" => {
+                help(arg, lang, io.out)?;
+                Ok(None)
+            }
+            "status" => {
+                let v = session.view();
+                status(&v, lang, io.out)?;
+                Ok(None)
+            }
+            "injects" => {
+                let v = session.view();
+                let mut from = 0;
+                injects(&v, &mut from, lang, io.out)?;
+                Ok(None)
+            }
+            "log" => {
+                for d in &session.view().decisions {
+                    writeln!(
+                        io.out,
+                        "#{} {} {}{}",
+                        d.seq,
+                        d.at.label,
+                        d.by.as_deref()
+                            .map(|b| format!("@{b} "))
+                            .unwrap_or_default(),
+                        d.command
+                    )?;
+                }
+                Ok(None)
+            }
+            "json" => {
+                serde_json::to_writer(&mut *io.out, &session.view())?;
+                writeln!(io.out)?;
+                Ok(None)
+            }
+            "next" | "n" => session.next().map(Some),
+            "step" | "s" => match parse_duration(arg) {
+                Ok(d) => session.step(d).map(Some),
+                Err(m) => Err(Error::Refused(m)),
+            },
+            "goto" => match parse_duration(arg) {
+                Ok(Some(t)) => session.advance_to(t).map(Some),
+                Ok(None) => Err(Error::Refused("goto needs a time: `goto 5d6h`".into())),
+                Err(m) => Err(Error::Refused(m)),
+            },
+            "pause" => session.pause().map(Some),
+            "resume" => session.resume().map(Some),
+            "end" => session.end().map(Some),
+            _ => session.decide(command, by).map(Some),
+        };
+        match result {
+            Ok(None) => {}
+            Ok(Some(ack)) => {
+                writeln!(io.out, "ok #{}", ack.seq)?;
+                if ["next", "n", "step", "s", "goto"].contains(&verb) {
+                    board(&session.view(), &mut shown, lang, io.out)?;
+                }
+            }
+            Err(Error::Refused(m)) => writeln!(io.out, "error: {m}")?,
+            Err(Error::Journal(e)) => {
+                writeln!(
+                    io.err,
+                    "error: cannot write the journal ({e}); the last change was not acknowledged. Fix the disk, then resume with --resume."
+                )?;
+                return Ok(exit::BAD_INPUT);
+            }
+        }
+        io.out.flush()?;
+    }
+    Ok(exit::OK)
+}
+
+/// `""` → the default; `"2h"` → 2 hours.
+fn parse_duration(arg: &str) -> Result<Option<u64>, String> {
+    if arg.is_empty() {
+        return Ok(None);
+    }
+    arg.parse::<Duration>()
+        .map(|d| Some(d.as_secs()))
+        .map_err(|e| format!("`{arg}`: {e}"))
+}
+
+fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    for (name, en, fr) in CLOCK_COMMANDS {
+        if arg.is_empty() || arg == name {
+            writeln!(out, "  {name:<10} {}", tr(lang, en, fr))?;
+        }
+    }
+    for a in Action::ALL {
+        if arg.is_empty() || arg == a.as_str() {
+            writeln!(out, "  {}", a.syntax())?;
+        }
+    }
+    if arg.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            tr(
+                lang,
+                "Prefix a decision with @ROLE to say who took it: `@dsi isolate zone:servers`.",
+                "Préfixez une décision par @RÔLE pour dire qui l'a prise : `@dsi isolate zone:servers`."
+            )
+        )?;
+    }
+    Ok(())
+}
+
+fn left(s: i64) -> String {
+    if s < 0 {
+        format!("-{}", Duration::from_secs(s.unsigned_abs()))
+    } else {
+        Duration::from_secs(s as u64).to_string()
+    }
+}
+
+/// New injects, then the status.
+fn board(v: &View, shown: &mut usize, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    injects(v, shown, lang, out)?;
+    status(v, lang, out)
+}
+
+fn injects(v: &View, from: &mut usize, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    for i in &v.injects[(*from).min(v.injects.len())..] {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "▶ [{}] {}{} · {} · {} {} → {}{}",
+            i.id,
+            i.at.label,
+            i.at.date
+                .as_deref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default(),
+            i.channel,
+            tr(lang, "from", "de"),
+            i.from,
+            i.to.join(", "),
+            if i.contingency {
+                tr(lang, " (contingency)", " (relance)")
+            } else {
+                ""
+            }
+        )?;
+        for l in textwrap(&i.text, 96) {
+            writeln!(out, "  {l}")?;
+        }
+        for e in &i.expects {
+            writeln!(out, "  {} {e}", tr(lang, "expected:", "attendu :"))?;
+        }
+    }
+    *from = v.injects.len();
+    Ok(())
+}
+
+fn textwrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "── {}{}{}{}{}",
+        v.clock.label,
+        v.clock
+            .date
+            .as_deref()
+            .map(|d| format!(" · {d}"))
+            .unwrap_or_default(),
+        if v.crisis > 0 {
+            format!(
+                " · {} {}",
+                tr(lang, "crisis level", "crise niveau"),
+                v.crisis
+            )
+        } else {
+            String::new()
+        },
+        v.next_inject
+            .as_ref()
+            .map(|n| format!(
+                " · {} {}",
+                tr(lang, "next inject", "prochain stimulus"),
+                n.label
+            ))
+            .unwrap_or_default(),
+        if v.paused {
+            tr(lang, " · PAUSED", " · EN PAUSE")
+        } else if v.ended {
+            tr(lang, " · ENDED", " · TERMINÉ")
+        } else {
+            ""
+        }
+    )?;
+    let stopped: Vec<_> = v.processes.iter().filter(|p| p.state != "up").collect();
+    if !stopped.is_empty() {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                tr(lang, "Process", "Processus"),
+                tr(lang, "State", "État"),
+                tr(lang, "Since", "Depuis"),
+                "DMIA",
+                tr(lang, "Left", "Reste"),
+                tr(lang, "Workaround", "Mode dégradé"),
+            ]);
+        for p in stopped {
+            t.add_row(vec![
+                p.id.clone(),
+                p.state.to_string(),
+                p.since
+                    .as_ref()
+                    .map(|s| s.label.clone())
+                    .unwrap_or_default(),
+                Duration::from_secs(p.mtpd_s).to_string(),
+                p.left_s.map(left).unwrap_or_else(|| "—".into()),
+                match (p.workaround, p.has_workaround) {
+                    (true, _) => tr(lang, "active", "actif").into(),
+                    (false, true) => tr(lang, "available", "disponible").into(),
+                    (false, false) => "—".to_string(),
+                },
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    let down = v.services.iter().filter(|s| s.state == "down").count();
+    let damaged: Vec<_> = v.services.iter().filter(|s| s.damage.is_some()).collect();
+    let destroyed = damaged
+        .iter()
+        .filter(|s| s.damage == Some("destroyed"))
+        .count();
+    writeln!(
+        out,
+        "{} {down} · {} {} ({} {destroyed})",
+        tr(lang, "Services down:", "Services arrêtés :"),
+        tr(lang, "to restore:", "à rétablir :"),
+        damaged.len(),
+        tr(lang, "destroyed", "détruits"),
+    )?;
+    for s in &damaged {
+        if let Some(w) = &s.work {
+            writeln!(
+                out,
+                "  ⚙ {} : {} {} → {}",
+                s.id, w.mode, w.start.label, w.expected.label
+            )?;
+        } else if s.ordered {
+            writeln!(
+                out,
+                "  ⏳ {} : {}",
+                s.id,
+                tr(lang, "ordered, waiting", "ordonné, en attente")
+            )?;
+        }
+    }
+    let teams: Vec<String> = v
+        .teams
+        .iter()
+        .map(|t| format!("{} {}/{}", t.id, t.busy, t.people))
+        .collect();
+    writeln!(
+        out,
+        "{} {}",
+        tr(lang, "Teams (busy/people):", "Équipes (occupés/effectif) :"),
+        teams.join(" · ")
+    )?;
+    if !v.isolated.is_empty() {
+        writeln!(
+            out,
+            "{} {}",
+            tr(lang, "Isolated zones:", "Zones isolées :"),
+            v.isolated.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Journal entries, for the report.
+pub fn entries_of(journal: &Path) -> Result<Vec<Entry>, String> {
+    Journal::read(journal)
+        .map(|(_, e, _)| e)
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,944 @@
+//! A running exercise: the facilitator's clock, the simulation under it,
+//! the injects delivered, the players' decisions, and the journal.
+//!
+//! Every front end (terminal, web, report) drives the same [`Session`]. A
+//! change is applied to the simulation, then written to the journal and
+//! made durable, and only then acknowledged to the caller; what was not
+//! acknowledged may be lost in a crash, what was cannot. [`Session::replay`]
+//! rebuilds the exact same state from a journal: the clock moves and the
+//! decisions are applied again in their order, and the injects follow from
+//! them, since the engine is deterministic for a seed.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use super::journal::{self, Entry, Journal};
+use super::{Decision, Exercise, Inject};
+use crate::analysis::state::State;
+use crate::graph::DependencyGraph;
+use crate::model::{Dependency, NodeRef, Plan, ServiceId};
+use crate::recovery::{self, Damage, Mode};
+use crate::scenario::Scenario;
+use crate::simulation::{self, Command, Engine, Intervention, Run};
+
+/// A decision taken, as the session keeps it.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    pub seq: u64,
+    pub t: u64,
+    pub by: Option<String>,
+    pub decision: Decision,
+    pub command: String,
+    pub wall: String,
+}
+
+/// An inject delivered.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub seq: u64,
+    pub t: u64,
+    pub id: String,
+}
+
+/// What the caller gets back once a change is durable.
+#[derive(Debug, Clone, Default)]
+pub struct Ack {
+    /// Sequence number of the last journal entry written.
+    pub seq: u64,
+    /// Injects delivered by this change, in order.
+    pub injects: Vec<String>,
+}
+
+pub struct Session<'a> {
+    pub exercise: &'a Exercise,
+    plan: &'a Plan,
+    graph: &'a DependencyGraph,
+    scenario: &'a Scenario,
+    seed: u64,
+    engine: Engine<'a>,
+    pub paused: bool,
+    pub ended: bool,
+    pub crisis: u8,
+    pub delivered: Vec<Delivered>,
+    pub decisions: Vec<Taken>,
+    journal: Option<Journal>,
+    /// While replaying, the injects already in the journal (not written
+    /// again).
+    replaying: Option<Vec<String>>,
+    /// Sequence numbers when there is no journal.
+    seq: u64,
+}
+
+impl<'a> Session<'a> {
+    /// A session at the exercise's start, with the injects due then.
+    pub fn new(
+        exercise: &'a Exercise,
+        plan: &'a Plan,
+        graph: &'a DependencyGraph,
+        scenario: &'a Scenario,
+        seed: u64,
+        journal: Option<Journal>,
+    ) -> std::io::Result<Session<'a>> {
+        let mut session = Session::at_start(exercise, plan, graph, scenario, seed, journal, None);
+        session.deliver()?;
+        Ok(session)
+    }
+
+    fn at_start(
+        exercise: &'a Exercise,
+        plan: &'a Plan,
+        graph: &'a DependencyGraph,
+        scenario: &'a Scenario,
+        seed: u64,
+        journal: Option<Journal>,
+        replaying: Option<Vec<String>>,
+    ) -> Session<'a> {
+        let mut engine = scenario.engine(
+            plan,
+            graph,
+            Command::Orders,
+            recovery::Options {
+                seed,
+                ..Default::default()
+            },
+        );
+        engine.advance_to(exercise.start);
+        Session {
+            exercise,
+            plan,
+            graph,
+            scenario,
+            seed,
+            engine,
+            paused: false,
+            ended: false,
+            crisis: 0,
+            delivered: Vec::new(),
+            decisions: Vec::new(),
+            journal,
+            replaying,
+            seq: 0,
+        }
+    }
+
+    /// Rebuilds a session from a journal's entries (and goes on writing to
+    /// `journal`, if given). Fails when the journal does not fit the
+    /// exercise (an inject it lists is not the one the replay delivers).
+    pub fn replay(
+        exercise: &'a Exercise,
+        plan: &'a Plan,
+        graph: &'a DependencyGraph,
+        scenario: &'a Scenario,
+        seed: u64,
+        entries: &[Entry],
+        journal: Option<Journal>,
+    ) -> Result<Session<'a>, String> {
+        let listed: Vec<(u64, String)> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Inject { id, seq, .. } => Some((*seq, id.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut session = Session::at_start(
+            exercise,
+            plan,
+            graph,
+            scenario,
+            seed,
+            None,
+            Some(listed.iter().map(|(_, id)| id.clone()).collect()),
+        );
+        session.deliver().map_err(|e| e.to_string())?;
+        for e in entries {
+            session.seq = e.seq();
+            match e {
+                Entry::Inject { .. } => {}
+                Entry::Clock { t, .. } => {
+                    session.move_clock(*t).map_err(|e| e.to_string())?;
+                }
+                Entry::Decision {
+                    t,
+                    by,
+                    command,
+                    wall,
+                    seq,
+                } => {
+                    if *t != session.now() {
+                        return Err(format!(
+                            "entry {seq}: a decision at {t} s while the clock is at {} s",
+                            session.now()
+                        ));
+                    }
+                    let decision = Decision::parse(plan, exercise, command)
+                        .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
+                    session
+                        .apply(&decision)
+                        .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
+                    session.decisions.push(Taken {
+                        seq: *seq,
+                        t: *t,
+                        by: by.clone(),
+                        decision,
+                        command: command.clone(),
+                        wall: wall.clone(),
+                    });
+                }
+                Entry::Pause { .. } => session.paused = true,
+                Entry::Resume { .. } => session.paused = false,
+                Entry::End { .. } => session.ended = true,
+            }
+        }
+        // Injects the journal lists must be those the replay delivered, in
+        // order; the replay may deliver more (a crash between the clock
+        // entry and its injects): those are written now.
+        let listed_ids = session.replaying.take().unwrap_or_default();
+        let replayed: Vec<&String> = session.delivered.iter().map(|d| &d.id).collect();
+        if replayed.len() < listed_ids.len()
+            || replayed[..listed_ids.len()] != listed_ids.iter().collect::<Vec<_>>()[..]
+        {
+            return Err(
+                "the journal's injects differ from the exercise's: was the exercise file changed?"
+                    .into(),
+            );
+        }
+        for (d, (seq, _)) in session.delivered.iter_mut().zip(&listed) {
+            d.seq = *seq;
+        }
+        session.seq = entries.last().map_or(0, Entry::seq);
+        session.journal = journal;
+        let missing: Vec<Delivered> = session.delivered[listed.len()..].to_vec();
+        for d in missing {
+            let seq = session.write(|seq| Entry::Inject {
+                seq,
+                t: d.t,
+                id: d.id.clone(),
+            });
+            let seq = seq.map_err(|e| e.to_string())?;
+            if let Some(x) = session.delivered.iter_mut().find(|x| x.id == d.id) {
+                x.seq = seq;
+            }
+        }
+        Ok(session)
+    }
+
+    pub fn now(&self) -> u64 {
+        self.engine.now
+    }
+
+    pub fn plan(&self) -> &'a Plan {
+        self.plan
+    }
+
+    pub fn scenario(&self) -> &'a Scenario {
+        self.scenario
+    }
+
+    pub fn engine(&self) -> &Engine<'a> {
+        &self.engine
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Writes an entry durably (or only numbers it, without a journal).
+    fn write(&mut self, entry: impl FnOnce(u64) -> Entry) -> std::io::Result<u64> {
+        match &mut self.journal {
+            Some(j) => {
+                let e = entry(j.next_seq());
+                j.append(&e)
+            }
+            None => {
+                self.seq += 1;
+                Ok(self.seq)
+            }
+        }
+    }
+
+    /// The injects due by now that were not delivered: timed ones whose
+    /// time has come, contingency ones whose deadline has passed without
+    /// the decision they wait for.
+    fn due(&self) -> Vec<&'a Inject> {
+        let now = self.now();
+        let exercise: &'a Exercise = self.exercise;
+        let done = |id: &str| self.delivered.iter().any(|d| d.id == id);
+        let mut due: Vec<&'a Inject> = exercise
+            .injects
+            .iter()
+            .filter(|i| i.at <= now && !done(&i.id))
+            .collect();
+        for c in &exercise.contingencies {
+            let Some(unless) = &c.unless else { continue };
+            if c.at > now || done(&c.id) {
+                continue;
+            }
+            let met = self
+                .decisions
+                .iter()
+                .any(|d| d.t <= c.at && unless.met_by(&d.decision));
+            if !met {
+                due.push(c);
+            }
+        }
+        due.sort_by_key(|i| i.at);
+        due
+    }
+
+    /// Delivers what is due, durably.
+    fn deliver(&mut self) -> std::io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for inject in self.due() {
+            let t = self.now();
+            let seq = match &mut self.replaying {
+                // Replaying: the journal already has it (or will get it at
+                // the end of the replay).
+                Some(_) => 0,
+                None => self.write(|seq| Entry::Inject {
+                    seq,
+                    t,
+                    id: inject.id.clone(),
+                })?,
+            };
+            self.delivered.push(Delivered {
+                seq,
+                t,
+                id: inject.id.clone(),
+            });
+            out.push(inject.id.clone());
+        }
+        Ok(out)
+    }
+
+    fn move_clock(&mut self, t: u64) -> std::io::Result<Vec<String>> {
+        // Contingency deadlines and inject times between now and `t` are
+        // stops on the way, so that each is delivered at its own time.
+        let mut out = Vec::new();
+        loop {
+            let now = self.now();
+            let stop = self
+                .exercise
+                .injects
+                .iter()
+                .chain(&self.exercise.contingencies)
+                .map(|i| i.at)
+                .filter(|&at| at > now && at < t)
+                .min();
+            match stop {
+                Some(s) => {
+                    self.engine.advance_to(s);
+                    out.extend(self.deliver()?);
+                }
+                None => break,
+            }
+        }
+        self.engine.advance_to(t);
+        out.extend(self.deliver()?);
+        Ok(out)
+    }
+
+    fn check_running(&self) -> Result<(), String> {
+        if self.ended {
+            return Err("the exercise has ended".into());
+        }
+        if self.paused {
+            return Err("the exercise is paused: `resume` first".into());
+        }
+        Ok(())
+    }
+
+    /// Moves the clock to `t` (scenario time), delivering the injects on
+    /// the way.
+    pub fn advance_to(&mut self, t: u64) -> Result<Ack, Error> {
+        self.check_running()?;
+        let now = self.now();
+        if t <= now {
+            return Err(Error::Refused(format!(
+                "the clock only moves forward: it is already at {}",
+                crate::render::doc::at(now)
+            )));
+        }
+        let t = t.min(self.exercise.end);
+        if t <= now {
+            return Err(Error::Refused("the exercise is at its end time".into()));
+        }
+        // The clock entry first: a crash after it replays the move, and the
+        // injects it delivers are written then.
+        let seq = self.write(|seq| Entry::Clock { seq, t })?;
+        let injects = self.move_clock(t)?;
+        let seq = self.delivered.last().map_or(seq, |d| d.seq.max(seq));
+        Ok(Ack { seq, injects })
+    }
+
+    /// Moves the clock by `step` seconds (the exercise's step when `None`).
+    pub fn step(&mut self, step: Option<u64>) -> Result<Ack, Error> {
+        let t = self.now() + step.unwrap_or(self.exercise.step);
+        self.advance_to(t)
+    }
+
+    /// When the next inject is due: a timed one, or a contingency deadline
+    /// still open.
+    pub fn next_inject(&self) -> Option<u64> {
+        let now = self.now();
+        let done = |id: &str| self.delivered.iter().any(|d| d.id == id);
+        self.exercise
+            .injects
+            .iter()
+            .chain(&self.exercise.contingencies)
+            .filter(|i| i.at > now && !done(&i.id))
+            .map(|i| i.at)
+            .min()
+    }
+
+    /// Moves the clock to the next inject (or by a step when none is left).
+    pub fn next(&mut self) -> Result<Ack, Error> {
+        match self.next_inject() {
+            Some(t) => self.advance_to(t),
+            None => self.step(None),
+        }
+    }
+
+    pub fn pause(&mut self) -> Result<Ack, Error> {
+        self.check_running()?;
+        let t = self.now();
+        let seq = self.write(|seq| Entry::Pause { seq, t })?;
+        self.paused = true;
+        Ok(Ack {
+            seq,
+            injects: Vec::new(),
+        })
+    }
+
+    pub fn resume(&mut self) -> Result<Ack, Error> {
+        if !self.paused {
+            return Err(Error::Refused("the exercise is not paused".into()));
+        }
+        let t = self.now();
+        let seq = self.write(|seq| Entry::Resume { seq, t })?;
+        self.paused = false;
+        Ok(Ack {
+            seq,
+            injects: Vec::new(),
+        })
+    }
+
+    pub fn end(&mut self) -> Result<Ack, Error> {
+        if self.ended {
+            return Err(Error::Refused("the exercise has already ended".into()));
+        }
+        let t = self.now();
+        let seq = self.write(|seq| Entry::End { seq, t })?;
+        self.ended = true;
+        Ok(Ack {
+            seq,
+            injects: Vec::new(),
+        })
+    }
+
+    /// Applies a decision to the simulation (no journal).
+    fn apply(&mut self, decision: &Decision) -> Result<(), String> {
+        let intervention = match decision {
+            Decision::Restore { service, team } => Intervention::Restore {
+                service: *service,
+                team: *team,
+            },
+            Decision::Failover { service } => Intervention::Failover { service: *service },
+            Decision::Isolate { zone } => {
+                if self.engine.is_isolated(*zone) {
+                    return Err(format!(
+                        "zone `{}` is already isolated",
+                        self.plan.zones[zone.index()].id
+                    ));
+                }
+                Intervention::Isolate {
+                    zone: *zone,
+                    until: None,
+                }
+            }
+            Decision::Reconnect { zone } => {
+                if !self.engine.is_isolated(*zone) {
+                    return Err(format!(
+                        "zone `{}` is not isolated",
+                        self.plan.zones[zone.index()].id
+                    ));
+                }
+                Intervention::Reconnect { zone: *zone }
+            }
+            Decision::Workaround { process } => Intervention::Workaround { process: *process },
+            Decision::Staff { team, capacity } => Intervention::Staff {
+                team: *team,
+                capacity: *capacity,
+                until: None,
+            },
+            Decision::Crisis { level } => {
+                self.crisis = *level;
+                return Ok(());
+            }
+            Decision::Note { .. } | Decision::Evaluate { .. } => return Ok(()),
+        };
+        self.engine.decide(intervention)
+    }
+
+    /// Takes a decision written as a command (`restore ad with infra`),
+    /// by a role when given. It is applied, written and made durable before
+    /// this returns.
+    pub fn decide(&mut self, command: &str, by: Option<&str>) -> Result<Ack, Error> {
+        self.check_running()?;
+        if let Some(role) = by
+            && self.exercise.role(role).is_none()
+        {
+            let mut m = format!("unknown role `{role}`");
+            if let Some(h) =
+                crate::diag::did_you_mean(role, self.exercise.roles.iter().map(|r| r.id.as_str()))
+            {
+                m.push_str(&format!("; {h}"));
+            }
+            return Err(Error::Refused(m));
+        }
+        let decision =
+            Decision::parse(self.plan, self.exercise, command).map_err(Error::Refused)?;
+        self.apply(&decision).map_err(Error::Refused)?;
+        let command = decision.to_command(self.plan);
+        let wall = journal::rfc3339(SystemTime::now());
+        let t = self.now();
+        let by = by.map(str::to_string);
+        let seq = self.write(|seq| Entry::Decision {
+            seq,
+            t,
+            by: by.clone(),
+            command: command.clone(),
+            wall: wall.clone(),
+        })?;
+        self.decisions.push(Taken {
+            seq,
+            t,
+            by,
+            decision,
+            command,
+            wall,
+        });
+        Ok(Ack {
+            seq,
+            injects: Vec::new(),
+        })
+    }
+
+    /// Downtime and data loss so far, as a simulation run ending now.
+    pub fn outcome(&self) -> Run {
+        simulation::results(self.engine.clone(), self.now())
+    }
+
+    /// What the scheduler's teams would do in the same scenario, planning as
+    /// they learn, over the scenario's horizon: the yardstick of the report.
+    pub fn best(&self, schedules: u64) -> Run {
+        let mut engine = self.scenario.engine(
+            self.plan,
+            self.graph,
+            Command::Plan { schedules },
+            recovery::Options {
+                seed: self.seed,
+                ..Default::default()
+            },
+        );
+        let horizon = self.scenario.horizon.as_secs();
+        engine.run_until_quiet(horizon);
+        simulation::results(engine, horizon)
+    }
+
+    /// Everything a front end shows, at this moment.
+    pub fn view(&self) -> View {
+        let plan = self.plan;
+        let now = self.now();
+        let at = |t: u64| Time {
+            t,
+            label: crate::render::doc::at(t),
+            date: self.scenario.date(t),
+        };
+        let inject_view = |d: &Delivered| {
+            let i = self.exercise.inject(&d.id);
+            InjectView {
+                seq: d.seq,
+                at: at(d.t),
+                id: d.id.clone(),
+                to: i.map(|i| i.to.clone()).unwrap_or_default(),
+                channel: i.map(|i| i.channel.as_str()).unwrap_or_default(),
+                from: i.map(|i| i.from.clone()).unwrap_or_default(),
+                text: i.map(|i| i.text.clone()).unwrap_or_default(),
+                expects: i
+                    .map(|i| i.expects.iter().map(|e| e.text.clone()).collect())
+                    .unwrap_or_default(),
+                contingency: i.is_some_and(Inject::is_contingency),
+            }
+        };
+        let mut processes: Vec<ProcessView> = self
+            .engine
+            .board()
+            .into_iter()
+            .map(|b| {
+                let p = plan.process(b.process);
+                ProcessView {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    criticality: p.criticality.key(),
+                    state: state_key(b.state),
+                    since: b.since.map(&at),
+                    mtpd_s: p.mtpd.as_secs(),
+                    deadline: b.deadline.map(&at),
+                    left_s: b.deadline.map(|d| d as i64 - now as i64),
+                    workaround: b.workaround,
+                    has_workaround: p.workaround.is_some(),
+                }
+            })
+            .collect();
+        processes.sort_by_key(|p| (p.state == "up", p.left_s.unwrap_or(i64::MAX), p.id.clone()));
+        let damaged = self.engine.damaged();
+        let services = plan
+            .service_ids()
+            .map(|s| {
+                let svc = plan.service(s);
+                let d = damaged.iter().find(|d| d.service == s);
+                ServiceView {
+                    id: svc.id.clone(),
+                    name: svc.name.clone(),
+                    zone: svc.zone.map(|z| plan.zones[z.index()].id.clone()),
+                    state: state_key(self.engine.state(NodeRef::Service(s))),
+                    damage: d.map(|d| match d.damage {
+                        Damage::Destroyed => "destroyed",
+                        Damage::Failed => "failed",
+                    }),
+                    work: d
+                        .and_then(|d| d.work)
+                        .map(|(mode, start, expected)| WorkView {
+                            mode: mode_key(mode),
+                            start: at(start),
+                            expected: at(expected),
+                        }),
+                    ordered: self.engine.orders().contains(&s),
+                }
+            })
+            .collect();
+        let teams = plan
+            .teams
+            .iter()
+            .zip(self.engine.teams())
+            .map(|(t, (people, busy))| TeamView {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                people,
+                busy,
+            })
+            .collect();
+        View {
+            title: self.exercise.title.clone(),
+            clock: at(now),
+            start: at(self.exercise.start),
+            end: at(self.exercise.end),
+            next_inject: self.next_inject().map(&at),
+            paused: self.paused,
+            ended: self.ended,
+            crisis: self.crisis,
+            isolated: plan
+                .zones
+                .iter()
+                .enumerate()
+                .filter(|(z, _)| self.engine.is_isolated(crate::model::ZoneId(*z as u32)))
+                .map(|(_, z)| z.id.clone())
+                .collect(),
+            injects: self.delivered.iter().map(inject_view).collect(),
+            decisions: self
+                .decisions
+                .iter()
+                .map(|d| DecisionView {
+                    seq: d.seq,
+                    at: at(d.t),
+                    by: d.by.clone(),
+                    command: d.command.clone(),
+                    wall: d.wall.clone(),
+                })
+                .collect(),
+            processes,
+            services,
+            teams,
+        }
+    }
+
+    /// The dependency map: services placed in layers (a service sits right
+    /// of everything it needs), edges from a service to what it needs.
+    pub fn map(&self) -> Map {
+        let plan = self.plan;
+        let units = self.graph.units();
+        let n = plan.services.len();
+        // Units come dependencies first: a unit's layer is one more than
+        // its dependencies' highest.
+        let mut layer_of_unit = vec![0usize; units.len()];
+        for u in 0..units.len() {
+            let mut layer = 0;
+            for &m in &units.members[u] {
+                if m >= n {
+                    continue;
+                }
+                for dep in plan.depends_on(plan.node_at(m)) {
+                    for d in dep.services() {
+                        let du = units.unit_of[d.index()] as usize;
+                        if du != u {
+                            layer = layer.max(layer_of_unit[du] + 1);
+                        }
+                    }
+                }
+            }
+            layer_of_unit[u] = layer;
+        }
+        let mut rows: Vec<usize> = Vec::new();
+        let nodes = plan
+            .service_ids()
+            .map(|s| {
+                let layer = layer_of_unit[units.unit_of[s.index()] as usize];
+                if rows.len() <= layer {
+                    rows.resize(layer + 1, 0);
+                }
+                rows[layer] += 1;
+                MapNode {
+                    id: plan.service(s).id.clone(),
+                    layer,
+                    row: rows[layer] - 1,
+                }
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for s in plan.service_ids() {
+            for dep in plan.depends_on(NodeRef::Service(s)) {
+                let soft = matches!(dep, Dependency::Soft(_));
+                for d in dep.services() {
+                    edges.push(MapEdge {
+                        from: s.index(),
+                        to: d.index(),
+                        soft,
+                    });
+                }
+            }
+        }
+        Map { nodes, edges }
+    }
+
+    /// The services a process needs (hard and group dependencies), for the
+    /// report's comparison.
+    pub fn needs_of(&self, process: crate::model::ProcessId) -> Vec<ServiceId> {
+        let plan = self.plan;
+        let mut seen = vec![false; plan.node_count()];
+        let mut stack = vec![plan.node_index(NodeRef::Process(process))];
+        let mut out = Vec::new();
+        while let Some(x) = stack.pop() {
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            if let NodeRef::Service(s) = plan.node_at(x) {
+                out.push(s);
+            }
+            for dep in plan.depends_on(plan.node_at(x)) {
+                if !matches!(dep, Dependency::Soft(_)) {
+                    stack.extend(dep.services().iter().map(|s| s.index()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Why a change was not made.
+#[derive(Debug)]
+pub enum Error {
+    /// The change makes no sense now (the message says why); nothing
+    /// happened.
+    Refused(String),
+    /// The journal could not be written: the exercise must stop.
+    Journal(std::io::Error),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Journal(e)
+    }
+}
+
+impl From<String> for Error {
+    fn from(m: String) -> Error {
+        Error::Refused(m)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Error::Refused(m) => f.write_str(m),
+            Error::Journal(e) => write!(f, "cannot write the journal: {e}"),
+        }
+    }
+}
+
+fn state_key(s: State) -> &'static str {
+    match s {
+        State::Up => "up",
+        State::Degraded => "degraded",
+        State::Down => "down",
+    }
+}
+
+fn mode_key(m: Mode) -> &'static str {
+    m.key()
+}
+
+/// A moment: seconds from T0, `T+…`, and the date when the scenario has one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Time {
+    pub t: u64,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub title: String,
+    pub clock: Time,
+    pub start: Time,
+    pub end: Time,
+    pub next_inject: Option<Time>,
+    pub paused: bool,
+    pub ended: bool,
+    pub crisis: u8,
+    pub isolated: Vec<String>,
+    pub injects: Vec<InjectView>,
+    pub decisions: Vec<DecisionView>,
+    /// Down first, the nearest DMIA first.
+    pub processes: Vec<ProcessView>,
+    /// In plan order (the map's order).
+    pub services: Vec<ServiceView>,
+    pub teams: Vec<TeamView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InjectView {
+    pub seq: u64,
+    pub at: Time,
+    pub id: String,
+    pub to: Vec<String>,
+    pub channel: &'static str,
+    pub from: String,
+    pub text: String,
+    pub expects: Vec<String>,
+    pub contingency: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub seq: u64,
+    pub at: Time,
+    pub by: Option<String>,
+    pub command: String,
+    pub wall: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessView {
+    pub id: String,
+    pub name: String,
+    pub criticality: &'static str,
+    pub state: &'static str,
+    pub since: Option<Time>,
+    pub mtpd_s: u64,
+    /// When its DMIA is breached if nothing changes.
+    pub deadline: Option<Time>,
+    /// Seconds left before that (negative: breached).
+    pub left_s: Option<i64>,
+    pub workaround: bool,
+    pub has_workaround: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub zone: Option<String>,
+    pub state: &'static str,
+    pub damage: Option<&'static str>,
+    pub work: Option<WorkView>,
+    /// Ordered by the players, not started yet.
+    pub ordered: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    pub mode: &'static str,
+    pub start: Time,
+    pub expected: Time,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub people: u32,
+    pub busy: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Map {
+    pub nodes: Vec<MapNode>,
+    pub edges: Vec<MapEdge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapNode {
+    pub id: String,
+    pub layer: usize,
+    pub row: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapEdge {
+    /// Index of the service that needs…
+    pub from: usize,
+    /// …this one.
+    pub to: usize,
+    pub soft: bool,
+}
+
+/// Opens the exercise's journal: a new one (refusing to overwrite), or an
+/// existing one to resume. Returns the journal, the seed, and the entries
+/// to replay.
+pub fn open_journal(
+    path: &Path,
+    exercise_path: &Path,
+    seed: u64,
+    resume: bool,
+) -> Result<(Journal, u64, Vec<Entry>, Option<journal::Truncated>), String> {
+    if resume {
+        let r = Journal::open_append(path)
+            .map_err(|e| format!("cannot resume from `{}`: {e}", path.display()))?;
+        let bytes = std::fs::read(exercise_path)
+            .map_err(|e| format!("cannot read `{}`: {e}", exercise_path.display()))?;
+        if journal::hash(&bytes) != r.header.exercise_hash {
+            return Err(format!(
+                "`{}` changed since the journal `{}` was started: resume with the exercise file as it was",
+                exercise_path.display(),
+                path.display()
+            ));
+        }
+        return Ok((r.journal, r.header.seed, r.entries, r.repaired));
+    }
+    if path.exists() {
+        return Err(format!(
+            "the journal `{}` already exists: resume it with `--resume {}`, or give another `--journal`",
+            path.display(),
+            path.display()
+        ));
+    }
+    let header = journal::Header::for_file(exercise_path, seed, SystemTime::now())
+        .map_err(|e| format!("cannot read `{}`: {e}", exercise_path.display()))?;
+    let j = Journal::create(path, &header)
+        .map_err(|e| format!("cannot create the journal `{}`: {e}", path.display()))?;
+    Ok((j, seed, Vec::new(), None))
+}
