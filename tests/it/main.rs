@@ -10,6 +10,7 @@ mod bad_input;
 mod commands;
 mod example_plan;
 mod exercise_format;
+mod exercise_generate;
 mod exercise_run;
 mod guards;
 mod recovery_cli;
