@@ -7,6 +7,7 @@
 mod analyze;
 mod check;
 pub mod exercise;
+pub mod exercise_report;
 mod graph;
 mod meta;
 mod recover;
@@ -425,9 +426,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
                 *seed,
                 io,
             ),
-            ExerciseCommand::Serve { .. }
-            | ExerciseCommand::Report { .. }
-            | ExerciseCommand::Generate { .. } => {
+            ExerciseCommand::Report { journal, exercise } => {
+                exercise_report::run(&cli.global, journal, exercise.as_deref(), io)
+            }
+            ExerciseCommand::Serve { .. } | ExerciseCommand::Generate { .. } => {
                 let _ = writeln!(io.err, "error: not yet available");
                 Ok(exit::BAD_INPUT)
             }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod doc;
+pub mod exercise;
 pub mod graph;
 pub mod recovery;
 pub mod simulation;

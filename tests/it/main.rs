@@ -11,6 +11,7 @@ mod commands;
 mod example_plan;
 mod exercise_format;
 mod exercise_generate;
+mod exercise_report;
 mod exercise_run;
 mod guards;
 mod recovery_cli;

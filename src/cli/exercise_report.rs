@@ -1,0 +1,132 @@
+//! `reprise exercise report JOURNAL`: the after-action report (RETEX) of an
+//! exercise, rebuilt from its journal.
+//!
+//! The journal names the exercise file (as the facilitator gave it, so
+//! relative to where the exercise was run) and records its hash: a file
+//! edited since would replay other injects against other objectives, so it
+//! is refused rather than reported on. The session is replayed without a
+//! journal (nothing is written), then compared with the solver's run of the
+//! same scenario.
+
+use std::path::{Path, PathBuf};
+
+use super::{Format, Global, Io, exit};
+use crate::exercise::journal::{self, Journal};
+use crate::exercise::session::Session;
+use crate::i18n::Lang;
+
+/// The search budget of each of the solver's plannings in the comparison:
+/// the simulation's default for one run.
+const SCHEDULES: u64 = 2000;
+
+pub fn run(
+    global: &Global,
+    journal_path: &Path,
+    exercise: Option<&Path>,
+    io: &mut Io,
+) -> std::io::Result<i32> {
+    let Some(format) = super::pick_format(
+        global,
+        "exercise report",
+        &[Format::Markdown, Format::Html],
+        io,
+    )?
+    else {
+        return Ok(exit::BAD_INPUT);
+    };
+    let (header, entries, torn) = match Journal::read(journal_path) {
+        Ok(x) => x,
+        Err(e) => {
+            writeln!(
+                io.err,
+                "error: cannot read the journal `{}`: {e}",
+                journal_path.display()
+            )?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    if let Some(t) = torn {
+        writeln!(
+            io.err,
+            "warning: the last line of `{}` (line {}, {} bytes) was cut short by a crash; it was never acknowledged and the report ignores it",
+            journal_path.display(),
+            t.line,
+            t.bytes
+        )?;
+    }
+    let path = exercise.map_or_else(|| PathBuf::from(&header.exercise), Path::to_path_buf);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(
+                io.err,
+                "error: cannot read the exercise `{}` {}: {e}",
+                path.display(),
+                if exercise.is_some() {
+                    "given with --exercise"
+                } else {
+                    "named by the journal"
+                }
+            )?;
+            if exercise.is_none() {
+                writeln!(
+                    io.err,
+                    "help: the journal gives the path as the facilitator typed it; run the report from the same folder, or give the file with `--exercise FILE`"
+                )?;
+            }
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let found = journal::hash(&bytes);
+    if found != header.exercise_hash {
+        writeln!(
+            io.err,
+            "error: `{}` changed since the journal `{}` was written (its hash is {found}, the journal recorded {}): the report needs the exercise file as it was played",
+            path.display(),
+            journal_path.display(),
+            header.exercise_hash
+        )?;
+        writeln!(
+            io.err,
+            "help: restore the version that was played (from version control, for instance) and give it with `--exercise FILE`"
+        )?;
+        return Ok(exit::BAD_INPUT);
+    }
+    let p = match super::exercise::load(&path, io)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let session = match Session::replay(
+        &p.exercise,
+        &p.plan,
+        &p.graph,
+        &p.scenario,
+        header.seed,
+        &entries,
+        None,
+    ) {
+        Ok(s) => s,
+        Err(m) => {
+            writeln!(
+                io.err,
+                "error: the journal `{}` does not replay on `{}`: {m}",
+                journal_path.display(),
+                path.display()
+            )?;
+            return Ok(exit::BAD_INPUT);
+        }
+    };
+    let best = session.best(SCHEDULES);
+    let journal_name = journal_path.display().to_string();
+    let retex = crate::render::exercise::Retex {
+        session: &session,
+        graph: &p.graph,
+        header: &header,
+        journal: &journal_name,
+        best: &best,
+        schedules: SCHEDULES,
+    };
+    let doc = crate::render::exercise::report(&retex, Lang::from(global.lang));
+    super::write_doc(format, &doc, io)?;
+    Ok(exit::OK)
+}
