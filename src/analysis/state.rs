@@ -72,6 +72,24 @@ pub fn evaluate(deps: &[Dependency], states: &[State]) -> State {
 /// States of every node (dense index) when the `hit` nodes are down and stay
 /// down. Linear in the graph: a node's state worsens at most twice.
 pub fn propagate(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Vec<State> {
+    propagate_with(plan, graph, hit, &[])
+}
+
+/// [`propagate`], with services that run on their failover standby: such a
+/// service `(s, standby)` takes the standby's state instead of what its own
+/// dependencies give it.
+pub fn propagate_with(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    hit: &[usize],
+    standby: &[(usize, usize)],
+) -> Vec<State> {
+    let mut carried: Vec<Vec<usize>> = vec![Vec::new(); if standby.is_empty() { 0 } else { plan.node_count() }];
+    let mut on_standby = vec![None; if standby.is_empty() { 0 } else { plan.node_count() }];
+    for &(s, t) in standby {
+        carried[t].push(s);
+        on_standby[s] = Some(t);
+    }
     let mut states = vec![State::Up; plan.node_count()];
     let mut queue = VecDeque::new();
     for &h in hit {
@@ -83,15 +101,19 @@ pub fn propagate(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Vec<Sta
     let mut queued = vec![false; plan.node_count()];
     while let Some(n) = queue.pop_front() {
         queued[n] = false;
-        for e in graph
+        let dependents = graph
             .graph
             .edges_directed(NodeIndex::new(n), Direction::Incoming)
-        {
-            let dependent = e.source().index();
+            .map(|e| e.source().index())
+            .chain(carried.get(n).into_iter().flatten().copied());
+        for dependent in dependents {
             if states[dependent] == State::Down {
                 continue;
             }
-            let new = evaluate(plan.depends_on(plan.node_at(dependent)), &states);
+            let new = match on_standby.get(dependent).copied().flatten() {
+                Some(t) => states[t],
+                None => evaluate(plan.depends_on(plan.node_at(dependent)), &states),
+            };
             if new > states[dependent] {
                 states[dependent] = new;
                 if !queued[dependent] {

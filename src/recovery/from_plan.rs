@@ -247,7 +247,10 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         let u = units.unit_of[s.index()] as usize;
         let members = chain(u);
         let position = members.iter().position(|&m| m == s.index()).unwrap_or(0);
-        let reqs = if position == 0 {
+        let reqs = if mode == Mode::Failover {
+            // The standby is up and carries the service: nothing to wait for.
+            Vec::new()
+        } else if position == 0 {
             let mut reqs: Vec<Req> = members.iter().flat_map(|&m| external(m)).collect();
             reqs.dedup();
             reqs

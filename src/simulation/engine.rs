@@ -34,7 +34,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::analysis::state::{State, propagate};
+use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation};
@@ -116,6 +116,8 @@ struct Svc {
     /// The order a player gave, if any, with a forced mode and team.
     ordered: Option<(Option<Mode>, Option<TeamId>)>,
     hit_at: Option<u64>,
+    /// Failed over: runs on its standby, whatever its own dependencies.
+    on_standby: bool,
     destroyed: bool,
     encrypted: bool,
     reachable: bool,
@@ -504,6 +506,7 @@ impl<'p> Engine<'p> {
                 let svc = &mut self.svc[s.index()];
                 svc.damage = None;
                 svc.ordered = None;
+                svc.on_standby = work.mode == Mode::Failover;
                 self.dirty = true;
                 self.orders.retain(|o| *o != s);
                 self.done.push(Done {
@@ -624,6 +627,7 @@ impl<'p> Engine<'p> {
         self.interrupt(s);
         let svc = &mut self.svc[s.index()];
         svc.hit_at.get_or_insert(now);
+        svc.on_standby = false;
         if let Some(d) = damage {
             if svc.damage != Some(Damage::Destroyed) {
                 svc.damage = Some(d);
@@ -762,7 +766,11 @@ impl<'p> Engine<'p> {
         let hit: Vec<usize> = (0..self.svc.len())
             .filter(|&i| self.unavailable(i))
             .collect();
-        let states = propagate(self.plan, self.graph, &hit);
+        let standby: Vec<(usize, usize)> = (0..self.svc.len())
+            .filter(|&i| self.svc[i].on_standby)
+            .filter_map(|i| Some((i, self.plan.services[i].recovery.failover?.to.index())))
+            .collect();
+        let states = propagate_with(self.plan, self.graph, &hit, &standby);
         for (x, &to) in states.iter().enumerate() {
             let from = self.states[x];
             if from == to {
@@ -889,13 +897,15 @@ impl<'p> Engine<'p> {
             if svc.work.is_some() || svc.damage.is_none() {
                 continue;
             }
-            if !self.ready(s) {
-                blocked = true;
-                continue;
-            }
             let Some((mode, needs)) = self.method(s) else {
                 continue;
             };
+            // A failover needs its standby up (see `method`), not what the
+            // primary depends on.
+            if mode != Mode::Failover && !self.ready(s) {
+                blocked = true;
+                continue;
+            }
             let planned = nominal(self.plan, s, mode);
             let expected = self.now + planned;
             if !needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {

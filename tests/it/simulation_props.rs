@@ -2,7 +2,8 @@
 //! (outages with and without an end, destructions, staff shortages,
 //! isolations, cyberattacks; recovery durations drawn off plan so that work
 //! ends early or late and the teams plan again). Checked on every run:
-//! no work starts before the services it depends on are up; no team ever has
+//! no work starts before the services it depends on are up (a failover,
+//! before its standby is up); no team ever has
 //! more people at work than it has; each process's downtime, breach and
 //! return agree with its own timeline; states change consistently; and, as
 //! every shock in these scenarios ends, everything is back at the end.
@@ -14,7 +15,7 @@ use proptest::prelude::*;
 use reprise::analysis::state::State;
 use reprise::graph::DependencyGraph;
 use reprise::model::{Dependency, NodeRef, Plan, ServiceId};
-use reprise::recovery::Options;
+use reprise::recovery::{Mode, Options};
 use reprise::simulation::{Command, EventKind, Run, results};
 
 #[derive(Debug, Clone)]
@@ -283,6 +284,16 @@ proptest! {
                             spans.last_mut().unwrap().1 = Some(e.t);
                         }
                     }
+                }
+                (EventKind::RecoveryStarted { mode: Mode::Failover }, Some(NodeRef::Service(s))) => {
+                    // A failover needs its standby, not the primary's needs.
+                    let standby = plan.service(s).recovery.failover.unwrap().to;
+                    prop_assert!(
+                        states[standby.index()] != State::Down,
+                        "{} failed over at {} to a standby that is down",
+                        plan.service(s).id,
+                        e.t
+                    );
                 }
                 (EventKind::RecoveryStarted { .. }, Some(NodeRef::Service(s))) => {
                     prop_assert!(
