@@ -8,6 +8,7 @@ mod analyze;
 mod check;
 pub mod exercise;
 pub mod exercise_report;
+pub mod exercise_serve;
 mod graph;
 mod meta;
 mod recover;
@@ -429,7 +430,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             ExerciseCommand::Report { journal, exercise } => {
                 exercise_report::run(&cli.global, journal, exercise.as_deref(), io)
             }
-            ExerciseCommand::Serve { .. } | ExerciseCommand::Generate { .. } => {
+            ExerciseCommand::Serve {
+                exercise: path,
+                listen,
+                journal,
+                resume,
+                seed,
+            } => exercise_serve::run(
+                &cli.global,
+                path,
+                *listen,
+                journal.as_deref(),
+                resume.as_deref(),
+                *seed,
+                io,
+            ),
+            ExerciseCommand::Generate { .. } => {
                 let _ = writeln!(io.err, "error: not yet available");
                 Ok(exit::BAD_INPUT)
             }

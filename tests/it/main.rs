@@ -13,6 +13,7 @@ mod exercise_format;
 mod exercise_generate;
 mod exercise_report;
 mod exercise_run;
+mod exercise_web;
 mod guards;
 mod recovery_cli;
 mod recovery_props;
