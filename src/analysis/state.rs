@@ -84,8 +84,22 @@ pub fn propagate_with(
     hit: &[usize],
     standby: &[(usize, usize)],
 ) -> Vec<State> {
-    let mut carried: Vec<Vec<usize>> = vec![Vec::new(); if standby.is_empty() { 0 } else { plan.node_count() }];
-    let mut on_standby = vec![None; if standby.is_empty() { 0 } else { plan.node_count() }];
+    let mut carried: Vec<Vec<usize>> = vec![
+        Vec::new();
+        if standby.is_empty() {
+            0
+        } else {
+            plan.node_count()
+        }
+    ];
+    let mut on_standby = vec![
+        None;
+        if standby.is_empty() {
+            0
+        } else {
+            plan.node_count()
+        }
+    ];
     for &(s, t) in standby {
         carried[t].push(s);
         on_standby[s] = Some(t);

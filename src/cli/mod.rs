@@ -7,6 +7,7 @@
 mod analyze;
 mod check;
 pub mod exercise;
+mod exercise_generate;
 pub mod exercise_report;
 pub mod exercise_serve;
 mod graph;
@@ -427,9 +428,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
                 *seed,
                 io,
             ),
-            ExerciseCommand::Report { journal, exercise } => {
-                exercise_report::run(&cli.global, journal, exercise.as_deref(), io)
-            }
             ExerciseCommand::Serve {
                 exercise: path,
                 listen,
@@ -445,10 +443,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
                 *seed,
                 io,
             ),
-            ExerciseCommand::Generate { .. } => {
-                let _ = writeln!(io.err, "error: not yet available");
-                Ok(exit::BAD_INPUT)
+            ExerciseCommand::Report { journal, exercise } => {
+                exercise_report::run(&cli.global, journal, exercise.as_deref(), io)
             }
+            ExerciseCommand::Generate {
+                scenario,
+                output,
+                seed,
+            } => exercise_generate::run(&cli.global, scenario, output.as_deref(), *seed, io),
         },
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
