@@ -358,3 +358,45 @@ fn killed_at_random_points_it_resumes_with_every_acknowledged_decision() {
         assert_eq!(resumed, clean, "round {round}: resumed state differs");
     }
 }
+
+#[test]
+fn the_fire_exercise_runs_in_the_terminal_and_fails_over_to_the_backup_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("fire.jsonl");
+    let (code, out, err) = script(
+        &exercise("incendie-dc-a.yaml"),
+        "--journal",
+        &journal,
+        &[
+            "next",
+            "next",
+            "@dsi failover ad",
+            "@dsi failover sql-a",
+            "step 1h",
+            "json",
+            "quit",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The fire is the first inject; the clock followed the injects.
+    assert!(out.contains("▶ [f01]") && out.contains("▶ [f03]"), "{out}");
+    let v = state(&out);
+    assert_eq!(v["clock"]["t"], 45 * 60 + 3600);
+    let service = |id: &str| -> Value {
+        v["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Failed over within the hour: running on DC-B although DC-A burnt.
+    for id in ["ad", "sql-a"] {
+        let s = service(id);
+        assert!(s["damage"].is_null(), "{s}");
+        assert_ne!(s["state"], "down", "{s}");
+    }
+    // What was not ordered stays destroyed.
+    assert_eq!(service("esx-a")["damage"], "destroyed");
+}

@@ -59,7 +59,11 @@ struct Server {
 
 impl Server {
     fn start(journal_flag: &str, journal: &Path) -> Server {
-        let exercise = scenarios().join("exercises/rancongiciel-vpn.yaml");
+        Server::start_on("rancongiciel-vpn.yaml", journal_flag, journal)
+    }
+
+    fn start_on(name: &str, journal_flag: &str, journal: &Path) -> Server {
+        let exercise = scenarios().join("exercises").join(name);
         let mut child = Command::new(env!("CARGO_BIN_EXE_reprise"))
             .arg("exercise")
             .arg("serve")
@@ -931,4 +935,33 @@ fn browser_follows_the_clock_live_and_is_refused_changes_without_the_token() {
 
     let errors = browser.errors();
     assert!(errors.is_empty(), "errors in the pages: {errors:#?}");
+}
+
+#[test]
+fn the_fire_exercise_is_served_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("fire.jsonl");
+    let server = Server::start_on("incendie-dc-a.yaml", "--journal", &journal);
+    let map = server.request("GET", "/api/map", None, b"");
+    assert_eq!(map.status, 200, "{}", map.body);
+    let map: Value = serde_json::from_str(&map.body).unwrap();
+    assert!(map["nodes"].as_array().unwrap().len() > 100);
+    let r = server.post(
+        "/api/decision",
+        &serde_json::json!({"command": "failover ad", "by": "dsi"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = server.post("/api/clock", &serde_json::json!({"action": "step"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = server.state();
+    assert_eq!(clock(&v), 3600);
+    let ad = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ad")
+        .unwrap();
+    assert!(ad["damage"].is_null(), "failed over within the hour: {ad}");
+    assert_eq!(v["decisions"][0]["by"], "dsi");
+    assert!(journal_types(&journal).contains(&"decision".to_string()));
 }
