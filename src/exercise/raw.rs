@@ -161,46 +161,15 @@ impl RoleKind {
 #[derive(Debug)]
 pub struct Audience(pub Vec<Spanned<String>>);
 
-enum OneOrList {
-    One(String),
-    List(Vec<Spanned<String>>),
-}
+struct AudienceText;
 
-impl<'de> Deserialize<'de> for OneOrList {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OneOrList;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a role id (`dsi`) or a list of role ids (`[dsi, dgs]`)")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrList, E> {
-                Ok(OneOrList::One(v.to_string()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                seq: A,
-            ) -> Result<OneOrList, A::Error> {
-                Vec::<Spanned<String>>::deserialize(serde::de::value::SeqAccessDeserializer::new(
-                    seq,
-                ))
-                .map(OneOrList::List)
-            }
-        }
-        d.deserialize_any(V)
-    }
+impl crate::load::Expecting for AudienceText {
+    const TEXT: &'static str = "a role id (`dsi`) or a list of role ids (`[dsi, dgs]`)";
 }
 
 impl<'de> Deserialize<'de> for Audience {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let outer = Spanned::<OneOrList>::deserialize(d)?;
-        Ok(Audience(match outer.value {
-            OneOrList::One(value) => vec![Spanned {
-                span: outer.span,
-                value,
-            }],
-            OneOrList::List(list) => list,
-        }))
+        crate::load::one_or_list::<AudienceText, D>(d).map(Audience)
     }
 }
 

@@ -404,35 +404,33 @@ impl<'a> Session<'a> {
 
     pub fn pause(&mut self) -> Result<Ack, Error> {
         self.check_running()?;
-        let t = self.now();
-        let seq = self.write(|seq| Entry::Pause { seq, t })?;
+        let ack = self.mark(|seq, t| Entry::Pause { seq, t })?;
         self.paused = true;
-        Ok(Ack {
-            seq,
-            injects: Vec::new(),
-        })
+        Ok(ack)
     }
 
     pub fn resume(&mut self) -> Result<Ack, Error> {
         if !self.paused {
             return Err(Error::Refused("the exercise is not paused".into()));
         }
-        let t = self.now();
-        let seq = self.write(|seq| Entry::Resume { seq, t })?;
+        let ack = self.mark(|seq, t| Entry::Resume { seq, t })?;
         self.paused = false;
-        Ok(Ack {
-            seq,
-            injects: Vec::new(),
-        })
+        Ok(ack)
     }
 
     pub fn end(&mut self) -> Result<Ack, Error> {
         if self.ended {
             return Err(Error::Refused("the exercise has already ended".into()));
         }
-        let t = self.now();
-        let seq = self.write(|seq| Entry::End { seq, t })?;
+        let ack = self.mark(|seq, t| Entry::End { seq, t })?;
         self.ended = true;
+        Ok(ack)
+    }
+
+    /// Journals a mark at the current time (pause, resume, end).
+    fn mark(&mut self, entry: fn(u64, u64) -> Entry) -> Result<Ack, Error> {
+        let t = self.now();
+        let seq = self.write(|seq| entry(seq, t))?;
         Ok(Ack {
             seq,
             injects: Vec::new(),

@@ -482,6 +482,53 @@ impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
     }
 }
 
+/// What a [`one_or_list`] holds, for its error message.
+pub(crate) trait Expecting {
+    const TEXT: &'static str;
+}
+
+struct OneOrList<E>(
+    Result<String, Vec<Spanned<String>>>,
+    std::marker::PhantomData<E>,
+);
+
+impl<'de, E: Expecting> de::Deserialize<'de> for OneOrList<E> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<E>(std::marker::PhantomData<E>);
+        impl<'de, E: Expecting> Visitor<'de> for V<E> {
+            type Value = OneOrList<E>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(E::TEXT)
+            }
+            fn visit_str<X: de::Error>(self, v: &str) -> Result<OneOrList<E>, X> {
+                Ok(OneOrList(Ok(v.to_string()), std::marker::PhantomData))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<OneOrList<E>, A::Error> {
+                <Vec<Spanned<String>> as de::Deserialize>::deserialize(
+                    de::value::SeqAccessDeserializer::new(seq),
+                )
+                .map(|list| OneOrList(Err(list), std::marker::PhantomData))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A string or a list of strings, each with its place: how scenarios and
+/// exercises let one write `entry: vpn` or `entry: [vpn, mail]`.
+pub(crate) fn one_or_list<'de, E: Expecting, D: de::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<Spanned<String>>, D::Error> {
+    let outer = <Spanned<OneOrList<E>> as de::Deserialize>::deserialize(d)?;
+    Ok(match outer.value.0 {
+        Ok(value) => vec![Spanned {
+            span: outer.span,
+            value,
+        }],
+        Err(list) => list,
+    })
+}
+
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
     fn inline_schema() -> bool {
         T::inline_schema()

@@ -12,46 +12,15 @@ use crate::model::Duration;
 #[derive(Debug)]
 pub struct Targets(pub Vec<Spanned<String>>);
 
-enum OneOrList {
-    One(String),
-    List(Vec<Spanned<String>>),
-}
+struct TargetsText;
 
-impl<'de> Deserialize<'de> for OneOrList {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OneOrList;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a target (`dns`, `site:dc-a`) or a list of targets")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrList, E> {
-                Ok(OneOrList::One(v.to_string()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                seq: A,
-            ) -> Result<OneOrList, A::Error> {
-                Vec::<Spanned<String>>::deserialize(serde::de::value::SeqAccessDeserializer::new(
-                    seq,
-                ))
-                .map(OneOrList::List)
-            }
-        }
-        d.deserialize_any(V)
-    }
+impl crate::load::Expecting for TargetsText {
+    const TEXT: &'static str = "a target (`dns`, `site:dc-a`) or a list of targets";
 }
 
 impl<'de> Deserialize<'de> for Targets {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let outer = Spanned::<OneOrList>::deserialize(d)?;
-        Ok(Targets(match outer.value {
-            OneOrList::One(value) => vec![Spanned {
-                span: outer.span,
-                value,
-            }],
-            OneOrList::List(list) => list,
-        }))
+        crate::load::one_or_list::<TargetsText, D>(d).map(Targets)
     }
 }
 
