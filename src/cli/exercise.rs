@@ -639,7 +639,12 @@ fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
         for p in stopped {
             t.add_row(vec![
                 p.id.clone(),
-                p.state.to_string(),
+                match p.state {
+                    "down" => tr(lang, "down", "arrêté"),
+                    "degraded" => tr(lang, "degraded", "dégradé"),
+                    _ => tr(lang, "up", "en service"),
+                }
+                .to_string(),
                 p.since
                     .as_ref()
                     .map(|s| s.label.clone())
