@@ -37,6 +37,9 @@ impl EdgeKind {
 
 pub struct DependencyGraph {
     pub graph: DiGraph<NodeRef, EdgeKind, u32>,
+    /// The recovery units, computed once: simulations ask for them at every
+    /// run and every planning.
+    units: std::sync::OnceLock<Units>,
 }
 
 impl DependencyGraph {
@@ -69,7 +72,10 @@ impl DependencyGraph {
                 }
             }
         }
-        DependencyGraph { graph }
+        DependencyGraph {
+            graph,
+            units: std::sync::OnceLock::new(),
+        }
     }
 
     /// Groups of nodes that need each other through hard or group
@@ -100,6 +106,10 @@ impl DependencyGraph {
 
     /// The condensation of the graph into recovery units.
     pub fn units(&self) -> Units {
+        self.units.get_or_init(|| self.compute_units()).clone()
+    }
+
+    fn compute_units(&self) -> Units {
         let sccs = tarjan_scc(&self.required());
         let mut unit_of = vec![0u32; self.graph.node_count()];
         let mut members = Vec::with_capacity(sccs.len());

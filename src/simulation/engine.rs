@@ -897,12 +897,17 @@ impl<'p> Engine<'p> {
             if svc.work.is_some() || svc.damage.is_none() {
                 continue;
             }
+            // A failover needs its standby up (see `method`), not what the
+            // primary depends on; the cheap check first.
+            let may_fail_over = self.plan.service(s).recovery.failover.is_some();
+            if !may_fail_over && !self.ready(s) {
+                blocked = true;
+                continue;
+            }
             let Some((mode, needs)) = self.method(s) else {
                 continue;
             };
-            // A failover needs its standby up (see `method`), not what the
-            // primary depends on.
-            if mode != Mode::Failover && !self.ready(s) {
+            if may_fail_over && mode != Mode::Failover && !self.ready(s) {
                 blocked = true;
                 continue;
             }
