@@ -14,7 +14,9 @@
 //!   durations) using the scheduler, and start each step when its planned
 //!   time comes, its dependencies are actually up and its people are free.
 //!   They plan again whenever they learn something about the situation: a
-//!   new hit, a staff change, the attack's end, an isolation. When work ends
+//!   new hit, a staff change, the attack's end, an isolation (not the end of
+//!   an outage, isolation or staff change announced when it began: the plan
+//!   already counts on it). When work ends
 //!   earlier or later than expected, they keep the plan's order and start
 //!   each next step as soon as it is ready and its people are free
 //!   (priority-list repair), rather than plan afresh: cheap enough for
@@ -483,9 +485,9 @@ impl<'p> Engine<'p> {
             }
             Due::Back(s) => {
                 let svc = &mut self.svc[s.index()];
+                // Announced when it began: the plan already has it.
                 if svc.out_until == Some(now) {
                     svc.out_until = None;
-                    self.replan = true;
                     self.dirty = true;
                 }
             }
@@ -518,15 +520,22 @@ impl<'p> Engine<'p> {
                     interrupted: false,
                 });
             }
+            // The end of an isolation or of a staff change was announced
+            // when it began, and the plan already counts on it: no need to
+            // plan again for it.
             Due::Reconnect(z, until) => {
                 if self.isolated[z.index()] == Some(until) {
+                    let replan = self.replan;
                     self.apply(Intervention::Reconnect { zone: z });
+                    self.replan = replan;
                 }
             }
             Due::StaffBack(team, at) => {
                 self.announced[team.index()].retain(|(t, _)| *t != at);
                 let full = self.plan.team(team).capacity;
+                let replan = self.replan;
                 self.set_staff(team, full);
+                self.replan = replan;
             }
             Due::AttackEnds => self.attack_ends(),
         }
