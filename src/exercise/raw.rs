@@ -179,13 +179,7 @@ impl JsonSchema for Audience {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A role id, or a list of role ids.",
-            "anyOf": [
-                { "type": "string" },
-                { "type": "array", "items": { "type": "string" }, "minItems": 1 }
-            ]
-        })
+        crate::load::one_or_list_schema("A role id, or a list of role ids.", Some(1))
     }
 }
 

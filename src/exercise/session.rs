@@ -18,7 +18,7 @@ use super::journal::{self, Entry, Journal};
 use super::{Decision, Exercise, Inject};
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
-use crate::model::{Dependency, NodeRef, Plan, ServiceId};
+use crate::model::{Dependency, NodeRef, Plan};
 use crate::recovery::{self, Damage, Mode};
 use crate::scenario::Scenario;
 use crate::simulation::{self, Command, Engine, Intervention, Run};
@@ -64,9 +64,6 @@ pub struct Session<'a> {
     pub delivered: Vec<Delivered>,
     pub decisions: Vec<Taken>,
     journal: Option<Journal>,
-    /// While replaying, the injects already in the journal (not written
-    /// again).
-    replaying: Option<Vec<String>>,
     /// Sequence numbers when there is no journal.
     seq: u64,
 }
@@ -81,7 +78,7 @@ impl<'a> Session<'a> {
         seed: u64,
         journal: Option<Journal>,
     ) -> std::io::Result<Session<'a>> {
-        let mut session = Session::at_start(exercise, plan, graph, scenario, seed, journal, None);
+        let mut session = Session::at_start(exercise, plan, graph, scenario, seed, journal);
         session.deliver()?;
         Ok(session)
     }
@@ -93,7 +90,6 @@ impl<'a> Session<'a> {
         scenario: &'a Scenario,
         seed: u64,
         journal: Option<Journal>,
-        replaying: Option<Vec<String>>,
     ) -> Session<'a> {
         let mut engine = scenario.engine(
             plan,
@@ -118,7 +114,6 @@ impl<'a> Session<'a> {
             delivered: Vec::new(),
             decisions: Vec::new(),
             journal,
-            replaying,
             seq: 0,
         }
     }
@@ -142,18 +137,10 @@ impl<'a> Session<'a> {
                 _ => None,
             })
             .collect();
-        let mut session = Session::at_start(
-            exercise,
-            plan,
-            graph,
-            scenario,
-            seed,
-            None,
-            Some(listed.iter().map(|(_, id)| id.clone()).collect()),
-        );
+        // Replayed without a journal: nothing is written until the end.
+        let mut session = Session::at_start(exercise, plan, graph, scenario, seed, None);
         session.deliver().map_err(|e| e.to_string())?;
         for e in entries {
-            session.seq = e.seq();
             match e {
                 Entry::Inject { .. } => {}
                 Entry::Clock { t, .. } => {
@@ -194,11 +181,13 @@ impl<'a> Session<'a> {
         // Injects the journal lists must be those the replay delivered, in
         // order; the replay may deliver more (a crash between the clock
         // entry and its injects): those are written now.
-        let listed_ids = session.replaying.take().unwrap_or_default();
-        let replayed: Vec<&String> = session.delivered.iter().map(|d| &d.id).collect();
-        if replayed.len() < listed_ids.len()
-            || replayed[..listed_ids.len()] != listed_ids.iter().collect::<Vec<_>>()[..]
-        {
+        let same = session.delivered.len() >= listed.len()
+            && session
+                .delivered
+                .iter()
+                .zip(&listed)
+                .all(|(d, (_, id))| d.id == *id);
+        if !same {
             return Err(
                 "the journal's injects differ from the exercise's: was the exercise file changed?"
                     .into(),
@@ -292,16 +281,11 @@ impl<'a> Session<'a> {
         let mut out = Vec::new();
         for inject in self.due() {
             let t = self.now();
-            let seq = match &mut self.replaying {
-                // Replaying: the journal already has it (or will get it at
-                // the end of the replay).
-                Some(_) => 0,
-                None => self.write(|seq| Entry::Inject {
-                    seq,
-                    t,
-                    id: inject.id.clone(),
-                })?,
-            };
+            let seq = self.write(|seq| Entry::Inject {
+                seq,
+                t,
+                id: inject.id.clone(),
+            })?;
             self.delivered.push(Delivered {
                 seq,
                 t,
@@ -720,30 +704,6 @@ impl<'a> Session<'a> {
             }
         }
         Map { nodes, edges }
-    }
-
-    /// The services a process needs (hard and group dependencies), for the
-    /// report's comparison.
-    pub fn needs_of(&self, process: crate::model::ProcessId) -> Vec<ServiceId> {
-        let plan = self.plan;
-        let mut seen = vec![false; plan.node_count()];
-        let mut stack = vec![plan.node_index(NodeRef::Process(process))];
-        let mut out = Vec::new();
-        while let Some(x) = stack.pop() {
-            if std::mem::replace(&mut seen[x], true) {
-                continue;
-            }
-            if let NodeRef::Service(s) = plan.node_at(x) {
-                out.push(s);
-            }
-            for dep in plan.depends_on(plan.node_at(x)) {
-                if !matches!(dep, Dependency::Soft(_)) {
-                    stack.extend(dep.services().iter().map(|s| s.index()));
-                }
-            }
-        }
-        out.sort();
-        out
     }
 }
 

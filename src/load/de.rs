@@ -514,6 +514,18 @@ impl<'de, E: Expecting> de::Deserialize<'de> for OneOrList<E> {
     }
 }
 
+/// The JSON Schema of a [`one_or_list`] value.
+pub(crate) fn one_or_list_schema(description: &str, min_items: Option<u32>) -> schemars::Schema {
+    let mut list = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+    if let Some(n) = min_items {
+        list["minItems"] = n.into();
+    }
+    schemars::json_schema!({
+        "description": description,
+        "anyOf": [{ "type": "string" }, list]
+    })
+}
+
 /// A string or a list of strings, each with its place: how scenarios and
 /// exercises let one write `entry: vpn` or `entry: [vpn, mail]`.
 pub(crate) fn one_or_list<'de, E: Expecting, D: de::Deserializer<'de>>(

@@ -128,6 +128,29 @@ impl Plan {
         }
     }
 
+    /// Every service `node` needs, directly or through others, by hard and
+    /// group dependencies (not soft ones), in plan order.
+    pub fn needs(&self, node: NodeRef) -> Vec<ServiceId> {
+        let mut seen = vec![false; self.node_count()];
+        let mut stack = vec![self.node_index(node)];
+        let mut out = Vec::new();
+        while let Some(x) = stack.pop() {
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            if let NodeRef::Service(s) = self.node_at(x) {
+                out.push(s);
+            }
+            for dep in self.depends_on(self.node_at(x)) {
+                if !matches!(dep, Dependency::Soft(_)) {
+                    stack.extend(dep.services().iter().map(|s| s.index()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     pub fn node_span(&self, node: NodeRef) -> Span {
         match node {
             NodeRef::Service(s) => self.service(s).span,

@@ -1354,7 +1354,7 @@ fn comparison_section(
         if exercise == Fate::NeverStopped && best_fate == Fate::NeverStopped {
             continue;
         }
-        let needs = session.needs_of(p);
+        let needs = session.plan().needs(NodeRef::Process(p));
         let mut steps: Vec<(ServiceId, Mode, u64)> = Vec::new();
         for w in &best.work {
             if needs.contains(&w.service) && !steps.iter().any(|s| s.0 == w.service) {
@@ -1713,7 +1713,7 @@ fn areas(
         .filter(|x| plan.process(x.process).criticality >= Criticality::Essential)
     {
         let p = plan.process(x.process);
-        let needs = session.needs_of(x.process);
+        let needs = session.plan().needs(NodeRef::Process(x.process));
         let mut owners = owners_expecting(session, |e| match &e.target {
             Some(Target::Process(q)) => *q == x.process,
             Some(Target::Service(s)) => needs.contains(s),

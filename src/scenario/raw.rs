@@ -30,13 +30,10 @@ impl JsonSchema for Targets {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A service id, `site:ID`, `zone:ID` or `supplier:ID`, or a list of them.",
-            "anyOf": [
-                { "type": "string" },
-                { "type": "array", "items": { "type": "string" } }
-            ]
-        })
+        crate::load::one_or_list_schema(
+            "A service id, `site:ID`, `zone:ID` or `supplier:ID`, or a list of them.",
+            None,
+        )
     }
 }
 

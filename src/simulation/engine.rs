@@ -520,22 +520,15 @@ impl<'p> Engine<'p> {
                     interrupted: false,
                 });
             }
-            // The end of an isolation or of a staff change was announced
-            // when it began, and the plan already counts on it: no need to
-            // plan again for it.
             Due::Reconnect(z, until) => {
                 if self.isolated[z.index()] == Some(until) {
-                    let replan = self.replan;
-                    self.apply(Intervention::Reconnect { zone: z });
-                    self.replan = replan;
+                    self.reconnect(z, true);
                 }
             }
             Due::StaffBack(team, at) => {
                 self.announced[team.index()].retain(|(t, _)| *t != at);
                 let full = self.plan.team(team).capacity;
-                let replan = self.replan;
-                self.set_staff(team, full);
-                self.replan = replan;
+                self.set_staff(team, full, true);
             }
             Due::AttackEnds => self.attack_ends(),
         }
@@ -563,7 +556,7 @@ impl<'p> Engine<'p> {
                     self.announced[team.index()].push((u, self.plan.team(team).capacity));
                     self.agenda.push(Reverse((u, Due::StaffBack(team, u))));
                 }
-                self.set_staff(team, capacity);
+                self.set_staff(team, capacity, false);
             }
             Intervention::Isolate { zone, until } => {
                 let end = until.unwrap_or(u64::MAX);
@@ -584,20 +577,7 @@ impl<'p> Engine<'p> {
                 self.replan = true;
                 self.dirty = true;
             }
-            Intervention::Reconnect { zone } => {
-                if self.isolated[zone.index()].take().is_some() {
-                    self.event(
-                        EventKind::Zone {
-                            zone,
-                            isolated: false,
-                        },
-                        None,
-                        None,
-                    );
-                    self.replan = true;
-                    self.dirty = true;
-                }
-            }
+            Intervention::Reconnect { zone } => self.reconnect(zone, false),
             Intervention::Power { services, until } => {
                 for s in services {
                     match self.plan.service(s).autonomy {
@@ -674,7 +654,26 @@ impl<'p> Engine<'p> {
         self.replan = true;
     }
 
-    fn set_staff(&mut self, team: TeamId, people: u32) {
+    /// Connects a zone again; `announced` when its end was given with the
+    /// isolation (the plan already counts on it).
+    fn reconnect(&mut self, zone: ZoneId, announced: bool) {
+        if self.isolated[zone.index()].take().is_some() {
+            self.event(
+                EventKind::Zone {
+                    zone,
+                    isolated: false,
+                },
+                None,
+                None,
+            );
+            self.replan |= !announced;
+            self.dirty = true;
+        }
+    }
+
+    /// The team has `people` from now on; `announced` when the change was
+    /// known in advance (the end of a staff change given with its length).
+    fn set_staff(&mut self, team: TeamId, people: u32, announced: bool) {
         if self.staff[team.index()] == people {
             return;
         }
@@ -692,7 +691,7 @@ impl<'p> Engine<'p> {
             None,
             None,
         );
-        self.replan = true;
+        self.replan |= !announced;
     }
 
     /// When a team has fewer people than its work in progress needs, the

@@ -13,7 +13,7 @@ pub mod monte_carlo;
 
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
-use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::model::{NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
 pub use engine::{Command, Done, Engine, Intervention};
@@ -186,7 +186,6 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     let mut processes = Vec::with_capacity(plan.processes.len());
     for p in plan.process_ids() {
         let process = plan.process(p);
-        let x = plan.node_index(NodeRef::Process(p));
         let mut result = ProcessResult {
             process: p,
             down: 0,
@@ -229,7 +228,7 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
                 });
             }
         }
-        result.data_loss = process_loss(plan, x, &data);
+        result.data_loss = process_loss(plan, p, &data);
         processes.push(result);
     }
     let mut team_work = vec![0u64; plan.teams.len()];
@@ -329,24 +328,14 @@ fn data_losses(plan: &Plan, record: &Damages) -> Vec<DataResult> {
 
 /// The worst loss among the data services a process needs through hard and
 /// group dependencies.
-fn process_loss(plan: &Plan, process: usize, data: &[DataResult]) -> Option<u64> {
-    let mut seen = vec![false; plan.node_count()];
-    let mut stack = vec![process];
+fn process_loss(plan: &Plan, process: ProcessId, data: &[DataResult]) -> Option<u64> {
     let mut worst = Some(0u64);
-    while let Some(x) = stack.pop() {
-        if std::mem::replace(&mut seen[x], true) {
-            continue;
-        }
-        if let Some(d) = data.iter().find(|d| d.service.index() == x) {
+    for s in plan.needs(NodeRef::Process(process)) {
+        if let Some(d) = data.iter().find(|d| d.service == s) {
             worst = match (worst, d.loss) {
                 (Some(a), Some(b)) => Some(a.max(b)),
                 _ => None,
             };
-        }
-        for dep in plan.depends_on(plan.node_at(x)) {
-            if !matches!(dep, Dependency::Soft(_)) {
-                stack.extend(dep.services().iter().map(|s| s.index()));
-            }
         }
     }
     worst
