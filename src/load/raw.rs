@@ -149,8 +149,10 @@ pub struct Recovery {
     /// People of each team needed at once.
     #[serde(default)]
     pub needs: IndexMap<String, Spanned<u32>>,
-    /// Time to rebuild when destroyed (default: `duration`).
-    pub rebuild: Option<Duration>,
+    /// Time to rebuild when destroyed (default: `duration`): a duration, or
+    /// `{ duration, range }` with its own shortest and longest time for
+    /// simulations.
+    pub rebuild: Option<Rebuild>,
     pub failover: Option<Failover>,
     /// What to do, for the runbook.
     pub procedure: Option<String>,
@@ -163,6 +165,86 @@ pub struct Recovery {
 pub struct Failover {
     pub to: Ref,
     pub duration: Duration,
+    /// Shortest and longest failover time, for simulations.
+    pub range: Option<Spanned<(Duration, Duration)>>,
+}
+
+/// A rebuild time, alone or with its range.
+#[derive(Debug)]
+pub struct Rebuild {
+    pub duration: Duration,
+    pub range: Option<Spanned<(Duration, Duration)>>,
+}
+
+/// The long form of a rebuild time.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RebuildSpec {
+    /// Time to rebuild.
+    duration: Duration,
+    /// Shortest and longest rebuild time, for simulations.
+    range: Option<Spanned<(Duration, Duration)>>,
+}
+
+impl<'de> Deserialize<'de> for Rebuild {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Rebuild;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as `3d`, or `{ duration: 3d, range: [2d, 1w] }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Rebuild, E> {
+                Duration::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|duration| {
+                    Rebuild {
+                        duration,
+                        range: None,
+                    }
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Rebuild, E> {
+                Duration::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|duration| {
+                    Rebuild {
+                        duration,
+                        range: None,
+                    }
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Rebuild, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Rebuild, E> {
+                Duration::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|duration| {
+                    Rebuild {
+                        duration,
+                        range: None,
+                    }
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Rebuild, A::Error> {
+                RebuildSpec::deserialize(de::value::MapAccessDeserializer::new(map)).map(|r| {
+                    Rebuild {
+                        duration: r.duration,
+                        range: r.range,
+                    }
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Rebuild {
+    fn schema_name() -> Cow<'static, str> {
+        "Rebuild".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Time to rebuild when destroyed: a duration, or `{ duration, range }`.",
+            "anyOf": [generator.subschema_for::<Duration>(), generator.subschema_for::<RebuildSpec>()]
+        })
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

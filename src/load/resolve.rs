@@ -222,25 +222,36 @@ impl Resolver {
         })
     }
 
+    /// Checks that a range contains its duration.
+    fn range(
+        &mut self,
+        range: Option<&Spanned<(Duration, Duration)>>,
+        duration: Duration,
+    ) -> Result<Option<(Duration, Duration)>, ()> {
+        let Some(range) = range else {
+            return Ok(None);
+        };
+        let (min, max) = range.value;
+        if min <= duration && duration <= max {
+            return Ok(Some((min, max)));
+        }
+        self.diags.push(
+            Diagnostic::error(
+                "bad-range",
+                format!("range [{min}, {max}] does not contain the duration {duration}"),
+            )
+            .at(range.span)
+            .help("write `range: [shortest, longest]` with shortest ≤ duration ≤ longest"),
+        );
+        Err(())
+    }
+
     fn recovery(&mut self, id: &str, raw: &raw::Recovery) -> Option<Recovery> {
         let mut ok = true;
-        if let Some(range) = &raw.range {
-            let (min, max) = range.value;
-            if !(min <= raw.duration && raw.duration <= max) {
-                self.diags.push(
-                    Diagnostic::error(
-                        "bad-range",
-                        format!(
-                            "range [{min}, {max}] does not contain the duration {}",
-                            raw.duration
-                        ),
-                    )
-                    .at(range.span)
-                    .help("write `range: [shortest, longest]` with shortest ≤ duration ≤ longest"),
-                );
-                ok = false;
-            }
-        }
+        let range = self.range(raw.range.as_ref(), raw.duration);
+        let rebuild = raw.rebuild.as_ref().map_or(raw.duration, |r| r.duration);
+        let rebuild_range = self.range(raw.rebuild.as_ref().and_then(|r| r.range.as_ref()), rebuild);
+        ok &= range.is_ok() && rebuild_range.is_ok();
         let mut needs = Vec::with_capacity(raw.needs.len());
         for (team, count) in &raw.needs {
             let r = Spanned {
@@ -293,23 +304,29 @@ impl Resolver {
                 ok = false;
                 None
             }
-            Some(f) => match self.service(&f.to) {
-                Some(to) => Some(Failover {
-                    to: ServiceId(to.0),
-                    duration: f.duration,
-                }),
-                None => {
-                    ok = false;
-                    None
+            Some(f) => {
+                let range = self.range(f.range.as_ref(), f.duration);
+                ok &= range.is_ok();
+                match self.service(&f.to) {
+                    Some(to) => Some(Failover {
+                        to: ServiceId(to.0),
+                        duration: f.duration,
+                        range: range.ok().flatten(),
+                    }),
+                    None => {
+                        ok = false;
+                        None
+                    }
                 }
-            },
+            }
             None => None,
         };
         ok.then(|| Recovery {
             duration: raw.duration,
-            range: raw.range.as_ref().map(|r| r.value),
+            range: range.ok().flatten(),
             needs,
-            rebuild: raw.rebuild.unwrap_or(raw.duration),
+            rebuild,
+            rebuild_range: rebuild_range.ok().flatten(),
             failover,
             procedure: raw.procedure.clone(),
             verify: raw.verify.clone(),

@@ -268,6 +268,9 @@ pub struct Recovery {
     pub needs: Vec<Need>,
     /// Time to rebuild when destroyed; `duration` when the plan says nothing.
     pub rebuild: Duration,
+    /// Shortest and longest rebuild time; `min ≤ rebuild ≤ max`. A rebuild
+    /// without its own range takes its planned time in simulations.
+    pub rebuild_range: Option<(Duration, Duration)>,
     pub failover: Option<Failover>,
     pub procedure: Option<String>,
     pub verify: Option<String>,
@@ -283,6 +286,8 @@ pub struct Need {
 pub struct Failover {
     pub to: ServiceId,
     pub duration: Duration,
+    /// Shortest and longest failover time; `min ≤ duration ≤ max`.
+    pub range: Option<(Duration, Duration)>,
 }
 
 #[derive(Debug)]

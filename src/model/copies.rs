@@ -1,0 +1,100 @@
+//! The copies of a service's data, and which of them survive what a
+//! scenario did: the one rule that data loss, the recovery planner and the
+//! simulation engine share.
+//!
+//! A copy is kept by its holder: the backup's `via`, the replica's `to`.
+//! A backup that names no holder is kept beside the service itself; a
+//! replica that names none is not counted on. A copy survives when:
+//! - its holder was not physically destroyed (fire, flood, `destroy`): a
+//!   copy on a holder that burnt burns with it, immutable or offline alike;
+//!   a backup kept beside a destroyed service is lost with it unless it is
+//!   offline (then it is kept away from it);
+//! - after an attack that ended in encryption: a replica is lost when the
+//!   service it copies was encrypted (replication carries the encryption)
+//!   or when the attacker could reach its holder; a backup is lost when the
+//!   attacker could reach its holder (or, kept beside the service, the
+//!   service) and it is neither immutable nor offline.
+//!
+//! A holder the attacker only compromised (taken, not burnt) keeps its
+//! immutable and offline copies: they can be restored once the holder is
+//! back. A restore starts from the newest surviving copy (the replica's lag
+//! or the backup's interval, smallest first; the replica first on a tie,
+//! then the plan's order) and waits for its holder to be up.
+
+use super::{Plan, ServiceId};
+
+/// One copy of a service's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataCopy {
+    /// Data lost when restoring from it, in seconds: the replica's lag, the
+    /// backup's interval.
+    pub loss: u64,
+    /// Who keeps it; `None` for a backup kept beside the service.
+    pub holder: Option<ServiceId>,
+    pub replica: bool,
+    pub offline: bool,
+    pub immutable: bool,
+}
+
+/// What happened to the services, as far as their copies are concerned.
+pub trait Fate {
+    /// Physically destroyed (not merely compromised).
+    fn destroyed(&self, s: ServiceId) -> bool;
+    /// Its data was encrypted by the attacker.
+    fn encrypted(&self, s: ServiceId) -> bool;
+    /// An attack ended in encryption and the attacker could then reach it.
+    fn exposed(&self, s: ServiceId) -> bool;
+}
+
+impl Plan {
+    /// The copies of a service's data, in the order a restore prefers them.
+    pub fn copies(&self, s: ServiceId) -> Vec<DataCopy> {
+        let Some(data) = &self.service(s).data else {
+            return Vec::new();
+        };
+        let mut out: Vec<DataCopy> = data
+            .replication
+            .iter()
+            .filter_map(|r| {
+                Some(DataCopy {
+                    loss: r.lag.as_secs(),
+                    holder: Some(r.to?),
+                    replica: true,
+                    offline: false,
+                    immutable: false,
+                })
+            })
+            .chain(data.backups.iter().map(|b| DataCopy {
+                loss: b.every.as_secs(),
+                holder: b.via,
+                replica: false,
+                offline: b.offline,
+                immutable: b.immutable,
+            }))
+            .collect();
+        // Stable: the replica, then the plan's order, on a tie.
+        out.sort_by_key(|c| c.loss);
+        out
+    }
+
+    /// The copy a restore of `s` starts from: the newest that survived.
+    pub fn restore_copy(&self, s: ServiceId, fate: &dyn Fate) -> Option<DataCopy> {
+        self.copies(s).into_iter().find(|c| survives(s, c, fate))
+    }
+}
+
+/// Whether a copy of `s`'s data survived.
+pub fn survives(s: ServiceId, copy: &DataCopy, fate: &dyn Fate) -> bool {
+    let burnt = match copy.holder {
+        Some(h) => fate.destroyed(h),
+        None => fate.destroyed(s) && !copy.offline,
+    };
+    if burnt {
+        return false;
+    }
+    let exposed = fate.exposed(copy.holder.unwrap_or(s));
+    if copy.replica {
+        return !fate.encrypted(s) && !exposed;
+    }
+    copy.offline || copy.immutable || !exposed
+}
