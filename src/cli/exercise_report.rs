@@ -16,8 +16,8 @@ use crate::exercise::session::Session;
 use crate::i18n::Lang;
 
 /// The search budget of each of the solver's plannings in the comparison:
-/// the simulation's default for one run.
-const SCHEDULES: u64 = 2000;
+/// the simulation's.
+use crate::simulation::SCHEDULES;
 
 pub fn run(
     global: &Global,

@@ -223,10 +223,11 @@ pub enum Command {
         /// output does not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Search effort of each planning, in schedules (default: 2000 for
-        /// one run; with --runs, 1: the priority rule with justification).
-        #[arg(long, default_value = "20000")]
-        budget: recover::SearchBudget,
+        /// Search effort of each planning, in schedules [default: 2000], the
+        /// same for one run and for each of many: Monte Carlo estimates
+        /// what one run does.
+        #[arg(long)]
+        budget: Option<recover::SearchBudget>,
         /// Seed of the random generator: the same seed gives the same run.
         #[arg(long, default_value_t = 1)]
         seed: u64,

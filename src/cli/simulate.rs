@@ -8,13 +8,14 @@ use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::recovery::{self, Budget};
 use crate::render::simulation as report;
+use crate::simulation::SCHEDULES;
 
 pub fn run(
     global: &Global,
     path: &Path,
     runs: u64,
     threads: Option<usize>,
-    budget: SearchBudget,
+    budget: Option<SearchBudget>,
     seed: u64,
     io: &mut Io,
 ) -> std::io::Result<i32> {
@@ -32,7 +33,7 @@ pub fn run(
         Err(code) => return Ok(code),
     };
     let graph = DependencyGraph::new(&plan);
-    let schedules = match budget {
+    let schedules = match budget.unwrap_or(SearchBudget::Schedules(SCHEDULES)) {
         SearchBudget::Schedules(n) => n,
         // The simulation must be reproducible: a time budget would not be.
         SearchBudget::Time(_) => {
@@ -48,11 +49,6 @@ pub fn run(
             global, format, &plan, &graph, &scenario, runs, threads, schedules, seed, io,
         );
     }
-    let schedules = if schedules == DEFAULT_SCHEDULES {
-        SIMULATION_SCHEDULES
-    } else {
-        schedules
-    };
     let never = || false;
     let result = crate::simulation::run(
         &plan,
@@ -68,8 +64,14 @@ pub fn run(
         },
     );
     let run = result;
+    if let Some(w) = report::warning(&scenario, &run, Lang::from(global.lang)) {
+        writeln!(io.err, "{w}")?;
+    }
     if format == Format::Json {
-        serde_json::to_writer_pretty(&mut *io.out, &report::json(&plan, &scenario, &run))?;
+        serde_json::to_writer_pretty(
+            &mut *io.out,
+            &report::json(&plan, &scenario, &run, schedules),
+        )?;
         writeln!(io.out)?;
         return Ok(exit::OK);
     }
@@ -77,18 +79,6 @@ pub fn run(
     write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
-
-/// Effort of each planning in one run unless `--budget` says otherwise: the
-/// teams plan several times a run, and 2 000 schedules come within a few
-/// percent of 20 000 on the shipped scenarios for a tenth of the time.
-const SIMULATION_SCHEDULES: u64 = 2_000;
-
-/// Effort for each of many runs unless `--budget` says otherwise: one
-/// schedule, the latest-finish-time priority rule improved by
-/// forward-backward justification. The spread of outcomes comes from the
-/// draws far more than from the last percent of schedule quality, and this
-/// keeps 10 000 runs within seconds.
-const MONTE_CARLO_SCHEDULES: u64 = 1;
 
 #[allow(clippy::too_many_arguments)]
 fn monte_carlo(
@@ -125,12 +115,7 @@ fn monte_carlo(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    // Each run gets its share of the search unless a budget was given.
-    let per_run = if schedules == DEFAULT_SCHEDULES {
-        MONTE_CARLO_SCHEDULES
-    } else {
-        schedules
-    };
+    let per_run = schedules;
     let result = pool.install(|| {
         crate::simulation::monte_carlo::simulate(
             plan,
@@ -157,5 +142,3 @@ fn monte_carlo(
     Ok(exit::OK)
 }
 
-/// The default of `--budget`, to tell whether the user chose one.
-const DEFAULT_SCHEDULES: u64 = 20_000;

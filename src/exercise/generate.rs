@@ -138,7 +138,7 @@ pub fn draft(plan: &Plan, scenario: &Scenario, run: &Run, scenario_path: &str, s
     let facts = Facts::read(plan, scenario, run);
     let first = facts.first.unwrap_or(0);
     let start = floor(first.saturating_sub(QUARTER), QUARTER);
-    let horizon = scenario.horizon.as_secs();
+    let horizon = scenario.limit();
     let anchor = facts.stops.first().map_or(first, |&(t, _)| t.max(first));
     let until = anchor.saturating_add(WINDOW).min(horizon).max(start);
     let attack = facts
@@ -1519,11 +1519,7 @@ fn description(
             out.push('.');
         }
     }
-    let stopped = run
-        .processes
-        .iter()
-        .filter(|r| r.restored.is_some())
-        .count();
+    let stopped = run.processes.iter().filter(|r| r.stopped).count();
     let breached = run.processes.iter().filter(|r| r.breach).count();
     let _ = write!(
         out,

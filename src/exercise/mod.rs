@@ -252,7 +252,7 @@ pub fn load(path: &Path) -> LoadedExercise {
     let horizon = scenario
         .as_ref()
         .and_then(|s| s.scenario.as_ref())
-        .map(|s| s.horizon);
+        .map(|s| Duration::from_secs(s.limit()));
     let (exercise, found) = resolve(file, plan, horizon, scenario_path);
     document.diagnostics.extend(found);
     document

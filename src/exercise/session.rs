@@ -526,7 +526,7 @@ impl<'a> Session<'a> {
                 ..Default::default()
             },
         );
-        let horizon = self.scenario.horizon.as_secs();
+        let horizon = self.scenario.limit();
         engine.run_until_quiet(horizon);
         simulation::results(engine, horizon)
     }

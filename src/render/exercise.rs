@@ -259,36 +259,13 @@ fn processes<'r>(session: &Session, outcome: &'r Run) -> Vec<ProcessRow<'r>> {
     let mut rows: Vec<ProcessRow> = outcome
         .processes
         .iter()
-        .filter(|r| r.restored.is_some() || r.degraded > 0)
+        .filter(|r| r.stopped || r.degraded > 0)
         .map(|r| {
             let p = plan.process(r.process);
             let b = &board[r.process.index()];
             let mtpd = p.mtpd.as_secs();
-            // The results count an incident still open as lasting until
-            // its IT is back and work has resumed, `resume` after now; the
-            // report says how long it has been down so far.
-            let down = match (b.state, b.since) {
-                (State::Down, Some(since)) => {
-                    let a = outcome
-                        .events
-                        .iter()
-                        .find(|e| {
-                            e.kind == EventKind::Workaround
-                                && e.node == Some(NodeRef::Process(r.process))
-                                && e.t >= since
-                        })
-                        .map_or(u64::MAX, |e| e.t - since);
-                    let w = p
-                        .workaround
-                        .as_ref()
-                        .map_or(0, |w| w.max_duration.as_secs());
-                    let counted =
-                        |length: u64| length.min(a) + length.saturating_sub(a.saturating_add(w));
-                    let elapsed = now.saturating_sub(since);
-                    r.down.saturating_sub(counted(elapsed + p.resume.as_secs())) + counted(elapsed)
-                }
-                _ => r.down,
-            };
+            // An incident still open counts up to now.
+            let down = r.down;
             let still_down = b.state == State::Down;
             let breach = if still_down { down > mtpd } else { r.breach };
             let data_breach = match (r.data_loss, p.rpo) {
@@ -395,13 +372,12 @@ enum Fate {
     NotBack,
 }
 
-fn best_fate(best: &Run, p: ProcessId, horizon: u64) -> Fate {
+fn best_fate(best: &Run, p: ProcessId) -> Fate {
     let r = &best.processes[p.index()];
-    match r.restored {
-        None => Fate::NeverStopped,
-        // Still down at the horizon: the results close it there.
-        Some(x) if x >= horizon => Fate::NotBack,
-        Some(x) => Fate::Back(x),
+    match (r.stopped, r.restored) {
+        (false, _) => Fate::NeverStopped,
+        (true, None) => Fate::NotBack,
+        (true, Some(x)) => Fate::Back(x),
     }
 }
 
@@ -534,7 +510,7 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     let objective_results = objectives(session);
     let rows = processes(session, &outcome);
     let waits = waits(session, r.graph, &outcome);
-    let horizon = scenario.horizon.as_secs();
+    let horizon = scenario.limit();
 
     let mut d = Doc::new(
         format!(
@@ -597,7 +573,7 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     }
     let held: Vec<&ProcessRow> = rows
         .iter()
-        .filter(|x| !x.breach && x.result.restored.is_some())
+        .filter(|x| !x.breach && x.result.stopped)
         .collect();
     if !held.is_empty() {
         let names = process_list(plan, held.iter().map(|x| x.process), 8, lang);
@@ -605,12 +581,12 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
             Lang::En => format!(
                 "{} of the {} processes that stopped stayed within their DMIA (MTPD) up to the end of play: {names}.",
                 held.len(),
-                rows.iter().filter(|x| x.result.restored.is_some()).count()
+                rows.iter().filter(|x| x.result.stopped).count()
             ),
             Lang::Fr => format!(
                 "{} des {} processus arrêtés sont restés dans leur DMIA (MTPD) jusqu'à la fin du jeu : {names}.",
                 held.len(),
-                rows.iter().filter(|x| x.result.restored.is_some()).count()
+                rows.iter().filter(|x| x.result.stopped).count()
             ),
         });
     }
@@ -1350,7 +1326,7 @@ fn comparison_section(
             continue;
         }
         let exercise = exercise_fate(rows.iter().find(|x| x.process == p));
-        let best_fate = best_fate(best, p, horizon);
+        let best_fate = best_fate(best, p);
         if exercise == Fate::NeverStopped && best_fate == Fate::NeverStopped {
             continue;
         }

@@ -10,7 +10,7 @@ use crate::model::{Duration, NodeRef, Plan};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
 use crate::simulation::monte_carlo::Stats;
-use crate::simulation::{EventKind, Run, SimEvent};
+use crate::simulation::{EventKind, Run, SimEvent, Stop};
 
 fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
     match lang {
@@ -129,6 +129,63 @@ fn when(scenario: &Scenario, t: u64) -> String {
     }
 }
 
+/// A downtime, `≥ …` when it is still going on at the end of the run.
+fn at_least(secs: u64, open: bool) -> String {
+    let d = Duration::from_secs(secs).to_string();
+    if open { format!("≥ {d}") } else { d }
+}
+
+/// Where the run ends: everything back, or what is not and why the
+/// simulation stopped.
+pub fn ending(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> String {
+    if let Some(m) = run.makespan {
+        return match lang {
+            Lang::En => format!("Everything is back at {}.", when(scenario, m)),
+            Lang::Fr => format!("Tout est rétabli à {}.", when(scenario, m)),
+        };
+    }
+    let ids: Vec<&str> = run.not_back.iter().map(|&n| plan.node_id(n)).collect();
+    let list = ids.join(", ");
+    let end = when(scenario, run.end);
+    let why = match (run.stopped_by, scenario.horizon.is_some(), lang) {
+        (Stop::Stalled, _, Lang::En) => {
+            "nothing more can happen: work that cannot start, or an isolation for good"
+        }
+        (Stop::Stalled, _, Lang::Fr) => {
+            "plus rien ne peut se produire : travaux qui ne peuvent pas démarrer, ou isolement définitif"
+        }
+        (_, true, Lang::En) => "the scenario's horizon",
+        (_, true, Lang::Fr) => "l'horizon du scénario",
+        (_, false, Lang::En) => "the one-year cap of a simulation",
+        (_, false, Lang::Fr) => "la limite d'un an d'une simulation",
+    };
+    match lang {
+        Lang::En => format!(
+            "Not everything is back when the simulation stops at {end} ({why}): {list}; their downtime runs at least until then."
+        ),
+        Lang::Fr => format!(
+            "Tout n'est pas rétabli quand la simulation s'arrête à {end} ({why}) : {list} ; leur arrêt dure au moins jusque-là."
+        ),
+    }
+}
+
+/// The warning for standard error when a run ends with something not back.
+pub fn warning(scenario: &Scenario, run: &Run, lang: Lang) -> Option<String> {
+    if run.makespan.is_some() {
+        return None;
+    }
+    let end = when(scenario, run.end);
+    let n = run.not_back.len();
+    Some(match lang {
+        Lang::En => format!(
+            "warning: the simulation stopped at {end} with {n} service(s) or process(es) not back; their downtime is a lower bound (give the scenario a longer `horizon`, or see why the work cannot start)"
+        ),
+        Lang::Fr => format!(
+            "attention : la simulation s'est arrêtée à {end} avec {n} service(s) ou processus non rétabli(s) ; leur durée d'arrêt est un minimum (allongez l'`horizon` du scénario, ou voyez pourquoi les travaux ne peuvent pas démarrer)"
+        ),
+    })
+}
+
 fn loss(v: Option<u64>, lang: Lang) -> String {
     match v {
         None => t(lang, "everything", "tout").into(),
@@ -150,15 +207,17 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         d.push(Block::Para(desc.clone()));
     }
     let breaches = run.processes.iter().filter(|p| p.breach).count();
-    let stopped = run
-        .processes
-        .iter()
-        .filter(|p| p.restored.is_some())
-        .count();
-    d.push(Block::Para(match lang {
-        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA. Everything is back at {}.", when(scenario, run.makespan)),
-        Lang::Fr => format!("{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA. Tout est rétabli à {}.", when(scenario, run.makespan)),
-    }));
+    let stopped = run.processes.iter().filter(|p| p.stopped).count();
+    let head = match lang {
+        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA."),
+        Lang::Fr => format!(
+            "{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA."
+        ),
+    };
+    d.push(Block::Para(format!(
+        "{head} {}",
+        ending(plan, scenario, run, lang)
+    )));
     d.push(Block::Heading(t(lang, "Processes", "Processus").into()));
     d.push(Block::Table {
         header: vec![
@@ -175,7 +234,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         rows: run
             .processes
             .iter()
-            .filter(|r| r.restored.is_some() || r.degraded > 0)
+            .filter(|r| r.stopped || r.degraded > 0)
             .map(|r| {
                 let p = plan.process(r.process);
                 let data_breach = match (r.data_loss, p.rpo) {
@@ -186,14 +245,18 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
                 vec![
                     format!("{} ({})", p.name, p.id),
                     p.criticality.label(lang).into(),
-                    Duration::from_secs(r.down).to_string(),
+                    at_least(r.down, r.not_back),
                     p.mtpd.to_string(),
-                    if r.degraded == 0 {
+                    if r.workaround == 0 {
                         "—".into()
                     } else {
-                        Duration::from_secs(r.degraded).to_string()
+                        Duration::from_secs(r.workaround).to_string()
                     },
-                    r.restored.map_or_else(|| "—".into(), |r| when(scenario, r)),
+                    match (r.restored, r.not_back) {
+                        (_, true) => t(lang, "not back", "non rétabli").into(),
+                        (Some(b), false) => when(scenario, b),
+                        (None, false) => "—".into(),
+                    },
                     loss(r.data_loss, lang),
                     p.rpo.map_or_else(|| "—".into(), |d| d.to_string()),
                     match (r.breach, data_breach) {
@@ -273,33 +336,59 @@ struct EventJson<'a> {
 #[derive(Serialize)]
 struct ProcessJson<'a> {
     id: &'a str,
+    /// A lower bound when `not_back`.
     down_s: u64,
+    /// On the workaround while its IT was down.
+    workaround_s: u64,
+    /// Running with a soft dependency or part of a group missing.
     degraded_s: u64,
     mtpd_s: u64,
     breach: bool,
     /// Null when everything is lost.
     data_loss_s: Option<u64>,
     rpo_s: Option<u64>,
+    /// Null when it did not stop, or is not back at the end.
     restored_s: Option<u64>,
+    /// Still down when the run ends.
+    not_back: bool,
 }
 
 #[derive(Serialize)]
 pub struct RunJson<'a> {
     scenario: &'a str,
-    makespan_s: u64,
+    /// Null when something is not back at the end of the run.
+    makespan_s: Option<u64>,
+    /// Everything is back.
+    complete: bool,
+    /// `quiet`, `stalled` or `horizon`.
+    stopped_by: &'static str,
+    /// When the run ends.
+    end_s: u64,
+    /// Services, then processes, still down at the end.
+    not_back: Vec<&'a str>,
     /// How many times the teams planned.
     plans: u32,
+    /// Search budget of each planning, in schedules.
+    budget: u64,
+    /// Schedules generated over all plannings.
+    schedules: u64,
     events: Vec<EventJson<'a>>,
     processes: Vec<ProcessJson<'a>>,
     data: Vec<serde_json::Value>,
     teams: Vec<serde_json::Value>,
 }
 
-pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run) -> RunJson<'a> {
+pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run, budget: u64) -> RunJson<'a> {
     RunJson {
         scenario: &scenario.name,
         makespan_s: run.makespan,
+        complete: run.makespan.is_some(),
+        stopped_by: run.stopped_by.key(),
+        end_s: run.end,
+        not_back: run.not_back.iter().map(|&n| plan.node_id(n)).collect(),
         plans: run.plans,
+        budget,
+        schedules: run.generated,
         events: run
             .events
             .iter()
@@ -317,12 +406,14 @@ pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run) -> RunJson
             .map(|r| ProcessJson {
                 id: &plan.process(r.process).id,
                 down_s: r.down,
+                workaround_s: r.workaround,
                 degraded_s: r.degraded,
                 mtpd_s: plan.process(r.process).mtpd.as_secs(),
                 breach: r.breach,
                 data_loss_s: r.data_loss,
                 rpo_s: plan.process(r.process).rpo.map(|d| d.as_secs()),
                 restored_s: r.restored,
+                not_back: r.not_back,
             })
             .collect(),
         data: run
@@ -353,6 +444,13 @@ pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, l
         Lang::En => format!("{} runs (seed {seed}): recovery durations drawn from each service's range (triangular around the planned duration), the attack's spread drawn afresh. Breach probabilities with their 95 % Wilson interval.", stats.runs),
         Lang::Fr => format!("{} tirages (graine {seed}) : durées de restauration tirées dans la plage de chaque service (loi triangulaire autour de la durée prévue), propagation de l'attaque tirée à nouveau. Probabilités de dépassement avec leur intervalle de Wilson à 95 %.", stats.runs),
     }));
+    if stats.incomplete > 0 {
+        let (n, runs) = (stats.incomplete, stats.runs);
+        d.push(Block::Para(match lang {
+            Lang::En => format!("{n} of the {runs} runs stop with something not back (the scenario's horizon, or work that cannot start): figures marked ≥ are lower bounds."),
+            Lang::Fr => format!("{n} des {runs} tirages s'arrêtent sans que tout soit rétabli (horizon du scénario, ou travaux qui ne peuvent pas démarrer) : les valeurs marquées ≥ sont des minimums."),
+        }));
+    }
     d.push(Block::Heading(
         t(
             lang,
@@ -383,9 +481,9 @@ pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, l
                     format!("{} ({})", process.name, process.id),
                     process.criticality.label(lang).into(),
                     process.mtpd.to_string(),
-                    Duration::from_secs(p.p50).to_string(),
-                    Duration::from_secs(p.p90).to_string(),
-                    Duration::from_secs(p.p99).to_string(),
+                    at_least(p.p50, p.lower_bound[0]),
+                    at_least(p.p90, p.lower_bound[1]),
+                    at_least(p.p99, p.lower_bound[2]),
                     pct(p.breach_probability),
                     format!("{} – {}", pct(p.ci.0), pct(p.ci.1)),
                 ]
@@ -455,9 +553,13 @@ pub fn monte_carlo_json(
         "scenario": scenario.name,
         "runs": stats.runs,
         "seed": seed,
+        "incomplete_runs": stats.incomplete,
+        "schedules": stats.generated,
         "processes": stats.processes.iter().map(|p| serde_json::json!({
             "id": plan.process(p.process).id,
             "p50_s": p.p50, "p90_s": p.p90, "p99_s": p.p99,
+            "lower_bound": { "p50": p.lower_bound[0], "p90": p.lower_bound[1], "p99": p.lower_bound[2] },
+            "not_back_share": p.not_back,
             "mtpd_s": plan.process(p.process).mtpd.as_secs(),
             "breach_probability": p.breach_probability,
             "breach_ci95": [p.ci.0, p.ci.1],

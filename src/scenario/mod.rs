@@ -65,8 +65,9 @@ pub struct Scenario {
     pub description: Option<String>,
     /// The plan file, as resolved from the scenario's folder.
     pub plan_path: PathBuf,
-    /// How long a simulation runs after T0.
-    pub horizon: Duration,
+    /// How long a simulation runs after T0, when the scenario says; else
+    /// it runs until nothing more can happen, at most [`HORIZON_CAP`].
+    pub horizon: Option<Duration>,
     /// The date of T0, if the scenario gives one.
     pub start: Option<Start>,
     /// In time order (stable: events at the same time keep file order).
@@ -89,7 +90,9 @@ impl LoadedScenario {
     }
 }
 
-const DEFAULT_HORIZON: Duration = Duration::from_secs(30 * 86_400);
+/// The longest a simulation runs when the scenario gives no `horizon`: a
+/// year, so that a stalled run (work that can never start) still ends.
+pub const HORIZON_CAP: Duration = Duration::from_secs(365 * 86_400);
 
 /// Reads a scenario and the plan it names, and resolves its targets.
 pub fn load(path: &Path) -> LoadedScenario {
@@ -353,7 +356,7 @@ fn resolve(
         description: file.description.clone(),
         plan_path,
         start,
-        horizon: file.horizon.unwrap_or(DEFAULT_HORIZON),
+        horizon: file.horizon,
         events,
         attack,
     };
@@ -380,6 +383,12 @@ pub struct Start {
 }
 
 impl Scenario {
+    /// When a simulation stops at the latest, in seconds from T0: the
+    /// scenario's `horizon`, or [`HORIZON_CAP`].
+    pub fn limit(&self) -> u64 {
+        self.horizon.unwrap_or(HORIZON_CAP).as_secs()
+    }
+
     /// The date `t` seconds after T0, when the scenario has a start.
     pub fn date(&self, t: u64) -> Option<String> {
         let start = self.start.as_ref()?;

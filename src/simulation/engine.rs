@@ -185,8 +185,10 @@ pub struct Engine<'p> {
     pub now: u64,
     command: Command,
     options: recovery::Options,
-    /// Per service: actual duration over planned.
-    scale: Vec<f64>,
+    /// Per service and way of bringing it back (restore, failover,
+    /// rebuild): how long the work really takes, when it differs from the
+    /// plan (Monte Carlo draws).
+    actual: Option<Vec<[u64; 3]>>,
     svc: Vec<Svc>,
     /// Per zone: isolated until (`u64::MAX`: until reconnected).
     isolated: Vec<Option<u64>>,
@@ -245,7 +247,7 @@ impl<'p> Engine<'p> {
             now: 0,
             command,
             options,
-            scale: vec![1.0; n],
+            actual: None,
             svc: vec![Svc::default(); n],
             isolated: vec![None; plan.zones.len()],
             isolations: Vec::new(),
@@ -276,9 +278,11 @@ impl<'p> Engine<'p> {
         }
     }
 
-    /// Actual recovery durations over planned, per service (Monte Carlo).
-    pub fn set_scale(&mut self, scale: Vec<f64>) {
-        self.scale = scale;
+    /// How long the work on each service really takes, per way of bringing
+    /// it back (`[restore, failover, rebuild]`), when it differs from the
+    /// plan (Monte Carlo): the teams still plan with the planned durations.
+    pub fn set_actual(&mut self, actual: Vec<[u64; 3]>) {
+        self.actual = Some(actual);
     }
 
     /// Schedules an intervention (`at` ≥ now).
@@ -925,7 +929,10 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
-            let actual = (planned as f64 * self.scale[s.index()]).round() as u64;
+            let actual = self
+                .actual
+                .as_ref()
+                .map_or(planned, |a| a[s.index()][mode_index(mode)]);
             let finish = self.now + actual;
             for (team, people) in &needs {
                 self.busy[team.index()] += people;
@@ -1221,8 +1228,18 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
     }
 }
 
+/// The slot of a way of bringing a service back in `[restore, failover,
+/// rebuild]`.
+pub fn mode_index(mode: Mode) -> usize {
+    match mode {
+        Mode::Restore | Mode::Automatic => 0,
+        Mode::Failover => 1,
+        Mode::Rebuild => 2,
+    }
+}
+
 /// The planned duration of a way of bringing a service back.
-fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
+pub fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
     let r = &plan.service(s).recovery;
     match mode {
         Mode::Restore => r.duration.as_secs(),

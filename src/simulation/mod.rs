@@ -18,6 +18,12 @@ use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
 pub use engine::{Command, Done, Engine, Intervention};
 
+/// The search budget of each planning, unless told otherwise: the teams
+/// plan several times a run, and 2 000 schedules come within a few percent
+/// of 20 000 on the shipped scenarios for a tenth of the time. One run and
+/// each Monte Carlo run plan with the same budget.
+pub const SCHEDULES: u64 = 2_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
     /// A line of the scenario.
@@ -97,16 +103,49 @@ pub struct SimEvent {
 #[derive(Debug, Clone)]
 pub struct ProcessResult {
     pub process: ProcessId,
-    /// Time spent down (not counting time on the workaround).
+    /// Time spent down (not counting time on the workaround); a lower
+    /// bound when it is not back at the end of the run.
     pub down: u64,
-    /// Time on the workaround or degraded.
+    /// Time on the workaround while its IT was down.
+    pub workaround: u64,
+    /// Time degraded: its IT running with a soft dependency or part of a
+    /// redundancy group missing.
     pub degraded: u64,
     pub breach: bool,
     /// Data lost by the services it needs; `None` when it is everything
     /// (no copy survived), `Some(0)` when nothing.
     pub data_loss: Option<u64>,
-    /// When it works again, if it stopped.
+    /// Whether it stopped at all during the run.
+    pub stopped: bool,
+    /// When it works again after its last stop; `None` when it did not
+    /// stop, or is not back when the run ends (see `not_back`).
     pub restored: Option<u64>,
+    /// Still down when the run ends.
+    pub not_back: bool,
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Nothing more happens: no event, no work to come.
+    Quiet,
+    /// Nothing more can happen, but something is still down (work that can
+    /// never start, an isolation for good): what is down counts as down
+    /// until the horizon.
+    Stalled,
+    /// The clock reached the scenario's horizon (or the cap) with events or
+    /// work still to come.
+    Horizon,
+}
+
+impl Stop {
+    pub fn key(self) -> &'static str {
+        match self {
+            Stop::Quiet => "quiet",
+            Stop::Stalled => "stalled",
+            Stop::Horizon => "horizon",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -122,10 +161,19 @@ pub struct Run {
     pub data: Vec<DataResult>,
     /// The work the teams did, in order of start.
     pub work: Vec<Done>,
-    /// When the last work finished.
-    pub makespan: u64,
+    /// When everything is back (the last work finished or the last service
+    /// came back); `None` when something is not back at the end.
+    pub makespan: Option<u64>,
+    /// When the run ends: the last moment, or the horizon.
+    pub end: u64,
+    pub stopped_by: Stop,
+    /// What is still down at the end: services, then processes, in plan
+    /// order.
+    pub not_back: Vec<NodeRef>,
     /// How many times the teams planned.
     pub plans: u32,
+    /// Schedules generated over all plannings.
+    pub generated: u64,
     /// The first plan they made, when they planned.
     pub first_plan: Option<RecoveryPlan>,
     /// Each team's people over time `(from, people)`.
@@ -159,26 +207,31 @@ pub fn run(
         },
         options,
     );
-    engine.run_until_quiet(scenario.horizon.as_secs());
-    results(engine, scenario.horizon.as_secs())
+    engine.run_until_quiet(scenario.limit());
+    results(engine, scenario.limit())
 }
 
-/// Reads a run's results off the engine once it has stopped: downtime of
-/// each process against its DMIA (workarounds included), data lost, work.
+/// Reads a run's results off the engine once it has stopped, at the latest
+/// at `horizon`: downtime of each process against its DMIA (workarounds
+/// included), data lost, work, and what is not back.
 pub fn results(mut engine: Engine, horizon: u64) -> Run {
     let plan = engine.plan();
-    let quiet = engine.next_time().is_none();
-    let last = engine.events().iter().map(|e| e.t).max().unwrap_or(0);
-    // Stopped because nothing more happens: what is still down stays down
-    // until the horizon; stopped by the clock: until now.
-    let end = if quiet { horizon.max(last) } else { engine.now };
-    let still_down = plan
-        .process_ids()
-        .any(|p| engine.state(NodeRef::Process(p)) == State::Down);
-    let end = if still_down {
-        end
-    } else {
-        last.max(engine.now.min(end))
+    let not_back: Vec<NodeRef> = plan
+        .service_ids()
+        .map(NodeRef::Service)
+        .chain(plan.process_ids().map(NodeRef::Process))
+        .filter(|&n| engine.state(n) == State::Down)
+        .collect();
+    let stopped_by = match (engine.next_time().is_none(), not_back.is_empty()) {
+        (true, true) => Stop::Quiet,
+        (true, false) => Stop::Stalled,
+        (false, _) => Stop::Horizon,
+    };
+    // Stopped because nothing more happens: the last moment; stalled or
+    // cut by the clock: the horizon (what is down stays down until then).
+    let end = match stopped_by {
+        Stop::Quiet => engine.now.min(horizon),
+        Stop::Stalled | Stop::Horizon => horizon,
     };
     engine.close(end);
     let mut events = std::mem::take(&mut engine.events);
@@ -186,17 +239,28 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     let mut processes = Vec::with_capacity(plan.processes.len());
     for p in plan.process_ids() {
         let process = plan.process(p);
+        let open = engine.state(NodeRef::Process(p)) == State::Down;
+        let incidents = &engine.it_down[p.index()];
         let mut result = ProcessResult {
             process: p,
             down: 0,
+            workaround: 0,
             degraded: engine.it_degraded[p.index()],
             breach: false,
             data_loss: Some(0),
+            stopped: !incidents.is_empty(),
             restored: None,
+            not_back: open,
         };
-        for &(t0, t1) in &engine.it_down[p.index()] {
-            // The incident lasts until the IT is back and work has resumed.
-            let length = t1 - t0 + process.resume.as_secs();
+        for (k, &(t0, t1)) in incidents.iter().enumerate() {
+            let last = k + 1 == incidents.len();
+            // The incident lasts until the IT is back and work has resumed;
+            // one still open at the end lasts at least until then.
+            let length = if last && open {
+                t1 - t0
+            } else {
+                t1 - t0 + process.resume.as_secs()
+            };
             let w = process
                 .workaround
                 .as_ref()
@@ -206,8 +270,10 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
                 .map_or(u64::MAX, |at| at - t0);
             let down = length.min(a) + length.saturating_sub(a.saturating_add(w));
             result.down += down;
-            result.degraded += length - down;
-            result.restored = Some(t0 + length);
+            result.workaround += length - down;
+            if !(last && open) {
+                result.restored = Some(t0 + length);
+            }
             if a < length {
                 events.push(SimEvent {
                     t: t0 + a,
@@ -219,7 +285,9 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
             let mtpd = process.mtpd.as_secs();
             if down > mtpd {
                 result.breach = true;
-                let at = if a >= mtpd { t0 + mtpd } else { t0 + mtpd + w };
+                // Down past the DMIA before the workaround is in place, or
+                // once it runs out.
+                let at = if a > mtpd { t0 + mtpd } else { t0 + mtpd + w };
                 events.push(SimEvent {
                     t: at,
                     kind: EventKind::Breach,
@@ -240,8 +308,9 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     let mut work = std::mem::take(&mut engine.done);
     work.sort_by_key(|d| (d.start, d.service));
     // Everything is back when the last work ends or the last service
-    // comes back by itself.
-    let makespan = work
+    // comes back by itself; never, when something is not back.
+    let makespan = not_back.is_empty().then(|| {
+        work
         .iter()
         .filter(|d| !d.interrupted)
         .map(|d| d.finish)
@@ -250,7 +319,8 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
             _ => None,
         }))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+    });
     // Time order; at one moment: the scenario, then hits, then states,
     // then work and what follows.
     events.sort_by_key(|e| (e.t, order(&e.kind), e.node));
@@ -260,7 +330,11 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
         data,
         work,
         makespan,
+        end,
+        stopped_by,
+        not_back,
         plans: engine.plans,
+        generated: engine.generated,
         first_plan: engine.first_plan.take(),
         capacity: engine.capacity_log().to_vec(),
         team_work,

@@ -236,8 +236,22 @@ fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) ->
             ..Default::default()
         },
     );
-    engine.set_scale(spec.scale.clone());
-    let horizon = scenario.horizon.as_secs();
+    // The work takes `scale` times the planned duration, whichever way.
+    let actual = plan
+        .service_ids()
+        .map(|s| {
+            let r = &plan.service(s).recovery;
+            let f = spec.scale[s.index()];
+            let scaled = |d: reprise::model::Duration| (d.as_secs() as f64 * f).round() as u64;
+            [
+                scaled(r.duration),
+                r.failover.map_or(0, |x| scaled(x.duration)),
+                scaled(r.rebuild),
+            ]
+        })
+        .collect();
+    engine.set_actual(actual);
+    let horizon = scenario.limit();
     engine.run_until_quiet(horizon);
     results(engine, horizon)
 }
