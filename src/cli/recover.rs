@@ -83,8 +83,7 @@ fn situation(
             return Ok(Err(exit::BAD_INPUT));
         }
     }
-    let graph = DependencyGraph::new(&plan);
-    let (situation, _) = scenario.situation(&plan, &graph, seed);
+    let (situation, _) = scenario.situation(&plan, seed);
     Ok(Ok((format, plan, situation, Some(scenario))))
 }
 

@@ -141,4 +141,3 @@ fn monte_carlo(
     write_doc(format, &d, io)?;
     Ok(exit::OK)
 }
-

@@ -250,7 +250,8 @@ impl Resolver {
         let mut ok = true;
         let range = self.range(raw.range.as_ref(), raw.duration);
         let rebuild = raw.rebuild.as_ref().map_or(raw.duration, |r| r.duration);
-        let rebuild_range = self.range(raw.rebuild.as_ref().and_then(|r| r.range.as_ref()), rebuild);
+        let rebuild_range =
+            self.range(raw.rebuild.as_ref().and_then(|r| r.range.as_ref()), rebuild);
         ok &= range.is_ok() && rebuild_range.is_ok();
         let mut needs = Vec::with_capacity(raw.needs.len());
         for (team, count) in &raw.needs {

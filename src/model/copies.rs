@@ -98,3 +98,52 @@ pub fn survives(s: ServiceId, copy: &DataCopy, fate: &dyn Fate) -> bool {
     }
     copy.offline || copy.immutable || !exposed
 }
+
+/// What happened to every service, as far as copies are concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fates {
+    pub destroyed: Vec<bool>,
+    pub encrypted: Vec<bool>,
+    pub exposed: Vec<bool>,
+}
+
+impl Fates {
+    pub fn new(n: usize) -> Fates {
+        Fates {
+            destroyed: vec![false; n],
+            encrypted: vec![false; n],
+            exposed: vec![false; n],
+        }
+    }
+
+    /// Whether `s` lost its data (burnt or encrypted) and must be restored
+    /// from a copy.
+    pub fn lost_data(&self, s: ServiceId) -> bool {
+        self.destroyed[s.index()] || self.encrypted[s.index()]
+    }
+
+    /// Per service: the holder of the copy a rebuild of a service whose
+    /// data is lost starts from, when that copy has one.
+    pub fn holders(&self, plan: &Plan) -> Vec<Option<ServiceId>> {
+        plan.service_ids()
+            .map(|s| {
+                if !self.lost_data(s) {
+                    return None;
+                }
+                plan.restore_copy(s, self)?.holder
+            })
+            .collect()
+    }
+}
+
+impl Fate for Fates {
+    fn destroyed(&self, s: ServiceId) -> bool {
+        self.destroyed[s.index()]
+    }
+    fn encrypted(&self, s: ServiceId) -> bool {
+        self.encrypted[s.index()]
+    }
+    fn exposed(&self, s: ServiceId) -> bool {
+        self.exposed[s.index()]
+    }
+}

@@ -5,12 +5,12 @@
 //! resolved into dense indices ([`ServiceId`], [`ProcessId`], …) so the
 //! algorithms work on arrays.
 
-mod copies;
+pub mod copies;
 mod duration;
 mod kinds;
 mod plan;
 
-pub use copies::{DataCopy, Fate, survives};
+pub use copies::{DataCopy, Fate, Fates, survives};
 pub use duration::{Duration, DurationError};
 pub use kinds::{Criticality, ServiceKind};
 pub use plan::*;

@@ -2,19 +2,23 @@
 //! what is down so that the most vital processes come back within their
 //! DMIA, given each team's capacity.
 //!
-//! [`problem`] states the scheduling problem, [`sgs`] decodes and improves
-//! schedules, [`ga`] searches, [`psplib`] reads the PSPLIB benchmark.
+//! [`situation`] says what to recover from, [`build`] turns it into a
+//! scheduling [`problem`], [`sgs`] decodes and improves schedules, [`ga`]
+//! searches, [`outcome`] reads the schedule back in the plan's terms,
+//! [`psplib`] reads the PSPLIB benchmark.
 
-mod from_plan;
+pub mod build;
 pub mod ga;
+mod outcome;
 pub mod problem;
 mod profile;
 pub mod psplib;
 pub mod sgs;
+pub mod situation;
 
-pub use from_plan::{
-    Built, Damage, Mode, ProcessOutcome, RecoveryPlan, Situation, Step, build, recover,
-};
+pub use build::{Built, build};
 pub use ga::{Budget, Options, Solution, solve};
+pub use outcome::{Mode, ProcessOutcome, RecoveryPlan, Step, recover};
 pub use problem::{Milestone, Problem, ProblemError, Req, Task};
 pub use sgs::{Schedule, Score};
+pub use situation::{Damage, Situation, Spell};

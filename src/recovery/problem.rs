@@ -7,7 +7,7 @@
 //! recovery of a plan after an incident.
 
 /// What must be finished before a task can start (or a milestone be met).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Req {
     /// This task.
     Task(usize),
@@ -28,11 +28,22 @@ pub struct Task {
     pub reqs: Vec<Req>,
 }
 
-/// A process: back once its requirements are met and its work resumed.
+/// A process's incident: back once its requirements are met and its work
+/// resumed.
+///
+/// A process can stop more than once (a service it needs fails again
+/// later): each stop is a milestone, linked to the previous one by
+/// `after`. A later stop whose requirements are all met by its `at` does
+/// not happen; one that begins before the previous is over (work resumed)
+/// is the same incident, judged against the first one's deadline.
 #[derive(Debug, Clone)]
 pub struct Milestone {
     pub label: String,
     pub reqs: Vec<Req>,
+    /// When the incident begins (the process cannot be back before).
+    pub at: u64,
+    /// The milestone of the same process's previous stop.
+    pub after: Option<usize>,
     /// Work recovery time after the IT is back.
     pub resume: u64,
     /// Latest acceptable time (the DMIA, extended by the workaround).
@@ -123,8 +134,14 @@ impl Problem {
                 }
             }
         }
-        for m in &self.milestones {
+        for (k, m) in self.milestones.iter().enumerate() {
             check_reqs(&m.label, &m.reqs)?;
+            if m.after.is_some_and(|j| j >= k) {
+                return Err(ProblemError::Dangling {
+                    task: m.label.clone(),
+                    missing: m.after.unwrap_or(k),
+                });
+            }
         }
         // Kahn's algorithm over "group members and hard predecessors".
         let mut indegree = vec![0usize; n];

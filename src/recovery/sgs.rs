@@ -30,8 +30,13 @@ pub struct Score {
 pub struct Schedule {
     pub start: Vec<u64>,
     pub finish: Vec<u64>,
-    /// When each milestone is met (its requirements done, plus resume).
+    /// When each milestone is met (its requirements done, plus resume); its
+    /// `at` when it is no incident.
     pub milestone: Vec<u64>,
+    /// Per milestone: the first milestone of the incident it belongs to
+    /// (itself, or an earlier stop still going on); `None` when it is no
+    /// incident.
+    pub incident: Vec<Option<usize>>,
     pub score: Score,
 }
 
@@ -227,29 +232,53 @@ impl<'p> Decoder<'p> {
             makespan: finish.iter().copied().max().unwrap_or(0),
             ..Score::default()
         };
-        let milestone = self
-            .problem
-            .milestones
-            .iter()
-            .map(|m| {
-                let done =
-                    ready_at(&m.reqs, &finish, &placed, &mut scratch).unwrap_or(0) + m.resume;
-                score.restored = score.restored.saturating_add(m.weight.saturating_mul(done));
-                if let Some(deadline) = m.deadline
-                    && done > deadline
-                {
-                    score.breached = score.breached.saturating_add(m.weight);
-                    score.lateness = score
-                        .lateness
-                        .saturating_add(m.weight.saturating_mul(done - deadline));
-                }
-                done
-            })
-            .collect();
+        let milestones = &self.problem.milestones;
+        let mut milestone = Vec::with_capacity(milestones.len());
+        let mut incident: Vec<Option<usize>> = Vec::with_capacity(milestones.len());
+        // Per milestone: the latest real stop of its process up to it.
+        let mut latest: Vec<Option<usize>> = Vec::with_capacity(milestones.len());
+        let mut end = vec![0u64; milestones.len()];
+        for (k, m) in milestones.iter().enumerate() {
+            let ready = ready_at(&m.reqs, &finish, &placed, &mut scratch).unwrap_or(0);
+            let before = m.after.and_then(|j| latest[j]);
+            let real = m.after.is_none() || ready > m.at;
+            if !real {
+                milestone.push(m.at);
+                incident.push(None);
+                latest.push(before);
+                continue;
+            }
+            let done = ready.max(m.at) + m.resume;
+            // Still down from the previous stop: the same incident.
+            let head = match before {
+                Some(j) if milestone[j] >= m.at => incident[j].unwrap_or(j),
+                _ => k,
+            };
+            end[head] = end[head].max(done);
+            milestone.push(done);
+            incident.push(Some(head));
+            latest.push(Some(k));
+        }
+        for (k, m) in milestones.iter().enumerate() {
+            if incident[k] != Some(k) {
+                continue;
+            }
+            let done = end[k];
+            score.restored = score.restored.saturating_add(m.weight.saturating_mul(done));
+            if let Some(deadline) = m.deadline
+                && done > deadline
+            {
+                score.breached = score.breached.saturating_add(m.weight);
+                score.lateness = score
+                    .lateness
+                    .saturating_add(m.weight.saturating_mul(done - deadline));
+            }
+        }
         Schedule {
             start,
             finish,
             milestone,
+            incident,
             score,
         }
     }

@@ -650,6 +650,8 @@ struct TaskJson<'a> {
 #[derive(Serialize)]
 struct ProcessJson<'a> {
     id: &'a str,
+    /// One entry per incident: since when it is down, when it is back.
+    down_since_s: u64,
     restored_s: u64,
     mtpd_s: u64,
     deadline_s: u64,
@@ -710,6 +712,7 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
             .iter()
             .map(|o| ProcessJson {
                 id: &plan.process(o.process).id,
+                down_since_s: o.since,
                 restored_s: o.restored,
                 mtpd_s: plan.process(o.process).mtpd.as_secs(),
                 deadline_s: o.deadline,

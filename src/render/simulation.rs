@@ -209,7 +209,9 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
     let breaches = run.processes.iter().filter(|p| p.breach).count();
     let stopped = run.processes.iter().filter(|p| p.stopped).count();
     let head = match lang {
-        Lang::En => format!("{stopped} processes stop; {breaches} are down longer than their DMIA."),
+        Lang::En => {
+            format!("{stopped} processes stop; {breaches} are down longer than their DMIA.")
+        }
         Lang::Fr => format!(
             "{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA."
         ),

@@ -13,12 +13,11 @@ mod raw;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::impact::targets;
-use crate::analysis::state::{State, propagate};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::graph::DependencyGraph;
 use crate::load::{self, Loaded, load_plan};
-use crate::model::{Duration, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
-use crate::recovery::{Damage, Situation};
+use crate::model::{Duration, Fates, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
+use crate::recovery::{Damage, Situation, Spell};
 use crate::simulation::{Command, Engine, Intervention};
 pub use raw::ScenarioFile;
 
@@ -476,107 +475,109 @@ impl Scenario {
         engine
     }
 
-    /// What the recovery must deal with: every service the scenario hits
-    /// (failed, destroyed, or out for a while), when, and the teams'
-    /// capacity over time.
-    /// The attack's random draws come from a generator seeded with `seed`.
-    pub fn situation(
-        &self,
-        plan: &Plan,
-        graph: &DependencyGraph,
-        seed: u64,
-    ) -> (Situation, Option<attack::Outcome>) {
+    /// The network cuts the scenario makes: zones isolated, from when and
+    /// until when.
+    pub fn cuts(&self) -> Vec<attack::Cut> {
+        let mut cuts = Vec::new();
+        for e in &self.events {
+            if let Action::Isolate { zones, lasts } = &e.action {
+                let from = e.at.as_secs();
+                let until = lasts.map_or(u64::MAX, |d| from + d.as_secs());
+                cuts.extend(zones.iter().map(|&zone| attack::Cut { zone, from, until }));
+            }
+        }
+        cuts
+    }
+
+    /// What the recovery must deal with, known in advance (`recover
+    /// --scenario`: perfect foresight): every service the scenario damages
+    /// and from when (the attack unfolded with the scenario's isolations,
+    /// its draws from `seed`), what is out for a while and until when, the
+    /// copy each rebuild starts from, and the teams' capacity over time.
+    pub fn situation(&self, plan: &Plan, seed: u64) -> (Situation, Option<attack::Outcome>) {
         let n = plan.services.len();
-        let mut damage: Vec<Option<Damage>> = vec![None; n];
-        let mut release = vec![0u64; n];
-        let mut returns: Vec<Option<u64>> = vec![None; n];
-        let mut hit_at: Vec<Option<u64>> = vec![None; n];
-        let mut encrypted = vec![false; n];
-        let mut reachable = vec![false; n];
+        let mut situation = Situation::calm(plan);
+        let mut fates = Fates::new(n);
         // What the attacker holds at the end must be rebuilt: it cannot be
         // trusted, and on encryption its data is gone.
-        let outcome = self.attack.as_ref().map(|a| {
-            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
-            attack::unfold(plan, a, &mut rng)
-        });
+        let outcome = self
+            .attack
+            .as_ref()
+            .map(|a| attack::unfold_with(plan, a, &self.cuts(), seed));
         if let Some(o) = &outcome {
             for i in 0..n {
                 if o.compromised[i].is_some() {
-                    damage[i] = Some(Damage::Destroyed);
-                    release[i] = o.end;
-                    hit_at[i] = Some(o.end);
-                    encrypted[i] = o.encrypted;
+                    situation.damage[i] = Some(Damage::Destroyed);
+                    situation.release[i] = o.end;
+                    fates.encrypted[i] = o.encrypted;
                 }
+                fates.exposed[i] = o.encrypted && o.reachable[i];
             }
-            reachable.clone_from(&o.reachable);
         }
-        // Temporary unavailability `(service, from, until)`: power cuts
-        // (after the reserves of those that have some) and isolations with
-        // an end. An isolation for good is left to whoever reconnects.
-        let mut spells: Vec<(usize, u64, u64)> = Vec::new();
         for e in &self.events {
             let at = e.at.as_secs();
+            let spell = |from: u64, until: u64| Spell { from, until };
             match &e.action {
+                // Power cuts, after the reserves of those that have some.
                 Action::Power { services, lasts } => {
                     let end = at + lasts.as_secs();
                     for s in services {
                         let from = at + plan.service(*s).autonomy.map_or(0, |a| a.as_secs());
                         if from < end {
-                            spells.push((s.index(), from, end));
+                            situation.spells[s.index()].push(spell(from, end));
                         }
                     }
                 }
+                // An isolation for good is left to whoever reconnects.
                 Action::Isolate {
                     zones,
                     lasts: Some(d),
                 } => {
                     for (i, svc) in plan.services.iter().enumerate() {
                         if svc.zone.is_some_and(|z| zones.contains(&z)) {
-                            spells.push((i, at, at + d.as_secs()));
+                            situation.spells[i].push(spell(at, at + d.as_secs()));
                         }
+                    }
+                }
+                Action::Outage {
+                    services,
+                    lasts: Some(d),
+                } => {
+                    for s in services {
+                        situation.spells[s.index()].push(spell(at, at + d.as_secs()));
+                    }
+                }
+                Action::Outage {
+                    services,
+                    lasts: None,
+                } => {
+                    for s in services {
+                        let i = s.index();
+                        if situation.damage[i].is_none() {
+                            situation.damage[i] = Some(Damage::Failed);
+                            situation.release[i] = at;
+                        }
+                    }
+                }
+                Action::Destroy { services } => {
+                    for s in services {
+                        let i = s.index();
+                        // The worst damage wins; work can start from its time.
+                        if situation.damage[i] != Some(Damage::Destroyed) {
+                            situation.release[i] = if situation.damage[i].is_some() {
+                                situation.release[i].max(at)
+                            } else {
+                                at
+                            };
+                            situation.damage[i] = Some(Damage::Destroyed);
+                        }
+                        fates.destroyed[i] = true;
                     }
                 }
                 _ => {}
             }
         }
-        for (i, from, until) in spells {
-            hit_at[i] = Some(hit_at[i].map_or(from, |h| h.min(from)));
-            returns[i] = Some(returns[i].map_or(until, |r| r.max(until)));
-        }
-        for e in &self.events {
-            let at = e.at.as_secs();
-            let (services, kind) = match &e.action {
-                Action::Outage {
-                    services,
-                    lasts: None,
-                } => (services, Some(Damage::Failed)),
-                Action::Outage {
-                    services,
-                    lasts: Some(_),
-                } => (services, None),
-                Action::Destroy { services } => (services, Some(Damage::Destroyed)),
-                _ => continue,
-            };
-            for s in services {
-                let i = s.index();
-                hit_at[i] = Some(hit_at[i].map_or(at, |h| h.min(at)));
-                match kind {
-                    Some(k) => {
-                        // The worst damage wins; work can start from its time.
-                        if damage[i].is_none() || k == Damage::Destroyed {
-                            damage[i] = Some(k);
-                            release[i] = release[i].max(at);
-                        }
-                    }
-                    None => {
-                        if let Action::Outage { lasts: Some(d), .. } = &e.action {
-                            let back = at + d.as_secs();
-                            returns[i] = Some(returns[i].map_or(back, |r| r.max(back)));
-                        }
-                    }
-                }
-            }
-        }
+        situation.holder = fates.holders(plan);
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {
             // Changes in time order; a change with a duration reverts to full
@@ -606,33 +607,7 @@ impl Scenario {
             }
             capacity.push(steps);
         }
-        // When each process first goes down, hit after hit.
-        let mut times: Vec<u64> = hit_at.iter().flatten().copied().collect();
-        times.sort_unstable();
-        times.dedup();
-        let mut down_since: Vec<Option<u64>> = vec![None; plan.node_count()];
-        for &t in &times {
-            let hit: Vec<usize> = (0..n)
-                .filter(|&i| hit_at[i].is_some_and(|h| h <= t))
-                .collect();
-            let states = propagate(plan, graph, &hit);
-            for (x, s) in states.iter().enumerate() {
-                if *s == State::Down && down_since[x].is_none() {
-                    down_since[x] = Some(t);
-                }
-            }
-        }
-        let situation = Situation {
-            damage,
-            release,
-            returns,
-            down_since,
-            hit_at,
-            encrypted,
-            reachable,
-            capacity,
-            scale: vec![1.0; n],
-        };
+        situation.capacity = capacity;
         (situation, outcome)
     }
 }

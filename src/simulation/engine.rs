@@ -38,8 +38,8 @@ use std::collections::BinaryHeap;
 
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
-use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
-use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation};
+use crate::model::{Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
 
 use super::{EventKind, SimEvent};
@@ -120,9 +120,12 @@ struct Svc {
     hit_at: Option<u64>,
     /// Failed over: runs on its standby, whatever its own dependencies.
     on_standby: bool,
+    /// Physically destroyed (fire, flood, `destroy`), not only held by the
+    /// attacker.
     destroyed: bool,
     encrypted: bool,
-    reachable: bool,
+    /// The attack ended in encryption and the attacker could reach it.
+    exposed: bool,
 }
 
 /// One executed piece of work, for reports.
@@ -192,8 +195,9 @@ pub struct Engine<'p> {
     svc: Vec<Svc>,
     /// Per zone: isolated until (`u64::MAX`: until reconnected).
     isolated: Vec<Option<u64>>,
-    /// Isolations so far, for the attacker: `(zone, from)`.
-    isolations: Vec<(ZoneId, u64)>,
+    /// Isolations so far, for the attacker: the last of a zone ends when
+    /// it is connected again.
+    isolations: Vec<attack::Cut>,
     staff: Vec<u32>,
     /// Per team: announced changes `(at, people)` still to come.
     announced: Vec<Vec<(u64, u32)>>,
@@ -304,9 +308,9 @@ impl<'p> Engine<'p> {
         self.outcome.as_ref()
     }
 
-    /// Draws the attack again with the isolations known now; draws happen
-    /// in the same order, so what happened before the last isolation stays
-    /// as it was.
+    /// Unfolds the attack again with the isolations known now; each move's
+    /// draw depends only on its pair of services, so what happened before
+    /// the last isolation or reconnection stays as it was.
     fn redraw_attack(&mut self) {
         let Some((attack, seed)) = &self.attack else {
             return;
@@ -314,8 +318,7 @@ impl<'p> Engine<'p> {
         if self.attack_over {
             return;
         }
-        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(*seed);
-        let outcome = attack::unfold_with(self.plan, attack, &self.isolations, &mut rng);
+        let outcome = attack::unfold_with(self.plan, attack, &self.isolations, *seed);
         // Only one end is on the agenda: drop a stale one.
         let agenda = std::mem::take(&mut self.agenda);
         self.agenda = agenda
@@ -548,6 +551,7 @@ impl<'p> Engine<'p> {
             }
             Intervention::Destroy { services } => {
                 for s in services {
+                    self.svc[s.index()].destroyed = true;
                     self.hit(s, Some(Damage::Destroyed), None);
                 }
             }
@@ -565,7 +569,11 @@ impl<'p> Engine<'p> {
             Intervention::Isolate { zone, until } => {
                 let end = until.unwrap_or(u64::MAX);
                 self.isolated[zone.index()] = Some(end);
-                self.isolations.push((zone, now));
+                self.isolations.push(attack::Cut {
+                    zone,
+                    from: now,
+                    until: end,
+                });
                 if let Some(u) = until {
                     self.agenda.push(Reverse((u, Due::Reconnect(zone, u))));
                 }
@@ -621,11 +629,11 @@ impl<'p> Engine<'p> {
         let svc = &mut self.svc[s.index()];
         svc.hit_at.get_or_insert(now);
         svc.on_standby = false;
-        if let Some(d) = damage {
-            if svc.damage != Some(Damage::Destroyed) {
-                svc.damage = Some(d);
-            }
-            svc.destroyed |= destroyed;
+        // The worst damage stays.
+        if let Some(d) = damage
+            && svc.damage != Some(Damage::Destroyed)
+        {
+            svc.damage = Some(d);
         }
         if let Some(u) = until {
             let u = svc.out_until.map_or(u, |o| o.max(u));
@@ -662,6 +670,14 @@ impl<'p> Engine<'p> {
     /// isolation (the plan already counts on it).
     fn reconnect(&mut self, zone: ZoneId, announced: bool) {
         if self.isolated[zone.index()].take().is_some() {
+            let now = self.now;
+            for c in &mut self.isolations {
+                if c.zone == zone && c.until > now {
+                    c.until = now;
+                }
+            }
+            // The attacker can move through the zone again.
+            self.redraw_attack();
             self.event(
                 EventKind::Zone {
                     zone,
@@ -754,7 +770,7 @@ impl<'p> Engine<'p> {
             None,
         );
         for i in 0..self.svc.len() {
-            self.svc[i].reachable |= outcome.reachable[i];
+            self.svc[i].exposed |= outcome.encrypted && outcome.reachable[i];
             if outcome.compromised[i].is_some() {
                 // What the attacker held cannot be trusted: rebuilt.
                 self.svc[i].encrypted |= outcome.encrypted;
@@ -923,6 +939,15 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
+            // A rebuild starts from a copy: its holder must be up.
+            if mode == Mode::Rebuild
+                && self
+                    .copy_holder(s)
+                    .is_some_and(|h| self.states[h.index()] == State::Down)
+            {
+                blocked = true;
+                continue;
+            }
             let planned = nominal(self.plan, s, mode);
             let expected = self.now + planned;
             if !needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {
@@ -970,41 +995,7 @@ impl<'p> Engine<'p> {
             self.steps.clear();
             return;
         }
-        let plan = self.plan;
-        let now = self.now;
-        let n = self.svc.len();
-        let mut situation = Situation::total_loss(plan);
-        for i in 0..n {
-            let s = &self.svc[i];
-            let isolated_until = plan.services[i]
-                .zone
-                .and_then(|z| self.isolated[z.index()])
-                .filter(|&u| u != u64::MAX);
-            let back = match (&s.work, s.out_until.filter(|&u| u != u64::MAX)) {
-                (Some(w), out) => {
-                    Some(expected_end(plan, ServiceId(i as u32), w, now).max(out.unwrap_or(0)))
-                }
-                (None, out) => out,
-            };
-            let back = match (back, isolated_until) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            situation.damage[i] = if s.work.is_some() { None } else { s.damage };
-            situation.returns[i] = if s.work.is_some() || s.damage.is_none() {
-                back
-            } else {
-                None
-            };
-            situation.release[i] = now;
-            situation.hit_at[i] = s.hit_at;
-        }
-        for x in 0..plan.node_count() {
-            situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
-        }
-        for t in 0..plan.teams.len() {
-            situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
-        }
+        let situation = self.situation();
         let never = || false;
         let budget = Budget {
             schedules,
@@ -1015,7 +1006,7 @@ impl<'p> Engine<'p> {
             ..self.options
         };
         self.plans += 1;
-        match recovery::recover(plan, self.graph, &situation, options, &budget) {
+        match recovery::recover(self.plan, self.graph, &situation, options, &budget) {
             Ok(rp) => {
                 self.repair = false;
                 self.generated += rp.generated;
@@ -1036,6 +1027,68 @@ impl<'p> Engine<'p> {
                 self.event(EventKind::Replan { steps: 0 }, None, Some(e.to_string()));
             }
         }
+    }
+
+    /// The situation as the teams know it now: what needs work, what is
+    /// out until a known time (an outage or isolation announced with its
+    /// end, work in progress until its expected end, a generator's fuel
+    /// running out until the mains return), what runs on its standby, the
+    /// copies rebuilds start from, and the people free over time.
+    fn situation(&self) -> Situation {
+        let plan = self.plan;
+        let now = self.now;
+        let mut situation = Situation::calm(plan);
+        situation.now = now;
+        for (i, s) in self.svc.iter().enumerate() {
+            let spells = &mut situation.spells[i];
+            if let Some(w) = &s.work {
+                let end = expected_end(plan, ServiceId(i as u32), w, now);
+                spells.push(Spell {
+                    from: now,
+                    until: end,
+                });
+            } else if s.damage.is_some() {
+                situation.damage[i] = s.damage;
+                situation.release[i] = now;
+            }
+            if let Some(u) = s.out_until.filter(|&u| u != u64::MAX) {
+                spells.push(Spell {
+                    from: now,
+                    until: u,
+                });
+            }
+            if let Some(u) = plan.services[i]
+                .zone
+                .and_then(|z| self.isolated[z.index()])
+                .filter(|&u| u != u64::MAX)
+            {
+                spells.push(Spell {
+                    from: now,
+                    until: u,
+                });
+            }
+            situation.on_standby[i] = s.on_standby;
+        }
+        // Reserves announced to run out.
+        for Reverse((at, due)) in self.agenda.iter() {
+            if let Due::Drained(s, until) = due
+                && until > at
+                && *until != u64::MAX
+            {
+                situation.spells[s.index()].push(Spell {
+                    from: *at,
+                    until: *until,
+                });
+            }
+        }
+        for x in 0..plan.node_count() {
+            situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
+        }
+        situation.holder = self.fates().1.holders(plan);
+        for t in 0..plan.teams.len() {
+            situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
+        }
+        situation
     }
 
     /// A team's people free for new work from now on, as the teams see it:
@@ -1195,13 +1248,25 @@ impl<'p> Engine<'p> {
         }
     }
 
-    pub(super) fn damage_record(&self) -> super::Damages {
-        super::Damages {
-            hit: self.svc.iter().map(|s| s.hit_at.is_some()).collect(),
+    /// The holder of the copy a rebuild of `s` starts from now, if its data
+    /// is lost and that copy has a holder.
+    fn copy_holder(&self, s: ServiceId) -> Option<ServiceId> {
+        let fates = SvcFates(&self.svc);
+        if !(fates.destroyed(s) || fates.encrypted(s)) {
+            return None;
+        }
+        self.plan.restore_copy(s, &fates)?.holder
+    }
+
+    /// Which services were hit, and what happened to their copies.
+    pub(super) fn fates(&self) -> (Vec<bool>, Fates) {
+        let hit = self.svc.iter().map(|s| s.hit_at.is_some()).collect();
+        let fates = Fates {
             destroyed: self.svc.iter().map(|s| s.destroyed).collect(),
             encrypted: self.svc.iter().map(|s| s.encrypted).collect(),
-            reachable: self.svc.iter().map(|s| s.reachable).collect(),
-        }
+            exposed: self.svc.iter().map(|s| s.exposed).collect(),
+        };
+        (hit, fates)
     }
 
     pub fn capacity_log(&self) -> &[Vec<(u64, u32)>] {
@@ -1214,6 +1279,21 @@ impl<'p> Engine<'p> {
 
     pub fn plan(&self) -> &'p Plan {
         self.plan
+    }
+}
+
+/// What happened to the services' copies, read off the engine's services.
+struct SvcFates<'a>(&'a [Svc]);
+
+impl Fate for SvcFates<'_> {
+    fn destroyed(&self, s: ServiceId) -> bool {
+        self.0[s.index()].destroyed
+    }
+    fn encrypted(&self, s: ServiceId) -> bool {
+        self.0[s.index()].encrypted
+    }
+    fn exposed(&self, s: ServiceId) -> bool {
+        self.0[s.index()].exposed
     }
 }
 

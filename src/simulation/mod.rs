@@ -13,7 +13,7 @@ pub mod monte_carlo;
 
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
-use crate::model::{NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::model::{Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
 pub use engine::{Command, Done, Engine, Intervention};
@@ -182,14 +182,6 @@ pub struct Run {
     pub team_work: Vec<u64>,
 }
 
-/// What the scenario did to each service, for the data it lost.
-pub(crate) struct Damages {
-    pub hit: Vec<bool>,
-    pub destroyed: Vec<bool>,
-    pub encrypted: Vec<bool>,
-    pub reachable: Vec<bool>,
-}
-
 /// Plays the scenario out: the teams plan with the scheduler (each planning
 /// searching `budget.schedules` schedules) and plan again as they learn.
 pub fn run(
@@ -235,7 +227,8 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     };
     engine.close(end);
     let mut events = std::mem::take(&mut engine.events);
-    let data = data_losses(plan, &engine.damage_record());
+    let (hit, fates) = engine.fates();
+    let data = data_losses(plan, &hit, &fates);
     let mut processes = Vec::with_capacity(plan.processes.len());
     for p in plan.process_ids() {
         let process = plan.process(p);
@@ -310,16 +303,15 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     // Everything is back when the last work ends or the last service
     // comes back by itself; never, when something is not back.
     let makespan = not_back.is_empty().then(|| {
-        work
-        .iter()
-        .filter(|d| !d.interrupted)
-        .map(|d| d.finish)
-        .chain(events.iter().filter_map(|e| match (&e.kind, e.node) {
-            (EventKind::State { to: State::Up, .. }, Some(NodeRef::Service(_))) => Some(e.t),
-            _ => None,
-        }))
-        .max()
-        .unwrap_or(0)
+        work.iter()
+            .filter(|d| !d.interrupted)
+            .map(|d| d.finish)
+            .chain(events.iter().filter_map(|e| match (&e.kind, e.node) {
+                (EventKind::State { to: State::Up, .. }, Some(NodeRef::Service(_))) => Some(e.t),
+                _ => None,
+            }))
+            .max()
+            .unwrap_or(0)
     });
     // Time order; at one moment: the scenario, then hits, then states,
     // then work and what follows.
@@ -358,46 +350,22 @@ fn order(kind: &EventKind) -> u8 {
     }
 }
 
-/// Data lost by each data-bearing service the scenario hit. An outage loses
-/// nothing; a destruction falls back on the replica when it survived, else
-/// on the most frequent surviving backup (a copy held by a destroyed service
-/// is gone), else everything. After an encryption, the replica and every copy
-/// the attacker could reach are gone too, unless immutable or offline.
-fn data_losses(plan: &Plan, record: &Damages) -> Vec<DataResult> {
-    let destroyed = |s: ServiceId| record.destroyed[s.index()];
-    let gone =
-        |s: ServiceId, attacked: bool| destroyed(s) || (attacked && record.reachable[s.index()]);
-    let mut out = Vec::new();
-    for s in plan.service_ids() {
-        let Some(data) = &plan.service(s).data else {
-            continue;
-        };
-        if !record.hit[s.index()] {
-            continue;
-        }
-        let attacked = record.encrypted[s.index()];
-        let loss = if !destroyed(s) {
-            Some(0)
-        } else if let Some(r) = data
-            .replication
-            .filter(|r| r.to.is_some_and(|to| !gone(to, attacked)))
-        {
-            Some(r.lag.as_secs())
-        } else {
-            data.backups
-                .iter()
-                .filter(|b| {
-                    // Immutable or offline copies survive; others survive
-                    // when their holder does; a copy kept beside the
-                    // service shares its fate under attack.
-                    b.offline || b.immutable || b.via.map_or(!attacked, |v| !gone(v, attacked))
-                })
-                .map(|b| b.every.as_secs())
-                .min()
-        };
-        out.push(DataResult { service: s, loss });
-    }
-    out
+/// Data lost by each data-bearing service the scenario hit. An outage, or
+/// an attacker that held a service without encrypting it, loses nothing; a
+/// service burnt or encrypted is restored from its newest surviving copy
+/// (see [`crate::model::copies`]), and loses everything when none survived.
+fn data_losses(plan: &Plan, hit: &[bool], fates: &Fates) -> Vec<DataResult> {
+    plan.service_ids()
+        .filter(|s| plan.service(*s).data.is_some() && hit[s.index()])
+        .map(|s| DataResult {
+            service: s,
+            loss: if fates.lost_data(s) {
+                plan.restore_copy(s, fates).map(|c| c.loss)
+            } else {
+                Some(0)
+            },
+        })
+        .collect()
 }
 
 /// The worst loss among the data services a process needs through hard and

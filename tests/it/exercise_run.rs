@@ -83,6 +83,7 @@ fn a_scripted_exercise_runs_end_to_end() {
             "next",
             "@dsi crisis 2",
             "@rssi isolate zone:users",
+            "restore depot-immuable with infra",
             "restore ad with infra",
             "restore nothing-such",
             "workaround etat-civil-nantes",
@@ -115,14 +116,26 @@ fn a_scripted_exercise_runs_end_to_end() {
     // The clock moved to the first inject after the start, then 2 hours.
     let first = v["injects"][1]["at"]["t"].as_u64().unwrap();
     assert_eq!(v["clock"]["t"].as_u64().unwrap(), first + 7200);
-    // AD is being rebuilt by the infrastructure team.
-    let ad = v["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "ad")
-        .unwrap();
-    assert_eq!(ad["work"]["mode"], "rebuild", "{ad}");
+    // The immutable repository, which the attacker held, is being rebuilt
+    // by the infrastructure team; AD is ordered but waits for it: its only
+    // surviving copy is there.
+    let service = |id: &str| {
+        v["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let depot = service("depot-immuable");
+    assert_eq!(depot["work"]["mode"], "rebuild", "{depot}");
+    let ad = service("ad");
+    assert_eq!(
+        (ad["ordered"].as_bool(), &ad["work"]),
+        (Some(true), &Value::Null),
+        "{ad}"
+    );
     let infra = v["teams"]
         .as_array()
         .unwrap()
@@ -166,6 +179,7 @@ fn a_scripted_exercise_runs_end_to_end() {
         [
             ("crisis 2", "dsi"),
             ("isolate zone:users", "rssi"),
+            ("restore depot-immuable with infra", ""),
             ("restore ad with infra", ""),
             ("workaround etat-civil-nantes", ""),
         ]

@@ -20,6 +20,7 @@ mod recovery_props;
 mod scenario_cli;
 mod simulate_cli;
 mod simulation_props;
+mod trust;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

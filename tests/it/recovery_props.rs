@@ -85,6 +85,8 @@ fn problem(max_tasks: usize, max_duration: u64) -> impl Strategy<Value = Problem
                 .map(|(i, (of, resume, deadline, weight))| Milestone {
                     label: format!("m{i}"),
                     reqs: of.into_iter().map(Req::Task).collect(),
+                    at: 0,
+                    after: None,
                     resume,
                     deadline: Some(deadline),
                     weight,

@@ -142,17 +142,11 @@ fn an_operator_outage_needs_no_work_and_ends_when_the_operator_is_back() {
         "--format",
         "json",
     ]);
+    // Nothing to restore by hand: no task at all.
     let tasks = schedule["tasks"].as_array().unwrap();
-    assert!(
-        tasks.iter().all(|t| t["mode"] == "automatic"),
-        "nothing to restore by hand"
-    );
-    assert!(
-        tasks
-            .iter()
-            .any(|t| t["id"] == "wan-orange" && t["finish_s"] == 36 * 3600)
-    );
+    assert!(tasks.is_empty(), "{tasks:?}");
     assert_eq!(schedule["makespan_s"], 36 * 3600);
+    assert!(!schedule["processes"].as_array().unwrap().is_empty());
     for p in schedule["processes"].as_array().unwrap() {
         assert!(p["restored_s"].as_u64().unwrap() >= 36 * 3600);
     }

@@ -1,0 +1,445 @@
+//! From a plan and a [`Situation`] to the scheduling [`Problem`].
+//!
+//! The situation changes over time in ways known in advance: damage that
+//! happens later, services out for a while (a supplier's outage, a power
+//! cut, an isolation with an end). The builder looks at the plan at each
+//! moment something starts (a snapshot: the planning moment, each damage,
+//! each spell's start) and propagates states there (`analysis::state`,
+//! failed-over services following their standby). From those states:
+//!
+//! - **work**: one task per damaged service, in the way its release moment
+//!   allows (a failover when its standby is not down then, else a rebuild
+//!   of what is destroyed, a restore of what failed), needing what the
+//!   engine needs to start work: every hard dependency not down, `at_least`
+//!   members of a group not down, the holder of the copy a rebuild starts
+//!   from; the damaged members of a cycle one after the other in plan order;
+//! - **returns**: for each unit (a service, or a cycle) down at a snapshot,
+//!   a zero-length task for the moment it is back there: its work done, its
+//!   spell over, and what it needs not down (a group needs one member: a
+//!   group with one member left is degraded, not down). Identical returns
+//!   are one task;
+//! - **milestones**: for each process down at a snapshot, a stop whose
+//!   requirements are the returns it needs there; a later stop is linked to
+//!   the earlier (see [`Milestone`]), so a process that stops twice is
+//!   judged on each incident.
+
+use std::collections::HashMap;
+
+use super::Mode;
+use super::problem::{Milestone, Problem, Req, Task};
+use super::situation::{Damage, Situation};
+use crate::analysis::criticality_weight;
+use crate::analysis::objectives::process_required;
+use crate::analysis::state::{State, propagate_with};
+use crate::graph::{DependencyGraph, Units};
+use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId};
+
+/// The problem, and what each task and milestone stands for.
+pub struct Built {
+    pub problem: Problem,
+    /// Per task: the service it works on or whose return it marks.
+    pub services: Vec<ServiceId>,
+    /// Per task: how; [`Mode::Automatic`] for returns.
+    pub modes: Vec<Mode>,
+    /// Per milestone: the process and since when it is down.
+    pub processes: Vec<(ProcessId, u64)>,
+}
+
+struct Builder<'a> {
+    plan: &'a Plan,
+    situation: &'a Situation,
+    units: Units,
+    times: Vec<u64>,
+    /// Per snapshot: the state of every node.
+    states: Vec<Vec<State>>,
+    /// Per damaged service: its work task.
+    work: Vec<Option<usize>>,
+    tasks: Vec<Task>,
+    services: Vec<ServiceId>,
+    modes: Vec<Mode>,
+    /// Returns by `(unit, snapshot)`; `None`: the unit is not down there.
+    back: HashMap<(u32, usize), Option<usize>>,
+    /// Identical returns are one task.
+    same: HashMap<(u64, Vec<Req>), usize>,
+}
+
+pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
+    let n = plan.services.len();
+    let now = situation.now;
+    let mut times = vec![now];
+    for i in 0..n {
+        if situation.damage[i].is_some() {
+            times.push(situation.release[i].max(now));
+        }
+        times.extend(
+            situation.spells[i]
+                .iter()
+                .filter(|s| s.from > now && s.until > s.from)
+                .map(|s| s.from),
+        );
+    }
+    times.sort_unstable();
+    times.dedup();
+    let standby: Vec<(usize, usize)> = (0..n)
+        .filter(|&i| situation.on_standby[i])
+        .filter_map(|i| Some((i, plan.services[i].recovery.failover?.to.index())))
+        .collect();
+    let states: Vec<Vec<State>> = times
+        .iter()
+        .map(|&t| {
+            let hit: Vec<usize> = (0..n).filter(|&i| situation.unavailable(i, t)).collect();
+            propagate_with(plan, graph, &hit, &standby)
+        })
+        .collect();
+    let mut b = Builder {
+        plan,
+        situation,
+        units: graph.units(),
+        times,
+        states,
+        work: vec![None; n],
+        tasks: Vec::new(),
+        services: Vec::new(),
+        modes: Vec::new(),
+        back: HashMap::new(),
+        same: HashMap::new(),
+    };
+    b.work_tasks();
+    let (milestones, processes) = b.milestones();
+    Built {
+        problem: Problem {
+            tasks: b.tasks,
+            teams: plan.teams.iter().map(|t| t.id.clone()).collect(),
+            capacity: situation.capacity.clone(),
+            milestones,
+        },
+        services: b.services,
+        modes: b.modes,
+        processes,
+    }
+}
+
+impl Builder<'_> {
+    fn snapshot(&self, t: u64) -> usize {
+        self.times.partition_point(|&x| x <= t).saturating_sub(1)
+    }
+
+    fn down(&self, k: usize, x: usize) -> bool {
+        self.states[k][x] == State::Down
+    }
+
+    /// One task per damaged service, its requirements filled once all
+    /// exist (they refer to one another through returns).
+    fn work_tasks(&mut self) {
+        let plan = self.plan;
+        let situation = self.situation;
+        let damaged: Vec<usize> = (0..plan.services.len())
+            .filter(|&i| situation.damage[i].is_some())
+            .collect();
+        let mut release_of = Vec::with_capacity(damaged.len());
+        for &i in &damaged {
+            let release = situation.release[i].max(situation.now);
+            let k = self.snapshot(release);
+            let r = &plan.services[i].recovery;
+            // A standby not down when work can start takes over, whatever
+            // happened to the primary; otherwise a failed service is
+            // restored, a destroyed one rebuilt.
+            let (mode, duration) = match (r.failover, situation.damage[i]) {
+                (Some(f), _) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
+                (_, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
+                _ => (Mode::Restore, r.duration),
+            };
+            self.work[i] = Some(self.tasks.len());
+            self.tasks.push(Task {
+                label: plan.services[i].id.clone(),
+                duration: duration.as_secs(),
+                release,
+                needs: r.needs.iter().map(|n| (n.team.index(), n.count)).collect(),
+                reqs: Vec::new(),
+            });
+            self.services.push(ServiceId(i as u32));
+            self.modes.push(mode);
+            release_of.push(k);
+        }
+        // The members of a cycle after the first, then the rest: a return
+        // then sees a cycle's whole chain.
+        for first in [false, true] {
+            for (&i, &k) in damaged.iter().zip(&release_of) {
+                let t = self.work[i].unwrap_or(0);
+                if self.modes[t] == Mode::Failover || self.first_of_chain(i) != first {
+                    // A standby up carries the service: nothing to wait for.
+                    continue;
+                }
+                let reqs = self.work_reqs(i, k);
+                self.tasks[t].reqs = reqs;
+            }
+        }
+    }
+
+    /// The damaged members of `i`'s cycle worked on in turn, in plan order
+    /// (just `i` outside a cycle).
+    fn chain(&self, i: usize) -> Vec<usize> {
+        let unit = self.units.unit_of[i];
+        self.units.members[unit as usize]
+            .iter()
+            .copied()
+            .filter(|&m| m < self.plan.services.len())
+            .filter(|&m| self.work[m].is_some_and(|t| self.modes[t] != Mode::Failover))
+            .collect()
+    }
+
+    fn first_of_chain(&self, i: usize) -> bool {
+        self.chain(i).first() == Some(&i)
+    }
+
+    /// What work on service `i` waits for at snapshot `k`.
+    fn work_reqs(&mut self, i: usize, k: usize) -> Vec<Req> {
+        let plan = self.plan;
+        // The damaged members of a cycle are worked on one after the other
+        // in plan order; the first waits for what any of them needs.
+        let chain = self.chain(i);
+        let position = chain.iter().position(|&m| m == i).unwrap_or(0);
+        if position > 0 {
+            return vec![Req::Task(self.work[chain[position - 1]].unwrap_or(0))];
+        }
+        let mut reqs = Vec::new();
+        for &m in &chain {
+            for dep in plan.depends_on(NodeRef::Service(ServiceId(m as u32))) {
+                match dep {
+                    Dependency::Hard(d) if !self.units.same(m, d.index()) => {
+                        if let Some(r) = self.back_of(d.index(), k) {
+                            reqs.push(Req::Task(r));
+                        }
+                    }
+                    Dependency::Group(g) => {
+                        // `at_least` members not down, as the engine asks.
+                        let mut up = 0;
+                        let mut of = Vec::new();
+                        for member in &g.of {
+                            match self.back_of(member.index(), k) {
+                                _ if self.units.same(m, member.index()) => up += 1,
+                                None => up += 1,
+                                Some(r) => of.push(r),
+                            }
+                        }
+                        of.sort_unstable();
+                        of.dedup();
+                        let need = (g.at_least as usize).saturating_sub(up).min(of.len());
+                        if need > 0 {
+                            reqs.push(Req::Group {
+                                need: need as u32,
+                                of,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A rebuild starts from a copy: its holder must be up.
+        if self.modes[self.work[i].unwrap_or(0)] == Mode::Rebuild
+            && let Some(h) = self.situation.holder[i]
+            && !self.units.same(i, h.index())
+            && let Some(r) = self.back_of(h.index(), k)
+        {
+            reqs.push(Req::Task(r));
+        }
+        dedup(&mut reqs);
+        reqs
+    }
+
+    /// The return of the unit of service `x` at snapshot `k`; `None` when
+    /// it is not down there.
+    fn back_of(&mut self, x: usize, k: usize) -> Option<usize> {
+        let unit = self.units.unit_of[x];
+        if let Some(&known) = self.back.get(&(unit, k)) {
+            return known;
+        }
+        let plan = self.plan;
+        let members: Vec<usize> = self.units.members[unit as usize]
+            .iter()
+            .copied()
+            .filter(|&m| m < plan.services.len())
+            .collect();
+        if !members.iter().any(|&m| self.down(k, m)) {
+            self.back.insert((unit, k), None);
+            return None;
+        }
+        let t = self.times[k];
+        let mut reqs = Vec::new();
+        let mut release = 0;
+        for &m in &members {
+            if self.situation.unavailable(m, t) {
+                release = release.max(self.situation.back_by_itself(m, t));
+                if let Some(w) = self.work[m]
+                    && self.situation.release[m] <= t
+                {
+                    reqs.push(Req::Task(w));
+                }
+            }
+            let failed_over = self.situation.on_standby[m]
+                || (self.situation.release[m] <= t
+                    && self.work[m].is_some_and(|w| self.modes[w] == Mode::Failover));
+            let standby = plan.services[m].recovery.failover.filter(|_| failed_over);
+            if let Some(f) = standby {
+                // It runs on its standby: back when the standby is.
+                if let Some(r) = self.back_of(f.to.index(), k) {
+                    reqs.push(Req::Task(r));
+                }
+                continue;
+            }
+            let deps = plan.depends_on(NodeRef::Service(ServiceId(m as u32)));
+            reqs.extend(self.not_down(m, deps, k));
+        }
+        dedup(&mut reqs);
+        self.drop_implied(&mut reqs);
+        let task = match (reqs.as_slice(), release > t) {
+            ([], false) => None,
+            // Back when its work ends: the work task itself.
+            ([Req::Task(w)], false) => Some(*w),
+            _ => Some(self.automatic(members[0], release, reqs)),
+        };
+        self.back.insert((unit, k), task);
+        task
+    }
+
+    /// Drops what a task in the list already waits for, directly or not
+    /// (the members of a cycle worked on in turn: the last implies the
+    /// others and what they wait for).
+    fn drop_implied(&self, reqs: &mut Vec<Req>) {
+        let mut implied: Vec<&Req> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
+        let mut stack: Vec<usize> = reqs
+            .iter()
+            .filter_map(|r| match r {
+                Req::Task(t) => Some(*t),
+                Req::Group { .. } => None,
+            })
+            .collect();
+        while let Some(t) = stack.pop() {
+            for r in &self.tasks[t].reqs {
+                implied.push(r);
+                if let Req::Task(p) = r
+                    && !seen.contains(p)
+                {
+                    seen.push(*p);
+                    stack.push(*p);
+                }
+            }
+        }
+        if implied.is_empty() {
+            return;
+        }
+        let implied: Vec<Req> = implied.into_iter().cloned().collect();
+        reqs.retain(|r| !implied.contains(r));
+    }
+
+    /// What node `x` needs not down at snapshot `k` to be not down itself:
+    /// its hard dependencies, one member of a group whose members are all
+    /// down.
+    fn not_down(&mut self, x: usize, deps: &[Dependency], k: usize) -> Vec<Req> {
+        let mut reqs = Vec::new();
+        for dep in deps {
+            match dep {
+                Dependency::Hard(d) if !self.units.same(x, d.index()) => {
+                    if let Some(r) = self.back_of(d.index(), k) {
+                        reqs.push(Req::Task(r));
+                    }
+                }
+                Dependency::Group(g) => {
+                    if g.of.iter().any(|m| self.units.same(x, m.index())) {
+                        continue;
+                    }
+                    let mut of = Vec::new();
+                    for m in &g.of {
+                        match self.back_of(m.index(), k) {
+                            Some(r) => of.push(r),
+                            None => {
+                                of.clear();
+                                break;
+                            }
+                        }
+                    }
+                    of.sort_unstable();
+                    of.dedup();
+                    if !of.is_empty() {
+                        reqs.push(Req::Group { need: 1, of });
+                    }
+                }
+                _ => {}
+            }
+        }
+        reqs
+    }
+
+    fn automatic(&mut self, service: usize, release: u64, reqs: Vec<Req>) -> usize {
+        let key = (release, reqs);
+        if let Some(&t) = self.same.get(&key) {
+            return t;
+        }
+        let t = self.tasks.len();
+        self.tasks.push(Task {
+            label: self.plan.services[service].id.clone(),
+            duration: 0,
+            release,
+            needs: Vec::new(),
+            reqs: key.1.clone(),
+        });
+        self.services.push(ServiceId(service as u32));
+        self.modes.push(Mode::Automatic);
+        self.same.insert(key, t);
+        t
+    }
+
+    /// A milestone per process and snapshot where it is down with other
+    /// requirements than at the snapshot before.
+    fn milestones(&mut self) -> (Vec<Milestone>, Vec<(ProcessId, u64)>) {
+        let plan = self.plan;
+        let mut milestones: Vec<Milestone> = Vec::new();
+        let mut processes = Vec::new();
+        for p in plan.process_ids() {
+            let x = plan.node_index(NodeRef::Process(p));
+            let process = plan.process(p);
+            let mut previous: Option<usize> = None;
+            for k in 0..self.times.len() {
+                if !self.down(k, x) {
+                    continue;
+                }
+                let mut reqs = self.not_down(x, plan.depends_on(NodeRef::Process(p)), k);
+                dedup(&mut reqs);
+                if previous.is_some_and(|j| milestones[j].reqs == reqs) {
+                    continue;
+                }
+                let t = self.times[k];
+                let since = match (k, self.situation.down_since[x]) {
+                    (0, Some(s)) => s,
+                    _ => t,
+                };
+                processes.push((p, since));
+                milestones.push(Milestone {
+                    label: process.id.clone(),
+                    reqs,
+                    at: t,
+                    after: previous,
+                    resume: process.resume.as_secs(),
+                    deadline: Some(since + process_required(plan, p) as u64),
+                    weight: criticality_weight(process.criticality),
+                });
+                previous = Some(milestones.len() - 1);
+            }
+        }
+        (milestones, processes)
+    }
+}
+
+fn dedup(reqs: &mut Vec<Req>) {
+    let mut seen: Vec<Req> = Vec::with_capacity(reqs.len());
+    reqs.retain(|r| {
+        if seen.contains(r) {
+            false
+        } else {
+            seen.push(r.clone());
+            true
+        }
+    });
+}

@@ -1,0 +1,219 @@
+//! The schedule read back in the plan's terms: the work in order, each
+//! process's incidents against their DMIA.
+
+use super::build::{Built, build};
+use super::ga::{Budget, Options, solve};
+use super::problem::{ProblemError, Req};
+use super::sgs::Score;
+use super::situation::Situation;
+use crate::graph::DependencyGraph;
+use crate::model::{Plan, ProcessId, ServiceId, TeamId};
+
+/// How a service comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Restore,
+    Failover,
+    Rebuild,
+    /// Comes back without work: by itself after an outage, or as soon as
+    /// what it depends on is back.
+    Automatic,
+}
+
+impl Mode {
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Restore => "restore",
+            Mode::Failover => "failover",
+            Mode::Rebuild => "rebuild",
+            Mode::Automatic => "automatic",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub service: ServiceId,
+    pub mode: Mode,
+    pub start: u64,
+    pub finish: u64,
+    pub needs: Vec<(TeamId, u32)>,
+    /// What must be up first: `(need, services)`, all of them when `need`
+    /// is their number, else any `need` of them (a redundancy group).
+    pub after: Vec<(u32, Vec<ServiceId>)>,
+}
+
+/// One incident of a process: it stops, and is back.
+#[derive(Debug, Clone)]
+pub struct ProcessOutcome {
+    pub process: ProcessId,
+    /// Since when it is down.
+    pub since: u64,
+    /// When the process works again (its IT back, then `resume`).
+    pub restored: u64,
+    /// Its DMIA, extended by the workaround when that starts in time.
+    pub deadline: u64,
+}
+
+impl ProcessOutcome {
+    pub fn late(&self) -> u64 {
+        self.restored.saturating_sub(self.deadline)
+    }
+
+    pub fn breach(&self) -> bool {
+        self.restored > self.deadline
+    }
+}
+
+/// The schedule, in the plan's terms.
+#[derive(Debug, Clone)]
+pub struct RecoveryPlan {
+    /// In order of start, then plan order.
+    pub steps: Vec<Step>,
+    pub processes: Vec<ProcessOutcome>,
+    pub score: Score,
+    pub makespan: u64,
+    pub generated: u64,
+    pub lower_bound: u64,
+    /// Each team's capacity steps `(from, people)` in this situation.
+    pub capacity: Vec<Vec<(u64, u32)>>,
+}
+
+impl RecoveryPlan {
+    /// The steps that need work (every step: what comes back by itself is
+    /// no step).
+    pub fn work(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter()
+    }
+
+    /// Tasks that start together, in order.
+    pub fn waves(&self) -> Vec<(u64, Vec<&Step>)> {
+        let mut waves: Vec<(u64, Vec<&Step>)> = Vec::new();
+        for s in self.work() {
+            match waves.last_mut() {
+                Some((t, list)) if *t == s.start => list.push(s),
+                _ => waves.push((s.start, vec![s])),
+            }
+        }
+        waves
+    }
+}
+
+/// What a task waits for, in work: a return (a service back once what it
+/// needs is) stands for the work it waits for; one back by itself at a
+/// known time waits for no work. A group whose members are returns of
+/// several pieces of work is said as the work of the members that came
+/// back first in the schedule.
+fn waits_for(built: &Built, finish: &[u64], reqs: &[Req]) -> Vec<(u32, Vec<ServiceId>)> {
+    let mut out: Vec<(u32, Vec<ServiceId>)> = Vec::new();
+    for r in reqs {
+        match r {
+            Req::Task(x) if built.modes[*x] == Mode::Automatic => {
+                out.extend(waits_for(built, finish, &built.problem.tasks[*x].reqs));
+            }
+            Req::Task(x) => out.push((1, vec![built.services[*x]])),
+            Req::Group { need, of } => {
+                let members: Vec<Vec<(u32, Vec<ServiceId>)>> = of
+                    .iter()
+                    .map(|&x| waits_for(built, finish, &[Req::Task(x)]))
+                    .collect();
+                // A member that waits for no work is no wait at all.
+                if members.iter().any(Vec::is_empty) {
+                    continue;
+                }
+                let single: Option<Vec<ServiceId>> = members
+                    .iter()
+                    .map(|m| match m.as_slice() {
+                        [(1, ids)] if ids.len() == 1 => Some(ids[0]),
+                        _ => None,
+                    })
+                    .collect();
+                match single {
+                    Some(ids) => out.push((*need, ids)),
+                    None => {
+                        let mut first: Vec<usize> = (0..of.len()).collect();
+                        first.sort_by_key(|&i| (finish[of[i]], i));
+                        for &i in first.iter().take(*need as usize) {
+                            out.extend(members[i].iter().cloned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    out.retain(|w| {
+        let fresh = !seen.contains(w);
+        seen.push(w.clone());
+        fresh
+    });
+    out
+}
+
+/// Schedules the recovery of `situation`; fails only when the situation
+/// leaves a task without enough people for ever.
+pub fn recover(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    situation: &Situation,
+    options: Options,
+    budget: &Budget,
+) -> Result<RecoveryPlan, ProblemError> {
+    let built = build(plan, graph, situation);
+    // A situation can make a problem unschedulable (a team left without
+    // enough people for good); say so rather than return a wrong schedule.
+    built.problem.validate()?;
+    let solution = solve(&built.problem, options, budget);
+    let schedule = &solution.schedule;
+    let after = |reqs: &[Req]| waits_for(&built, &schedule.finish, reqs);
+    let mut steps: Vec<Step> = (0..built.services.len())
+        .filter(|&t| built.modes[t] != Mode::Automatic)
+        .map(|t| Step {
+            service: built.services[t],
+            mode: built.modes[t],
+            start: schedule.start[t],
+            finish: schedule.finish[t],
+            needs: built.problem.tasks[t]
+                .needs
+                .iter()
+                .map(|&(team, n)| (TeamId(team as u32), n))
+                .collect(),
+            after: after(&built.problem.tasks[t].reqs),
+        })
+        .collect();
+    steps.sort_by_key(|s| (s.start, s.service));
+    // One outcome per incident: its first stop, back when its last is.
+    let mut processes: Vec<ProcessOutcome> = Vec::new();
+    let mut slot: Vec<Option<usize>> = vec![None; built.processes.len()];
+    for (m, &(p, since)) in built.processes.iter().enumerate() {
+        let Some(head) = schedule.incident[m] else {
+            continue;
+        };
+        let restored = schedule.milestone[m];
+        match slot[head] {
+            Some(i) => {
+                let o: &mut ProcessOutcome = &mut processes[i];
+                o.restored = o.restored.max(restored);
+            }
+            None => {
+                slot[head] = Some(processes.len());
+                processes.push(ProcessOutcome {
+                    process: p,
+                    since,
+                    restored,
+                    deadline: built.problem.milestones[m].deadline.unwrap_or(u64::MAX),
+                });
+            }
+        }
+        slot[m] = slot[head];
+    }
+    Ok(RecoveryPlan {
+        steps,
+        processes,
+        score: schedule.score,
+        makespan: schedule.score.makespan,
+        generated: solution.generated,
+        lower_bound: solution.lower_bound,
+        capacity: situation.capacity.clone(),
+    })
+}

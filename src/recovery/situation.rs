@@ -1,0 +1,91 @@
+//! The situation to recover from, as the planner sees it at a moment: what
+//! needs work and from when, what is out for a while and until when, what
+//! runs on its standby, which copy each rebuild starts from, and how many
+//! people each team has over time.
+
+use crate::model::{Plan, ServiceId};
+
+/// What happened to a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Damage {
+    /// Down: restored, or failed over when its failover target is up.
+    Failed,
+    /// Destroyed (or held by an attacker): rebuilt.
+    Destroyed,
+}
+
+/// A time a service is out and comes back by itself, known in advance (a
+/// supplier's outage with an end, an isolation or a power cut with an end,
+/// work in progress until its expected end): out from `from`, back at
+/// `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Spell {
+    pub from: u64,
+    pub until: u64,
+}
+
+/// The situation to recover from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Situation {
+    /// When the teams plan: nothing starts before.
+    pub now: u64,
+    /// Per service: the damage that needs work; `None` when none does.
+    pub damage: Vec<Option<Damage>>,
+    /// Per service: when the damage happens and work on it can start.
+    pub release: Vec<u64>,
+    /// Per service: when it is out and back by itself.
+    pub spells: Vec<Vec<Spell>>,
+    /// Per service: failed over already, it runs on its standby.
+    pub on_standby: Vec<bool>,
+    /// Per node (dense index): since when it is down, if it is at `now`.
+    pub down_since: Vec<Option<u64>>,
+    /// Per service: the holder of the copy its rebuild starts from, which
+    /// must be up first (see [`crate::model::copies`]).
+    pub holder: Vec<Option<ServiceId>>,
+    /// Per team: `(from, people)` capacity steps.
+    pub capacity: Vec<Vec<(u64, u32)>>,
+}
+
+impl Situation {
+    /// Nothing wrong at T0, every team at full strength.
+    pub fn calm(plan: &Plan) -> Situation {
+        let n = plan.services.len();
+        Situation {
+            now: 0,
+            damage: vec![None; n],
+            release: vec![0; n],
+            spells: vec![Vec::new(); n],
+            on_standby: vec![false; n],
+            down_since: vec![None; plan.node_count()],
+            holder: vec![None; n],
+            capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
+        }
+    }
+
+    /// The baseline: everything down at T0, every team at full strength.
+    pub fn total_loss(plan: &Plan) -> Situation {
+        Situation {
+            damage: vec![Some(Damage::Failed); plan.services.len()],
+            down_since: vec![Some(0); plan.node_count()],
+            ..Situation::calm(plan)
+        }
+    }
+
+    /// Whether service `i` is unavailable by itself at `t`: its damage has
+    /// happened (it stays until work ends), or it is out for a while.
+    pub fn unavailable(&self, i: usize, t: u64) -> bool {
+        (self.damage[i].is_some() && self.release[i] <= t)
+            || self.spells[i].iter().any(|s| s.from <= t && t < s.until)
+    }
+
+    /// When service `i` comes back by itself from a spell it is in at `t`;
+    /// 0 when it is in none.
+    pub fn back_by_itself(&self, i: usize, t: u64) -> u64 {
+        self.spells[i]
+            .iter()
+            .filter(|s| s.from <= t && t < s.until)
+            .map(|s| s.until)
+            .max()
+            .unwrap_or(0)
+    }
+}
