@@ -624,6 +624,9 @@ enum Moment {
 impl Moment {
     fn seconds(&self) -> Result<u64, String> {
         match self {
+            Moment::Seconds(s) if *s > Duration::MAX.as_secs() => Err(format!(
+                "{s} seconds is more than a hundred years: give a time within the exercise"
+            )),
             Moment::Seconds(s) => Ok(*s),
             Moment::Text(text) => {
                 let t = text.trim();

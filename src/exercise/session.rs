@@ -358,7 +358,12 @@ impl<'a> Session<'a> {
 
     /// Moves the clock by `step` seconds (the exercise's step when `None`).
     pub fn step(&mut self, step: Option<u64>) -> Result<Ack, Error> {
-        let t = self.now() + step.unwrap_or(self.exercise.step);
+        let by = step.unwrap_or(self.exercise.step);
+        let Some(t) = self.now().checked_add(by) else {
+            return Err(Error::Refused(format!(
+                "a step of {by} seconds is more than a hundred years past the clock"
+            )));
+        };
         self.advance_to(t)
     }
 

@@ -22,6 +22,8 @@ const UNITS: [(char, u64); 5] = [
 
 impl Duration {
     pub const ZERO: Duration = Duration(0);
+    /// The longest duration a plan, a scenario or a player can give.
+    pub const MAX: Duration = Duration(MAX_SECS);
 
     pub const fn from_secs(secs: u64) -> Self {
         Duration(secs)

@@ -142,12 +142,27 @@ impl Builder<'_> {
             let k = self.snapshot(release);
             let r = &plan.services[i].recovery;
             // A standby not down when work can start takes over, whatever
-            // happened to the primary; otherwise a failed service is
-            // restored, a destroyed one rebuilt.
-            let (mode, duration) = match (r.failover, situation.damage[i]) {
-                (Some(f), _) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
-                (_, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
+            // happened to the primary; a standby down then takes over once
+            // back when that is expected sooner than the primary's own
+            // work; otherwise a failed service is restored, a destroyed one
+            // rebuilt.
+            let own = match situation.damage[i] {
+                Some(Damage::Destroyed) => (Mode::Rebuild, r.rebuild),
                 _ => (Mode::Restore, r.duration),
+            };
+            let (mode, duration) = match r.failover {
+                Some(f) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
+                Some(f) => {
+                    let mut memo = HashMap::new();
+                    let standby = self.estimate(f.to.index(), k, &mut memo);
+                    let work = self.estimate_work(i, k, own.1.as_secs(), &mut memo);
+                    if standby.saturating_add(f.duration.as_secs()) < work {
+                        (Mode::Failover, f.duration)
+                    } else {
+                        own
+                    }
+                }
+                None => own,
             };
             self.work[i] = Some(self.tasks.len());
             self.tasks.push(Task {
@@ -166,14 +181,96 @@ impl Builder<'_> {
         for first in [false, true] {
             for (&i, &k) in damaged.iter().zip(&release_of) {
                 let t = self.work[i].unwrap_or(0);
-                if self.modes[t] == Mode::Failover || self.first_of_chain(i) != first {
-                    // A standby up carries the service: nothing to wait for.
+                if self.modes[t] == Mode::Failover {
+                    // The standby carries the service once it is up.
+                    if first
+                        && let Some(f) = plan.services[i].recovery.failover
+                        && let Some(r) = self.back_of(f.to.index(), k)
+                    {
+                        self.tasks[t].reqs = vec![Req::Task(r)];
+                    }
+                    continue;
+                }
+                if self.first_of_chain(i) != first {
                     continue;
                 }
                 let reqs = self.work_reqs(i, k);
                 self.tasks[t].reqs = reqs;
             }
         }
+    }
+
+    /// When service `x` is expected back at snapshot `k` at the earliest,
+    /// with unlimited teams and each damaged service worked on in its own
+    /// way (restore or rebuild): what chooses between waiting for a standby
+    /// and working on the primary.
+    fn estimate(&self, x: usize, k: usize, memo: &mut HashMap<usize, u64>) -> u64 {
+        if let Some(&e) = memo.get(&x) {
+            return e;
+        }
+        // Cycles and repeated visits count as back at the snapshot.
+        let t = self.times[k];
+        memo.insert(x, t);
+        let e = if !self.down(k, x) {
+            t
+        } else {
+            let s = self.situation;
+            let mut e = s.back_by_itself(x, t).max(t);
+            if s.unavailable(x, t) && s.damage[x].is_some() {
+                let r = &self.plan.services[x].recovery;
+                let d = match s.damage[x] {
+                    Some(Damage::Destroyed) => r.rebuild,
+                    _ => r.duration,
+                };
+                e = e.max(self.estimate_work(x, k, d.as_secs(), memo));
+            } else {
+                e = e.max(self.estimate_deps(x, k, memo));
+            }
+            e
+        };
+        memo.insert(x, e);
+        e
+    }
+
+    /// When work of `duration` on service `x` ends at the earliest.
+    fn estimate_work(
+        &self,
+        x: usize,
+        k: usize,
+        duration: u64,
+        memo: &mut HashMap<usize, u64>,
+    ) -> u64 {
+        let start = self
+            .estimate_deps(x, k, memo)
+            .max(self.situation.release[x])
+            .max(self.times[k]);
+        start.saturating_add(duration)
+    }
+
+    /// When what service `x` needs is back at the earliest (hard
+    /// dependencies, the `at_least` earliest members of a group).
+    fn estimate_deps(&self, x: usize, k: usize, memo: &mut HashMap<usize, u64>) -> u64 {
+        let mut e = self.times[k];
+        for dep in self.plan.depends_on(NodeRef::Service(ServiceId(x as u32))) {
+            match dep {
+                Dependency::Hard(d) if !self.units.same(x, d.index()) => {
+                    e = e.max(self.estimate(d.index(), k, memo));
+                }
+                Dependency::Group(g) => {
+                    let mut times: Vec<u64> =
+                        g.of.iter()
+                            .filter(|m| !self.units.same(x, m.index()))
+                            .map(|m| self.estimate(m.index(), k, memo))
+                            .collect();
+                    times.sort_unstable();
+                    if let Some(&kth) = times.get((g.at_least as usize).saturating_sub(1)) {
+                        e = e.max(kth);
+                    }
+                }
+                _ => {}
+            }
+        }
+        e
     }
 
     /// The damaged members of `i`'s cycle worked on in turn, in plan order

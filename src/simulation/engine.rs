@@ -34,7 +34,7 @@
 //! seeded draws.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
@@ -211,8 +211,8 @@ pub struct Engine<'p> {
     attack: Option<(attack::Attack, u64)>,
     outcome: Option<Outcome>,
     attack_over: bool,
-    /// The teams' current plan: steps to start, by planned start.
-    steps: Vec<(u64, ServiceId)>,
+    /// The teams' current plan: steps to start, by planned start, and how.
+    steps: Vec<(u64, ServiceId, Mode)>,
     /// Players' orders, in the order given.
     orders: Vec<ServiceId>,
     replan: bool,
@@ -234,6 +234,34 @@ pub struct Engine<'p> {
     pub(super) plans: u32,
     /// The first plan the scheduler made, for reports.
     pub(super) first_plan: Option<RecoveryPlan>,
+    /// Plans already made for the same situation (Monte Carlo runs share
+    /// it): planning is deterministic, so a plan found there is the plan
+    /// the teams would make.
+    cache: Option<std::sync::Arc<PlanCache>>,
+}
+
+/// Plans by the situation, seed and budget they were made for.
+#[derive(Default)]
+pub struct PlanCache {
+    plans: std::sync::Mutex<HashMap<(Situation, u64, u64), Result<RecoveryPlan, String>>>,
+}
+
+impl PlanCache {
+    /// Beyond this many plans the cache stops growing: memory stays
+    /// bounded on long studies, and most hits are the first plannings.
+    const MAX: usize = 4096;
+
+    fn get(&self, key: &(Situation, u64, u64)) -> Option<Result<RecoveryPlan, String>> {
+        let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        plans.get(key).cloned()
+    }
+
+    fn put(&self, key: (Situation, u64, u64), plan: Result<RecoveryPlan, String>) {
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        if plans.len() < Self::MAX {
+            plans.insert(key, plan);
+        }
+    }
 }
 
 impl<'p> Engine<'p> {
@@ -279,7 +307,13 @@ impl<'p> Engine<'p> {
             generated: 0,
             plans: 0,
             first_plan: None,
+            cache: None,
         }
+    }
+
+    /// Shares plans with other engines playing the same scenario.
+    pub fn set_cache(&mut self, cache: std::sync::Arc<PlanCache>) {
+        self.cache = Some(cache);
     }
 
     /// How long the work on each service really takes, per way of bringing
@@ -337,8 +371,8 @@ impl<'p> Engine<'p> {
             Command::Plan { .. } if !self.repair => self
                 .steps
                 .iter()
-                .filter(|(t, s)| *t > self.now && self.svc[s.index()].work.is_none())
-                .map(|(t, _)| *t)
+                .filter(|(t, s, _)| *t > self.now && self.svc[s.index()].work.is_none())
+                .map(|(t, _, _)| *t)
                 .min(),
             Command::Plan { .. } => None,
             Command::Orders => None,
@@ -567,7 +601,10 @@ impl<'p> Engine<'p> {
                 self.set_staff(team, capacity, false);
             }
             Intervention::Isolate { zone, until } => {
-                let end = until.unwrap_or(u64::MAX);
+                // Isolated while any of its isolations lasts.
+                let end = until
+                    .unwrap_or(u64::MAX)
+                    .max(self.isolated[zone.index()].unwrap_or(0));
                 self.isolated[zone.index()] = Some(end);
                 self.isolations.push(attack::Cut {
                     zone,
@@ -841,15 +878,26 @@ impl<'p> Engine<'p> {
             })
     }
 
-    /// How the service comes back, and with whom.
-    fn method(&self, s: ServiceId) -> Option<(Mode, Vec<(TeamId, u32)>)> {
+    /// How the service comes back, and with whom: as the plan says
+    /// (`planned`: a planned failover waits for its standby), else by a
+    /// failover when the standby is up, else by its own work; `None` when
+    /// it cannot start now.
+    fn method(&self, s: ServiceId, planned: Option<Mode>) -> Option<(Mode, Vec<(TeamId, u32)>)> {
         let svc = &self.svc[s.index()];
         let damage = svc.damage?;
         let r = &self.plan.service(s).recovery;
         let standby = r.failover.filter(|f| {
             self.states[f.to.index()] != State::Down && !self.unavailable(f.to.index())
         });
-        let (forced, team) = svc.ordered.unwrap_or((None, None));
+        let (ordered, team) = svc.ordered.unwrap_or((None, None));
+        let forced = match planned {
+            Some(Mode::Failover) => Some(Mode::Failover),
+            // Planned on its own work: the plan did not count on the
+            // standby.
+            Some(_) => None,
+            None => ordered,
+        };
+        let standby = standby.filter(|_| planned.is_none_or(|m| m == Mode::Failover));
         let mode = match (forced, damage, standby) {
             (Some(Mode::Failover), _, Some(_)) => Mode::Failover,
             (Some(Mode::Failover), _, None) => return None,
@@ -903,24 +951,25 @@ impl<'p> Engine<'p> {
         }
         if let Command::Plan { .. } = self.command {
             let svc = &self.svc;
-            self.steps
-                .retain(|(_, s)| svc[s.index()].work.is_none() && svc[s.index()].damage.is_some());
+            self.steps.retain(|(_, s, _)| {
+                svc[s.index()].work.is_none() && svc[s.index()].damage.is_some()
+            });
         }
     }
 
     /// One pass over the candidates in order; whether one due was blocked.
     fn dispatch_pass(&mut self) -> bool {
-        let candidates: Vec<ServiceId> = match self.command {
+        let candidates: Vec<(ServiceId, Option<Mode>)> = match self.command {
             Command::Plan { .. } => self
                 .steps
                 .iter()
-                .filter(|(t, _)| *t <= self.now || self.repair)
-                .map(|(_, s)| *s)
+                .filter(|(t, _, _)| *t <= self.now || self.repair)
+                .map(|(_, s, m)| (*s, Some(*m)))
                 .collect(),
-            Command::Orders => self.orders.clone(),
+            Command::Orders => self.orders.iter().map(|s| (*s, None)).collect(),
         };
         let mut blocked = false;
-        for s in candidates {
+        for (s, planned) in candidates {
             let svc = &self.svc[s.index()];
             if svc.work.is_some() || svc.damage.is_none() {
                 continue;
@@ -932,7 +981,8 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
-            let Some((mode, needs)) = self.method(s) else {
+            let Some((mode, needs)) = self.method(s, planned) else {
+                blocked |= planned.is_some();
                 continue;
             };
             if may_fail_over && mode != Mode::Failover && !self.ready(s) {
@@ -1006,11 +1056,23 @@ impl<'p> Engine<'p> {
             ..self.options
         };
         self.plans += 1;
-        match recovery::recover(self.plan, self.graph, &situation, options, &budget) {
+        let key = (situation, options.seed, schedules);
+        let made = match self.cache.as_ref().and_then(|c| c.get(&key)) {
+            Some(made) => made,
+            None => {
+                let made = recovery::recover(self.plan, self.graph, &key.0, options, &budget)
+                    .map_err(|e| e.to_string());
+                if let Some(c) = &self.cache {
+                    c.put(key, made.clone());
+                }
+                made
+            }
+        };
+        match made {
             Ok(rp) => {
                 self.repair = false;
                 self.generated += rp.generated;
-                self.steps = rp.work().map(|s| (s.start, s.service)).collect();
+                self.steps = rp.work().map(|s| (s.start, s.service, s.mode)).collect();
                 self.event(
                     EventKind::Replan {
                         steps: self.steps.len(),
@@ -1024,7 +1086,7 @@ impl<'p> Engine<'p> {
             }
             Err(e) => {
                 self.steps.clear();
-                self.event(EventKind::Replan { steps: 0 }, None, Some(e.to_string()));
+                self.event(EventKind::Replan { steps: 0 }, None, Some(e));
             }
         }
     }

@@ -11,7 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::engine::PlanCache;
 use super::{Command, EventKind, results};
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
@@ -131,10 +133,21 @@ pub fn simulate(
     schedules: u64,
     progress: &(dyn Fn() + Sync),
 ) -> Stats {
+    // Runs often meet the same situation (the first planning, before any
+    // draw matters): planned once, shared.
+    let cache = Arc::new(PlanCache::default());
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         .map(|i| {
-            let s = one(plan, graph, scenario, seed, run_seed(seed, i), schedules);
+            let s = one(
+                plan,
+                graph,
+                scenario,
+                seed,
+                run_seed(seed, i),
+                schedules,
+                &cache,
+            );
             progress();
             s
         })
@@ -191,6 +204,7 @@ fn one(
     seed: u64,
     run_seed: u64,
     schedules: u64,
+    cache: &Arc<PlanCache>,
 ) -> Sample {
     // Durations: a separate stream, so adding an attack does not shift them.
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed ^ 0xD0_5E_ED);
@@ -207,6 +221,7 @@ fn one(
     if let Some(a) = &scenario.attack {
         engine.set_attack(a.clone(), run_seed);
     }
+    engine.set_cache(Arc::clone(cache));
     // The teams plan with the planned durations; the work takes the drawn
     // ones.
     engine.set_actual(actual);

@@ -437,6 +437,17 @@ fn serve_guards_changes_with_the_token_and_streams_them_to_every_observer() {
         ("/api/clock", json!({"action": "resume"}), "not paused"),
         ("/api/clock", json!({"action": "goto"}), "needs `t`"),
         ("/api/clock", json!({"action": "jump"}), "unknown variant"),
+        // A step too large to add to the clock (it used to overflow).
+        (
+            "/api/clock",
+            json!({"action": "step", "step": u64::MAX}),
+            "more than a hundred years",
+        ),
+        (
+            "/api/clock",
+            json!({"action": "goto", "t": u64::MAX}),
+            "more than a hundred years",
+        ),
         ("/api/decision", json!({"command": "  "}), "empty"),
     ] {
         let r = server.post(path, &body);
