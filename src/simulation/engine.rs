@@ -240,10 +240,13 @@ pub struct Engine<'p> {
     cache: Option<std::sync::Arc<PlanCache>>,
 }
 
-/// Plans by the situation, seed and budget they were made for.
+/// What a plan was made for: the situation, the planning seed, the budget.
+type PlanKey = (Situation, u64, u64);
+
+/// Plans by what they were made for.
 #[derive(Default)]
 pub struct PlanCache {
-    plans: std::sync::Mutex<HashMap<(Situation, u64, u64), Result<RecoveryPlan, String>>>,
+    plans: std::sync::Mutex<HashMap<PlanKey, Result<RecoveryPlan, String>>>,
 }
 
 impl PlanCache {
@@ -251,12 +254,12 @@ impl PlanCache {
     /// bounded on long studies, and most hits are the first plannings.
     const MAX: usize = 4096;
 
-    fn get(&self, key: &(Situation, u64, u64)) -> Option<Result<RecoveryPlan, String>> {
+    fn get(&self, key: &PlanKey) -> Option<Result<RecoveryPlan, String>> {
         let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
         plans.get(key).cloned()
     }
 
-    fn put(&self, key: (Situation, u64, u64), plan: Result<RecoveryPlan, String>) {
+    fn put(&self, key: PlanKey, plan: Result<RecoveryPlan, String>) {
         let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
         if plans.len() < Self::MAX {
             plans.insert(key, plan);
