@@ -24,7 +24,7 @@ for n in 10000 100000; do
       check) args=(check "$work/plan-$n/plan.yaml") ;;
       analyze) args=(analyze "$work/plan-$n/plan.yaml" --format json) ;;
       simulate) args=(simulate "$work/plan-$n/scenario.yaml" --budget 1 --format json) ;;
-      simulate-10) args=(simulate "$work/plan-$n/scenario.yaml" --runs 10 --format json) ;;
+      simulate-10) args=(simulate "$work/plan-$n/scenario.yaml" --runs 10 --budget 1 --format json) ;;
     esac
     # Simulating the 100 000-service plan takes about 4 minutes a run (see the
     # README): measured by hand, not in this loop.

@@ -751,7 +751,16 @@ impl<'p> Engine<'p> {
             None,
             None,
         );
-        self.replan |= !announced;
+        // News only for a plan that needs the team.
+        let needed = self.svc.iter().enumerate().any(|(i, svc)| {
+            svc.damage.is_some()
+                && self.plan.services[i]
+                    .recovery
+                    .needs
+                    .iter()
+                    .any(|n| n.team == team)
+        });
+        self.replan |= !announced && needed;
     }
 
     /// When a team has fewer people than its work in progress needs, the

@@ -467,4 +467,43 @@ proptest! {
             );
         }
     }
+
+    /// News that concerns no work (a team nobody needs gains or loses
+    /// people, unannounced) changes nothing: the same story, event for
+    /// event apart from the staff line.
+    #[test]
+    fn news_that_concerns_no_work_changes_nothing(spec in spec(), at in 0u64..72, people in 0u32..5) {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, scenario) = load(&spec, dir.path());
+        let quiet = simulate(&spec, &plan, &scenario);
+        let spare = dir.path().join("spare");
+        std::fs::create_dir_all(&spare).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("plan.yaml")).unwrap();
+        std::fs::write(
+            spare.join("plan.yaml"),
+            text.replace("teams:\n", "teams:\n  spare: { name: Spare, capacity: 2 }\n"),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.path().join("scenario.yaml")).unwrap();
+        std::fs::write(
+            spare.join("scenario.yaml"),
+            text.replace(
+                "events:\n",
+                &format!("events:\n  - {{ at: {at}h, staff: spare, capacity: {people} }}\n"),
+            ),
+        )
+        .unwrap();
+        let loaded = reprise::scenario::load(&spare.join("scenario.yaml"));
+        let scenario2 = loaded.scenario.unwrap();
+        let plan2 = loaded.plan.unwrap().plan.unwrap();
+        let noisy = simulate(&spec, &plan2, &scenario2);
+        let story = |run: &Run, plan: &Plan| -> Vec<(u64, String, Option<String>)> {
+            run.events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Staff { .. }))
+                .map(|e| (e.t, e.kind.key().to_string(), e.node.map(|n| plan.node_id(n).to_string())))
+                .collect()
+        };
+        prop_assert_eq!(story(&quiet, &plan), story(&noisy, &plan2));
+    }
 }

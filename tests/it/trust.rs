@@ -175,11 +175,11 @@ fn a_replan_after_a_failover_plans_from_the_standby() {
         "quiet",
         "events:\n  - { at: 0m, destroy: [esx-a, db, app] }\n  - { at: 0m, outage: lib }\n",
     );
-    // An unannounced staff change of a team nothing here needs, after the
+    // An unannounced reinforcement of the application team after the
     // failover: the teams plan again, and must not make anything worse.
     let noisy = case.scenario(
         "noisy",
-        "events:\n  - { at: 0m, destroy: [esx-a, db, app] }\n  - { at: 0m, outage: lib }\n  - { at: 1h, staff: other, capacity: 2 }\n",
+        "events:\n  - { at: 0m, destroy: [esx-a, db, app] }\n  - { at: 0m, outage: lib }\n  - { at: 1h, staff: appli, capacity: 2 }\n",
     );
     let a = simulate(&quiet, &[]);
     let b = simulate(&noisy, &[]);
