@@ -510,7 +510,8 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     let objective_results = objectives(session);
     let rows = processes(session, &outcome);
     let waits = waits(session, r.graph, &outcome);
-    let horizon = scenario.limit();
+    // Where the solver's run ends: everything back, or the horizon.
+    let horizon = r.best.end.min(scenario.limit());
 
     let mut d = Doc::new(
         format!(
@@ -1307,13 +1308,13 @@ fn comparison_section(
     ));
     d.push(Block::Para(match lang {
         Lang::En => format!(
-            "The scheduler's teams play the same scenario (seed {}) from T0 to its horizon ({}): they plan with what they know ({} schedules per planning) and plan again as they learn. For each vital or essential process: when it works again in the exercise and in the best schedule, and the solver's first steps on what it needs.",
+            "The scheduler's teams play the same scenario (seed {}) from T0 to the end of their run ({}: everything back, or the scenario's horizon): they plan with what they know ({} schedules per planning) and plan again as they learn. For each vital or essential process: when it works again in the exercise and in the best schedule, and the solver's first steps on what it needs.",
             r.header.seed,
             at(horizon),
             r.schedules
         ),
         Lang::Fr => format!(
-            "Les équipes de l'ordonnanceur jouent le même scénario (graine {}) de T0 à son horizon ({}) : elles planifient avec ce qu'elles savent ({} ordonnancements par planification) et replanifient à mesure qu'elles apprennent. Pour chaque processus vital ou essentiel : quand il fonctionne de nouveau pendant l'exercice et dans le meilleur ordonnancement, et les premières interventions du solveur sur ce dont il dépend.",
+            "Les équipes de l'ordonnanceur jouent le même scénario (graine {}) de T0 à la fin de leur déroulement ({} : tout rétabli, ou l'horizon du scénario) : elles planifient avec ce qu'elles savent ({} ordonnancements par planification) et replanifient à mesure qu'elles apprennent. Pour chaque processus vital ou essentiel : quand il fonctionne de nouveau pendant l'exercice et dans le meilleur ordonnancement, et les premières interventions du solveur sur ce dont il dépend.",
             r.header.seed,
             at(horizon),
             r.schedules
@@ -1392,11 +1393,11 @@ fn comparison_section(
             .to_string(),
             Fate::NotBack => match lang {
                 Lang::En => format!(
-                    "the best schedule does not have it back by the scenario's horizon ({}) either",
+                    "the best schedule does not have it back by the end of its run ({}) either",
                     at(horizon)
                 ),
                 Lang::Fr => format!(
-                    "le meilleur ordonnancement ne le rétablit pas non plus avant l'horizon du scénario ({})",
+                    "le meilleur ordonnancement ne le rétablit pas non plus avant la fin de son déroulement ({})",
                     at(horizon)
                 ),
             },

@@ -61,6 +61,17 @@ fn state(stdout: &str) -> Value {
     v
 }
 
+/// A service's entry in a session's state.
+fn service(v: &Value, id: &str) -> Value {
+    v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no service {id}"))
+        .clone()
+}
+
 fn journal_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -119,15 +130,7 @@ fn a_scripted_exercise_runs_end_to_end() {
     // The immutable repository, which the attacker held, is being rebuilt
     // by the infrastructure team; AD is ordered but waits for it: its only
     // surviving copy is there.
-    let service = |id: &str| {
-        v["services"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let service = |id: &str| service(&v, id);
     let depot = service("depot-immuable");
     assert_eq!(depot["work"]["mode"], "rebuild", "{depot}");
     let ad = service("ad");
@@ -396,15 +399,7 @@ fn the_fire_exercise_runs_in_the_terminal_and_fails_over_to_the_backup_site() {
     assert!(out.contains("▶ [f01]") && out.contains("▶ [f03]"), "{out}");
     let v = state(&out);
     assert_eq!(v["clock"]["t"], 45 * 60 + 3600);
-    let service = |id: &str| -> Value {
-        v["services"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let service = |id: &str| service(&v, id);
     // Failed over within the hour: running on DC-B although DC-A burnt.
     for id in ["ad", "sql-a"] {
         let s = service(id);

@@ -648,6 +648,9 @@ fn perfect_foresight_breaches_no_more_than_learning_as_you_go() {
             .collect();
         late.dedup();
         let planned: u64 = late.iter().map(|id| criticality(id)).sum();
-        assert!(planned <= simulated, "{name}: recover {planned} > simulate {simulated}");
+        assert!(
+            planned <= simulated,
+            "{name}: recover {planned} > simulate {simulated}"
+        );
     }
 }
