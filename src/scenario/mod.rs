@@ -577,6 +577,25 @@ impl Scenario {
                 _ => {}
             }
         }
+        // A service hit before its worst damage (an outage, then the
+        // attacker's compromise found at the attack's end) is out from its
+        // first hit.
+        for e in &self.events {
+            let at = e.at.as_secs();
+            let services = match &e.action {
+                Action::Outage { services, .. } | Action::Destroy { services } => services,
+                _ => continue,
+            };
+            for s in services {
+                let i = s.index();
+                if situation.damage[i].is_some() && at < situation.release[i] {
+                    situation.spells[i].push(Spell {
+                        from: at,
+                        until: situation.release[i],
+                    });
+                }
+            }
+        }
         situation.holder = fates.holders(plan);
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {

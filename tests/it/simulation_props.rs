@@ -506,4 +506,25 @@ proptest! {
         };
         prop_assert_eq!(story(&quiet, &plan), story(&noisy, &plan2));
     }
+
+    /// With nothing drawn (no `range`, no attack), Monte Carlo estimates
+    /// the single run exactly: every percentile is its downtime, every
+    /// breach probability 0 or 1.
+    #[test]
+    fn monte_carlo_without_draws_is_the_single_run(spec in spec()) {
+        let mut spec = spec;
+        spec.attack = None;
+        spec.scale = vec![1.0; spec.scale.len()];
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, scenario) = load(&spec, dir.path());
+        let single = simulate(&spec, &plan, &scenario);
+        let graph = DependencyGraph::new(&plan);
+        let stats = reprise::simulation::monte_carlo::simulate(
+            &plan, &graph, &scenario, 3, spec.seed, 20, &|| {},
+        );
+        for (r, m) in single.processes.iter().zip(&stats.processes) {
+            prop_assert_eq!((m.p50, m.p90, m.p99), (r.down, r.down, r.down), "{}", plan.process(r.process).id);
+            prop_assert_eq!(m.breach_probability, if r.breach { 1.0 } else { 0.0 });
+        }
+    }
 }
