@@ -210,8 +210,12 @@ pub enum Command {
     /// and data lost against its PDMA, and the teams' load.
     ///
     /// The teams plan with what they know at each moment and plan again as
-    /// they learn (a hit, a staff change, the attack discovered, work ending
-    /// early or late). Formats: table (default), json, markdown, html.
+    /// they learn (a hit, a change in a team they need, the attack
+    /// discovered, an isolation); when work ends early or late they keep
+    /// the plan's order. The run goes on until nothing more can happen, or
+    /// the scenario's `horizon` (at most a year): what is not back then is
+    /// reported as not back, with a warning. Formats: table (default), json,
+    /// markdown, html.
     Simulate {
         /// The scenario file (it names its plan).
         scenario: PathBuf,
