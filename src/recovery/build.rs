@@ -61,6 +61,8 @@ struct Builder<'a> {
     back: HashMap<(u32, usize), Option<usize>>,
     /// Identical returns are one task.
     same: HashMap<(u64, Vec<Req>), usize>,
+    /// Per snapshot, when needed: each service's earliest expected return.
+    estimates: HashMap<usize, Vec<u64>>,
 }
 
 pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
@@ -103,9 +105,24 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         modes: Vec::new(),
         back: HashMap::new(),
         same: HashMap::new(),
+        estimates: HashMap::new(),
     };
-    b.work_tasks();
-    let (milestones, processes) = b.milestones();
+    let released = b.work_tasks();
+    // Returns computed units first in an order where each comes after what
+    // it waits for: no recursion deeper than a cycle, whatever the length
+    // of the plan's dependency chains.
+    let order = b.order();
+    for k in 0..b.times.len() {
+        for &u in &order {
+            if let Some(&m) = b.units.members[u as usize].first() {
+                b.back_of(m, k);
+            }
+        }
+    }
+    b.work_reqs_all(&released);
+    let (mut milestones, processes) = b.milestones();
+    b.simplify(&mut milestones);
+    b.prune(&mut milestones);
     Built {
         problem: Problem {
             tasks: b.tasks,
@@ -128,9 +145,11 @@ impl Builder<'_> {
         self.states[k][x] == State::Down
     }
 
-    /// One task per damaged service, its requirements filled once all
-    /// exist (they refer to one another through returns).
-    fn work_tasks(&mut self) {
+    /// Creates the work tasks (their requirements are filled once the
+    /// returns exist), in the way each release moment allows, and
+    /// chains the members of a cycle; returns each damaged service with
+    /// its release snapshot.
+    fn work_tasks(&mut self) -> Vec<(usize, usize)> {
         let plan = self.plan;
         let situation = self.situation;
         let damaged: Vec<usize> = (0..plan.services.len())
@@ -153,9 +172,12 @@ impl Builder<'_> {
             let (mode, duration) = match r.failover {
                 Some(f) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
                 Some(f) => {
-                    let mut memo = HashMap::new();
-                    let standby = self.estimate(f.to.index(), k, &mut memo);
-                    let work = self.estimate_work(i, k, own.1.as_secs(), &mut memo);
+                    let est = self.estimates(k);
+                    let standby = est[f.to.index()];
+                    let deps = self.estimate_deps(i, k, &self.estimates[&k]);
+                    let work = deps
+                        .max(situation.release[i])
+                        .saturating_add(own.1.as_secs());
                     if standby.saturating_add(f.duration.as_secs()) < work {
                         (Mode::Failover, f.duration)
                     } else {
@@ -176,91 +198,197 @@ impl Builder<'_> {
             self.modes.push(mode);
             release_of.push(k);
         }
-        // The members of a cycle after the first, then the rest: a return
-        // then sees a cycle's whole chain.
-        for first in [false, true] {
-            for (&i, &k) in damaged.iter().zip(&release_of) {
-                let t = self.work[i].unwrap_or(0);
-                if self.modes[t] == Mode::Failover {
-                    // The standby carries the service once it is up.
-                    if first
-                        && let Some(f) = plan.services[i].recovery.failover
-                        && let Some(r) = self.back_of(f.to.index(), k)
-                    {
-                        self.tasks[t].reqs = vec![Req::Task(r)];
-                    }
-                    continue;
+        // The members of a cycle after the first wait for the one before:
+        // a return then sees a cycle's whole chain.
+        for &i in &damaged {
+            let t = self.work[i].unwrap_or(0);
+            if self.modes[t] != Mode::Failover && !self.first_of_chain(i) {
+                let chain = self.chain(i);
+                let position = chain.iter().position(|&m| m == i).unwrap_or(0);
+                self.tasks[t].reqs = vec![Req::Task(
+                    self.work[chain[position.saturating_sub(1)]].unwrap_or(0),
+                )];
+            }
+        }
+        damaged.into_iter().zip(release_of).collect()
+    }
+
+    /// What the work on each damaged service waits for (the returns exist).
+    fn work_reqs_all(&mut self, released: &[(usize, usize)]) {
+        for &(i, k) in released {
+            let t = self.work[i].unwrap_or(0);
+            if self.modes[t] == Mode::Failover {
+                // The standby carries the service once it is up.
+                if let Some(f) = self.plan.services[i].recovery.failover
+                    && let Some(r) = self.back_of(f.to.index(), k)
+                {
+                    self.tasks[t].reqs = vec![Req::Task(r)];
                 }
-                if self.first_of_chain(i) != first {
-                    continue;
-                }
+            } else if self.first_of_chain(i) {
                 let reqs = self.work_reqs(i, k);
                 self.tasks[t].reqs = reqs;
             }
         }
     }
 
-    /// When service `x` is expected back at snapshot `k` at the earliest,
-    /// with unlimited teams and each damaged service worked on in its own
-    /// way (restore or rebuild): what chooses between waiting for a standby
-    /// and working on the primary.
-    fn estimate(&self, x: usize, k: usize, memo: &mut HashMap<usize, u64>) -> u64 {
-        if let Some(&e) = memo.get(&x) {
-            return e;
-        }
-        // Cycles and repeated visits count as back at the snapshot.
-        let t = self.times[k];
-        memo.insert(x, t);
-        let e = if !self.down(k, x) {
-            t
-        } else {
-            let s = self.situation;
-            let mut e = s.back_by_itself(x, t).max(t);
-            if s.unavailable(x, t) && s.damage[x].is_some() {
-                let r = &self.plan.services[x].recovery;
-                let d = match s.damage[x] {
-                    Some(Damage::Destroyed) => r.rebuild,
-                    _ => r.duration,
-                };
-                e = e.max(self.estimate_work(x, k, d.as_secs(), memo));
-            } else {
-                e = e.max(self.estimate_deps(x, k, memo));
+    /// The service units in an order where each comes after the units it
+    /// waits for: its dependencies, its members' standbys and copy holders
+    /// (an iterative depth-first search; a cycle through standbys is cut).
+    fn order(&self) -> Vec<u32> {
+        let plan = self.plan;
+        let n = self.units.len();
+        let mut seen = vec![false; n];
+        let mut out = Vec::with_capacity(n);
+        for start in 0..n as u32 {
+            let mut stack = vec![(start, false)];
+            while let Some((u, expanded)) = stack.pop() {
+                if expanded {
+                    out.push(u);
+                    continue;
+                }
+                if seen[u as usize] {
+                    continue;
+                }
+                seen[u as usize] = true;
+                stack.push((u, true));
+                for &m in &self.units.members[u as usize] {
+                    if m >= plan.services.len() {
+                        continue;
+                    }
+                    let r = &plan.services[m].recovery;
+                    let targets = plan
+                        .depends_on(NodeRef::Service(ServiceId(m as u32)))
+                        .iter()
+                        .filter(|d| !matches!(d, Dependency::Soft(_)))
+                        .flat_map(|d| d.services().iter().copied())
+                        .chain(r.failover.map(|f| f.to))
+                        .chain(self.situation.holder[m]);
+                    for x in targets {
+                        let v = self.units.unit_of[x.index()];
+                        if !seen[v as usize] {
+                            stack.push((v, false));
+                        }
+                    }
+                }
             }
-            e
-        };
-        memo.insert(x, e);
-        e
+        }
+        out.retain(|&u| {
+            self.units.members[u as usize]
+                .first()
+                .is_some_and(|&m| m < plan.services.len())
+        });
+        out
     }
 
-    /// When work of `duration` on service `x` ends at the earliest.
-    fn estimate_work(
-        &self,
-        x: usize,
-        k: usize,
-        duration: u64,
-        memo: &mut HashMap<usize, u64>,
-    ) -> u64 {
-        let start = self
-            .estimate_deps(x, k, memo)
-            .max(self.situation.release[x])
-            .max(self.times[k]);
-        start.saturating_add(duration)
+    /// Drops the returns nothing waits for (computed for every unit at
+    /// every snapshot), keeping every work task.
+    fn prune(&mut self, milestones: &mut [Milestone]) {
+        let n = self.tasks.len();
+        let mut keep = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        for (t, mode) in self.modes.iter().enumerate() {
+            if *mode != Mode::Automatic {
+                stack.push(t);
+            }
+        }
+        for m in milestones.iter() {
+            stack.extend(m.reqs.iter().flat_map(|r| r.tasks().to_vec()));
+        }
+        while let Some(t) = stack.pop() {
+            if std::mem::replace(&mut keep[t], true) {
+                continue;
+            }
+            stack.extend(self.tasks[t].reqs.iter().flat_map(|r| r.tasks().to_vec()));
+        }
+        let mut index = vec![usize::MAX; n];
+        let mut next = 0;
+        for t in 0..n {
+            if keep[t] {
+                index[t] = next;
+                next += 1;
+            }
+        }
+        let remap = |reqs: &mut Vec<Req>| {
+            for r in reqs.iter_mut() {
+                match r {
+                    Req::Task(t) => *t = index[*t],
+                    Req::Group { of, .. } => {
+                        for t in of.iter_mut() {
+                            *t = index[*t];
+                        }
+                    }
+                }
+            }
+        };
+        let tasks = std::mem::take(&mut self.tasks);
+        let services = std::mem::take(&mut self.services);
+        let modes = std::mem::take(&mut self.modes);
+        for (t, ((mut task, service), mode)) in
+            tasks.into_iter().zip(services).zip(modes).enumerate()
+        {
+            if keep[t] {
+                remap(&mut task.reqs);
+                self.tasks.push(task);
+                self.services.push(service);
+                self.modes.push(mode);
+            }
+        }
+        for m in milestones.iter_mut() {
+            remap(&mut m.reqs);
+        }
+    }
+
+    /// When each service is expected back at snapshot `k` at the earliest,
+    /// with unlimited teams and each damaged service worked on in its own
+    /// way (restore or rebuild): what chooses between waiting for a standby
+    /// and working on the primary. Computed units first (dependencies come
+    /// first in their numbering), members of a cycle counting each other as
+    /// back.
+    fn estimates(&mut self, k: usize) -> &[u64] {
+        if !self.estimates.contains_key(&k) {
+            let t = self.times[k];
+            let n = self.plan.services.len();
+            let mut est = vec![t; n];
+            for u in 0..self.units.len() {
+                for &x in &self.units.members[u] {
+                    if x >= n || !self.down(k, x) {
+                        continue;
+                    }
+                    let s = self.situation;
+                    let mut e = s.back_by_itself(x, t).max(t);
+                    let deps = self.estimate_deps(x, k, &est);
+                    if s.unavailable(x, t) && s.damage[x].is_some() {
+                        let r = &self.plan.services[x].recovery;
+                        let d = match s.damage[x] {
+                            Some(Damage::Destroyed) => r.rebuild,
+                            _ => r.duration,
+                        };
+                        e = e.max(deps.max(s.release[x]).saturating_add(d.as_secs()));
+                    } else {
+                        e = e.max(deps);
+                    }
+                    est[x] = e;
+                }
+            }
+            self.estimates.insert(k, est);
+        }
+        &self.estimates[&k]
     }
 
     /// When what service `x` needs is back at the earliest (hard
     /// dependencies, the `at_least` earliest members of a group).
-    fn estimate_deps(&self, x: usize, k: usize, memo: &mut HashMap<usize, u64>) -> u64 {
+    fn estimate_deps(&self, x: usize, k: usize, est: &[u64]) -> u64 {
         let mut e = self.times[k];
         for dep in self.plan.depends_on(NodeRef::Service(ServiceId(x as u32))) {
             match dep {
                 Dependency::Hard(d) if !self.units.same(x, d.index()) => {
-                    e = e.max(self.estimate(d.index(), k, memo));
+                    e = e.max(est[d.index()]);
                 }
                 Dependency::Group(g) => {
                     let mut times: Vec<u64> =
                         g.of.iter()
                             .filter(|m| !self.units.same(x, m.index()))
-                            .map(|m| self.estimate(m.index(), k, memo))
+                            .map(|m| est[m.index()])
                             .collect();
                     times.sort_unstable();
                     if let Some(&kth) = times.get((g.at_least as usize).saturating_sub(1)) {
@@ -385,6 +513,14 @@ impl Builder<'_> {
                 }
                 continue;
             }
+            // Work released at this very snapshot already waits for what the
+            // member needs here (and more: `at_least` of each group).
+            let released_here = self.work[m].is_some()
+                && self.situation.damage[m].is_some()
+                && self.snapshot(self.situation.release[m].max(self.situation.now)) == k;
+            if released_here {
+                continue;
+            }
             let deps = plan.depends_on(NodeRef::Service(ServiceId(m as u32)));
             reqs.extend(self.not_down(m, deps, k));
         }
@@ -400,35 +536,34 @@ impl Builder<'_> {
         task
     }
 
-    /// Drops what a task in the list already waits for, directly or not
-    /// (the members of a cycle worked on in turn: the last implies the
-    /// others and what they wait for).
+    /// Drops what a task in the list already waits for directly (the
+    /// members of a cycle worked on in turn: the last implies the one
+    /// before; a failover implies its standby's return).
     fn drop_implied(&self, reqs: &mut Vec<Req>) {
-        let mut implied: Vec<&Req> = Vec::new();
-        let mut seen: Vec<usize> = Vec::new();
-        let mut stack: Vec<usize> = reqs
+        let implied: Vec<Req> = reqs
             .iter()
             .filter_map(|r| match r {
                 Req::Task(t) => Some(*t),
                 Req::Group { .. } => None,
             })
+            .flat_map(|t| self.tasks[t].reqs.iter().cloned())
             .collect();
-        while let Some(t) = stack.pop() {
-            for r in &self.tasks[t].reqs {
-                implied.push(r);
-                if let Req::Task(p) = r
-                    && !seen.contains(p)
-                {
-                    seen.push(*p);
-                    stack.push(*p);
-                }
-            }
+        if !implied.is_empty() {
+            reqs.retain(|r| !implied.contains(r));
         }
-        if implied.is_empty() {
-            return;
+    }
+
+    /// Once every requirement is known: drops from each what another of
+    /// its own already implies.
+    fn simplify(&mut self, milestones: &mut [Milestone]) {
+        for t in 0..self.tasks.len() {
+            let mut reqs = std::mem::take(&mut self.tasks[t].reqs);
+            self.drop_implied(&mut reqs);
+            self.tasks[t].reqs = reqs;
         }
-        let implied: Vec<Req> = implied.into_iter().cloned().collect();
-        reqs.retain(|r| !implied.contains(r));
+        for m in milestones.iter_mut() {
+            self.drop_implied(&mut m.reqs);
+        }
     }
 
     /// What node `x` needs not down at snapshot `k` to be not down itself:

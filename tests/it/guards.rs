@@ -1,5 +1,6 @@
 //! Hostile input: alias bombs, deep nesting, huge files. Each is refused
-//! with exit code 2 and a message, without hanging or eating memory.
+//! with exit code 2 and a message, without hanging or eating memory; and a
+//! plan whose dependency chains are long enough to break a recursive walk.
 
 use std::fmt::Write;
 
@@ -119,4 +120,58 @@ fn a_pipe_or_a_folder_is_refused_without_blocking() {
         .expect("reprise runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+}
+
+/// A dependency chain 20 000 services long: planning and simulating it
+/// walks the chain without recursing along it (it used to overflow the
+/// stack and abort).
+#[test]
+fn a_very_long_dependency_chain_is_planned_and_simulated() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 20_000;
+    let mut plan = String::from(
+        "name: chain\nentities: { e: { name: E } }\nteams: { t: { name: T, capacity: 2 } }\nservices:\n",
+    );
+    for i in 0..n {
+        let dep = if i > 0 {
+            format!(", depends_on: [s{}]", i - 1)
+        } else {
+            String::new()
+        };
+        plan.push_str(&format!(
+            "  s{i}: {{ name: S{i}, kind: application{dep}, recovery: {{ duration: 1m, needs: {{ t: 1 }} }} }}\n"
+        ));
+    }
+    plan.push_str(&format!(
+        "processes:\n  p: {{ name: P, entity: e, criticality: vital, mtpd: 1d, depends_on: [s{}] }}\n",
+        n - 1
+    ));
+    std::fs::write(dir.path().join("plan.yaml"), plan).unwrap();
+    let scenario = dir.path().join("chain.yaml");
+    std::fs::write(
+        &scenario,
+        "name: chain\nplan: plan.yaml\nevents:\n  - { at: 0m, outage: s0 }\n  - { at: 1h, outage: s5, for: 2h }\n",
+    )
+    .unwrap();
+    let sc = scenario.to_str().unwrap();
+    for args in [
+        vec![
+            "recover",
+            "--scenario",
+            sc,
+            "--budget",
+            "2",
+            "--format",
+            "json",
+        ],
+        vec!["simulate", sc, "--budget", "2", "--format", "json"],
+    ] {
+        let (code, out, err) = crate::run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            v["processes"].as_array().is_some_and(|p| !p.is_empty()),
+            "{args:?}"
+        );
+    }
 }
