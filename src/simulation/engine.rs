@@ -243,26 +243,35 @@ pub struct Engine<'p> {
 /// What a plan was made for: the situation, the planning seed, the budget.
 type PlanKey = (Situation, u64, u64);
 
-/// Plans by what they were made for.
+/// A planning's result: the plan, or why there is none.
+type Planned = Result<RecoveryPlan, String>;
+
+/// Plans by what they were made for, and the room they take.
 #[derive(Default)]
 pub struct PlanCache {
-    plans: std::sync::Mutex<HashMap<PlanKey, Result<RecoveryPlan, String>>>,
+    plans: std::sync::Mutex<(HashMap<PlanKey, Planned>, usize)>,
 }
 
 impl PlanCache {
-    /// Beyond this many plans the cache stops growing: memory stays
-    /// bounded on long studies, and most hits are the first plannings.
+    /// Beyond this many plans, or this many services and steps held in
+    /// all (a few hundred MiB), the cache stops growing: memory stays
+    /// bounded on long studies of large plans, and most hits are the first
+    /// plannings.
     const MAX: usize = 4096;
+    const MAX_WEIGHT: usize = 4_000_000;
 
-    fn get(&self, key: &PlanKey) -> Option<Result<RecoveryPlan, String>> {
+    fn get(&self, key: &PlanKey) -> Option<Planned> {
         let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        plans.get(key).cloned()
+        plans.0.get(key).cloned()
     }
 
-    fn put(&self, key: PlanKey, plan: Result<RecoveryPlan, String>) {
+    fn put(&self, key: PlanKey, plan: Planned) {
+        let weight = key.0.damage.len() + plan.as_ref().map_or(0, |p| p.steps.len());
         let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        if plans.len() < Self::MAX {
-            plans.insert(key, plan);
+        let (map, held) = &mut *plans;
+        if map.len() < Self::MAX && *held + weight <= Self::MAX_WEIGHT {
+            *held += weight;
+            map.insert(key, plan);
         }
     }
 }
