@@ -262,10 +262,18 @@ pub struct Backup {
     pub every: Duration,
     /// The service that holds the copies.
     pub via: Option<Ref>,
+    /// Air-gapped: out of an attacker's reach.
     #[serde(default)]
     pub offline: bool,
     #[serde(default)]
     pub immutable: bool,
+    /// Kept at another site than its holder (a vault, another building):
+    /// it survives the destruction of its holder's site.
+    #[serde(default)]
+    pub offsite: bool,
+    /// Time to bring the copy back to be read (tapes from a vault), counted
+    /// from the damage.
+    pub retrieval: Option<Duration>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -353,6 +353,8 @@ impl Resolver {
                 via,
                 offline: b.offline,
                 immutable: b.immutable,
+                offsite: b.offsite,
+                retrieval: b.retrieval.unwrap_or(Duration::ZERO),
             });
         }
         let replication = match &raw.replication {

@@ -6,9 +6,11 @@
 //! A backup that names no holder is kept beside the service itself; a
 //! replica that names none is not counted on. A copy survives when:
 //! - its holder was not physically destroyed (fire, flood, `destroy`): a
-//!   copy on a holder that burnt burns with it, immutable or offline alike;
-//!   a backup kept beside a destroyed service is lost with it unless it is
-//!   offline (then it is kept away from it);
+//!   copy on a holder that burnt burns with it, immutable or offline alike,
+//!   unless it is kept off-site (`offsite`: a vault, another building); a
+//!   backup kept beside a destroyed service is lost with it unless it is
+//!   off-site. Offline (air-gapped) protects from an attacker, not from a
+//!   fire;
 //! - after an attack that ended in encryption: a replica is lost when the
 //!   service it copies was encrypted (replication carries the encryption)
 //!   or when the attacker could reach its holder; a backup is lost when the
@@ -19,7 +21,9 @@
 //! immutable and offline copies: they can be restored once the holder is
 //! back. A restore starts from the newest surviving copy (the replica's lag
 //! or the backup's interval, smallest first; the replica first on a tie,
-//! then the plan's order) and waits for its holder to be up.
+//! then the plan's order), waits for its holder to be up (an off-site copy
+//! whose holder burnt is read elsewhere: it waits for no holder), and for
+//! its `retrieval` time from the damage.
 
 use super::{Plan, ServiceId};
 
@@ -34,6 +38,9 @@ pub struct DataCopy {
     pub replica: bool,
     pub offline: bool,
     pub immutable: bool,
+    pub offsite: bool,
+    /// Seconds to bring it back to be read, from the damage.
+    pub retrieval: u64,
 }
 
 /// What happened to the services, as far as their copies are concerned.
@@ -62,6 +69,8 @@ impl Plan {
                     replica: true,
                     offline: false,
                     immutable: false,
+                    offsite: false,
+                    retrieval: 0,
                 })
             })
             .chain(data.backups.iter().map(|b| DataCopy {
@@ -70,6 +79,8 @@ impl Plan {
                 replica: false,
                 offline: b.offline,
                 immutable: b.immutable,
+                offsite: b.offsite,
+                retrieval: b.retrieval.as_secs(),
             }))
             .collect();
         // Stable: the replica, then the plan's order, on a tie.
@@ -83,12 +94,31 @@ impl Plan {
     }
 }
 
+/// What a rebuild of `s` waits for when its data is lost (burnt or
+/// encrypted): its newest surviving copy's holder up (none for an off-site
+/// copy whose holder burnt: it is read elsewhere), and that copy's
+/// retrieval from the damage. Nothing when its data is intact or no copy
+/// survived.
+pub fn restore(plan: &Plan, s: ServiceId, fate: &dyn Fate) -> Restore {
+    if !(fate.destroyed(s) || fate.encrypted(s)) {
+        return Restore::default();
+    }
+    let Some(copy) = plan.restore_copy(s, fate) else {
+        return Restore::default();
+    };
+    Restore {
+        holder: copy.holder.filter(|&h| !fate.destroyed(h)),
+        retrieval: copy.retrieval,
+    }
+}
+
 /// Whether a copy of `s`'s data survived.
 pub fn survives(s: ServiceId, copy: &DataCopy, fate: &dyn Fate) -> bool {
-    let burnt = match copy.holder {
-        Some(h) => fate.destroyed(h),
-        None => fate.destroyed(s) && !copy.offline,
-    };
+    let burnt = !copy.offsite
+        && match copy.holder {
+            Some(h) => fate.destroyed(h),
+            None => fate.destroyed(s),
+        };
     if burnt {
         return false;
     }
@@ -97,6 +127,15 @@ pub fn survives(s: ServiceId, copy: &DataCopy, fate: &dyn Fate) -> bool {
         return !fate.encrypted(s) && !exposed;
     }
     copy.offline || copy.immutable || !exposed
+}
+
+/// What a rebuild from a copy waits for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Restore {
+    /// The service holding the copy, which must be up.
+    pub holder: Option<ServiceId>,
+    /// Seconds to bring the copy back, from the damage.
+    pub retrieval: u64,
 }
 
 /// What happened to every service, as far as copies are concerned.
@@ -122,17 +161,10 @@ impl Fates {
         self.destroyed[s.index()] || self.encrypted[s.index()]
     }
 
-    /// Per service: the holder of the copy a rebuild of a service whose
-    /// data is lost starts from, when that copy has one.
-    pub fn holders(&self, plan: &Plan) -> Vec<Option<ServiceId>> {
-        plan.service_ids()
-            .map(|s| {
-                if !self.lost_data(s) {
-                    return None;
-                }
-                plan.restore_copy(s, self)?.holder
-            })
-            .collect()
+    /// Per service: what a rebuild from its copy waits for (see
+    /// [`restore`]).
+    pub fn restores(&self, plan: &Plan) -> Vec<Restore> {
+        plan.service_ids().map(|s| restore(plan, s, self)).collect()
     }
 }
 

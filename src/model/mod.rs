@@ -10,7 +10,7 @@ mod duration;
 mod kinds;
 mod plan;
 
-pub use copies::{DataCopy, Fate, Fates, survives};
+pub use copies::{DataCopy, Fate, Fates, Restore, survives};
 pub use duration::{Duration, DurationError};
 pub use kinds::{Criticality, ServiceKind};
 pub use plan::*;

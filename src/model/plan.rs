@@ -302,8 +302,13 @@ pub struct Backup {
     pub every: Duration,
     /// The service holding the copies.
     pub via: Option<ServiceId>,
+    /// Air-gapped: out of an attacker's reach.
     pub offline: bool,
     pub immutable: bool,
+    /// Kept away from its holder's site: survives its destruction.
+    pub offsite: bool,
+    /// Time to bring it back to be read, from the damage.
+    pub retrieval: Duration,
 }
 
 #[derive(Debug, Clone, Copy)]

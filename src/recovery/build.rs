@@ -186,6 +186,11 @@ impl Builder<'_> {
                 }
                 None => own,
             };
+            // A rebuild from a copy waits for the copy to be brought back.
+            let release = match mode {
+                Mode::Rebuild => release.saturating_add(situation.restore[i].retrieval),
+                _ => release,
+            };
             self.work[i] = Some(self.tasks.len());
             self.tasks.push(Task {
                 label: plan.services[i].id.clone(),
@@ -262,7 +267,7 @@ impl Builder<'_> {
                         .filter(|d| !matches!(d, Dependency::Soft(_)))
                         .flat_map(|d| d.services().iter().copied())
                         .chain(r.failover.map(|f| f.to))
-                        .chain(self.situation.holder[m]);
+                        .chain(self.situation.restore[m].holder);
                     for x in targets {
                         let v = self.units.unit_of[x.index()];
                         if !seen[v as usize] {
@@ -463,7 +468,7 @@ impl Builder<'_> {
         }
         // A rebuild starts from a copy: its holder must be up.
         if self.modes[self.work[i].unwrap_or(0)] == Mode::Rebuild
-            && let Some(h) = self.situation.holder[i]
+            && let Some(h) = self.situation.restore[i].holder
             && !self.units.same(i, h.index())
             && let Some(r) = self.back_of(h.index(), k)
         {

@@ -3,7 +3,7 @@
 //! runs on its standby, which copy each rebuild starts from, and how many
 //! people each team has over time.
 
-use crate::model::{Plan, ServiceId};
+use crate::model::{Plan, Restore};
 
 /// What happened to a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,9 +39,9 @@ pub struct Situation {
     pub on_standby: Vec<bool>,
     /// Per node (dense index): since when it is down, if it is at `now`.
     pub down_since: Vec<Option<u64>>,
-    /// Per service: the holder of the copy its rebuild starts from, which
-    /// must be up first (see [`crate::model::copies`]).
-    pub holder: Vec<Option<ServiceId>>,
+    /// Per service: what a rebuild from its copy waits for (the copy's
+    /// holder up, its retrieval; see [`crate::model::copies`]).
+    pub restore: Vec<Restore>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
 }
@@ -57,7 +57,7 @@ impl Situation {
             spells: vec![Vec::new(); n],
             on_standby: vec![false; n],
             down_since: vec![None; plan.node_count()],
-            holder: vec![None; n],
+            restore: vec![Restore::default(); n],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
         }
     }

@@ -596,7 +596,7 @@ impl Scenario {
                 }
             }
         }
-        situation.holder = fates.holders(plan);
+        situation.restore = fates.restores(plan);
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {
             // Changes in time order; a change with a duration reverts to full

@@ -38,7 +38,9 @@ use std::collections::{BinaryHeap, HashMap};
 
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
-use crate::model::{Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::model::{
+    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId, copies,
+};
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
 
@@ -126,6 +128,9 @@ struct Svc {
     encrypted: bool,
     /// The attack ended in encryption and the attacker could reach it.
     exposed: bool,
+    /// When it was destroyed or taken (its copies' retrieval counts from
+    /// then).
+    lost_at: Option<u64>,
 }
 
 /// One executed piece of work, for reports.
@@ -157,6 +162,8 @@ enum Due {
     StaffBack(TeamId, u64),
     /// The attack ends (encryption or detection): its damage shows.
     AttackEnds,
+    /// A copy has been brought back: work may start.
+    Retrieved(ServiceId),
 }
 
 /// A service that needs work.
@@ -584,6 +591,7 @@ impl<'p> Engine<'p> {
                 self.set_staff(team, full, true);
             }
             Due::AttackEnds => self.attack_ends(),
+            Due::Retrieved(_) => {}
         }
     }
 
@@ -683,6 +691,20 @@ impl<'p> Engine<'p> {
             && svc.damage != Some(Damage::Destroyed)
         {
             svc.damage = Some(d);
+        }
+        if destroyed && svc.lost_at.is_none() {
+            svc.lost_at = Some(now);
+            // Wake up when the slowest of its copies is back.
+            let wait = self
+                .plan
+                .copies(s)
+                .iter()
+                .map(|c| c.retrieval)
+                .max()
+                .unwrap_or(0);
+            if wait > 0 {
+                self.agenda.push(Reverse((now + wait, Due::Retrieved(s))));
+            }
         }
         if let Some(u) = until {
             let u = svc.out_until.map_or(u, |o| o.max(u));
@@ -1010,14 +1032,20 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
-            // A rebuild starts from a copy: its holder must be up.
-            if mode == Mode::Rebuild
-                && self
-                    .copy_holder(s)
-                    .is_some_and(|h| self.states[h.index()] == State::Down)
-            {
-                blocked = true;
-                continue;
+            // A rebuild starts from a copy: brought back, its holder up.
+            if mode == Mode::Rebuild {
+                let restore = copies::restore(self.plan, s, &SvcFates(&self.svc));
+                let back = self.svc[s.index()]
+                    .lost_at
+                    .map_or(0, |t| t.saturating_add(restore.retrieval));
+                if back > self.now
+                    || restore
+                        .holder
+                        .is_some_and(|h| self.states[h.index()] == State::Down)
+                {
+                    blocked = true;
+                    continue;
+                }
             }
             let planned = nominal(self.plan, s, mode);
             let expected = self.now + planned;
@@ -1167,7 +1195,12 @@ impl<'p> Engine<'p> {
         for x in 0..plan.node_count() {
             situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
         }
-        situation.holder = self.fates().1.holders(plan);
+        situation.restore = self.fates().1.restores(plan);
+        // Retrieval counts from the damage: what is left of it now.
+        for (i, r) in situation.restore.iter_mut().enumerate() {
+            let since = self.svc[i].lost_at.map_or(0, |t| now.saturating_sub(t));
+            r.retrieval = r.retrieval.saturating_sub(since);
+        }
         for t in 0..plan.teams.len() {
             situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
         }
@@ -1329,16 +1362,6 @@ impl<'p> Engine<'p> {
                 });
             }
         }
-    }
-
-    /// The holder of the copy a rebuild of `s` starts from now, if its data
-    /// is lost and that copy has a holder.
-    fn copy_holder(&self, s: ServiceId) -> Option<ServiceId> {
-        let fates = SvcFates(&self.svc);
-        if !(fates.destroyed(s) || fates.encrypted(s)) {
-            return None;
-        }
-        self.plan.restore_copy(s, &fates)?.holder
     }
 
     /// Which services were hit, and what happened to their copies.

@@ -654,3 +654,69 @@ fn perfect_foresight_breaches_no_more_than_learning_as_you_go() {
         );
     }
 }
+
+/// A database whose daily copies sit on a repository beside it, and whose
+/// weekly tapes are kept in a vault away from the tape library.
+const VAULT: &str = "
+name: vault
+entities: { e: { name: E } }
+sites: { a: { name: A } }
+teams: { infra: { name: Infra, capacity: 2 } }
+services:
+  depot: { name: Depot, kind: backup, site: a, recovery: { duration: 10h, rebuild: 3d, needs: { infra: 1 } } }
+  bandes: { name: Tapes, kind: backup, site: a, recovery: { duration: 1d, rebuild: 2w, needs: { infra: 1 } } }
+  db:
+    name: DB
+    kind: database
+    site: a
+    recovery: { duration: 2h, rebuild: 4h, needs: { infra: 1 } }
+    data:
+      backup:
+        - { every: 1d, via: depot, offline: true }
+        - { every: 1w, via: bandes, offline: true, offsite: true, retrieval: 6h }
+  side:
+    name: Side
+    kind: database
+    site: a
+    recovery: { duration: 1h, needs: { infra: 1 } }
+    data: { backup: { every: 1w, offline: true } }
+processes:
+  p: { name: P, entity: e, criticality: vital, mtpd: 1d, depends_on: [db] }
+";
+
+#[test]
+fn an_off_site_copy_survives_the_fire_and_is_read_after_its_retrieval() {
+    let case = Case::new(VAULT);
+    let sc = case.scenario("fire", "events:\n  - { at: 0m, destroy: site:a }\n");
+    let run = simulate(&sc, &[]);
+    let loss = |id: &str| -> Value {
+        run["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()["loss_s"]
+            .clone()
+    };
+    // The daily copy was offline but beside its holder: it burnt. The
+    // weekly tapes were in the vault.
+    assert_eq!(loss("db"), 7 * D);
+    // Offline and kept beside the service, with no vault: burnt with it.
+    assert_eq!(loss("side"), Value::Null);
+    // The database is rebuilt once its tapes are back (6 hours), without
+    // waiting for the burnt library: read elsewhere.
+    let start = run["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "recovery" && e["node"] == "db")
+        .unwrap();
+    assert_eq!(start["t_s"], 6 * H, "{run}");
+    let rp = recover(&sc, &[]);
+    let db = task(&rp, "db").unwrap();
+    assert_eq!(
+        (db["mode"].as_str(), db["start_s"].as_u64()),
+        (Some("rebuild"), Some(6 * H)),
+        "{rp}"
+    );
+}
