@@ -152,7 +152,7 @@ impl Builder<'_> {
     fn work_tasks(&mut self) -> Vec<(usize, usize)> {
         let plan = self.plan;
         let situation = self.situation;
-        let damaged: Vec<usize> = (0..plan.services.len())
+        let mut damaged: Vec<usize> = (0..plan.services.len())
             .filter(|&i| situation.damage[i].is_some())
             .collect();
         let mut release_of = Vec::with_capacity(damaged.len());
@@ -201,6 +201,41 @@ impl Builder<'_> {
             });
             self.services.push(ServiceId(i as u32));
             self.modes.push(mode);
+            release_of.push(k);
+        }
+        // A service with a standby, down because of what it needs (its
+        // host, its power, its site), fails over when the standby is not
+        // down and that is expected sooner than what it needs coming back.
+        for i in 0..plan.services.len() {
+            let Some(f) = plan.services[i].recovery.failover else {
+                continue;
+            };
+            if situation.damage[i].is_some() || situation.on_standby[i] {
+                continue;
+            }
+            let stranded = (0..self.times.len()).find(|&k| {
+                self.down(k, i)
+                    && !self.down(k, f.to.index())
+                    && !situation.unavailable(i, self.times[k])
+            });
+            let Some(k) = stranded else { continue };
+            let est = self.estimates(k);
+            let (own, standby) = (est[i], est[f.to.index()]);
+            if self.times[k].saturating_add(f.duration.as_secs()) >= own.max(standby) {
+                continue;
+            }
+            let r = &plan.services[i].recovery;
+            self.work[i] = Some(self.tasks.len());
+            self.tasks.push(Task {
+                label: plan.services[i].id.clone(),
+                duration: f.duration.as_secs(),
+                release: self.times[k],
+                needs: r.needs.iter().map(|n| (n.team.index(), n.count)).collect(),
+                reqs: Vec::new(),
+            });
+            self.services.push(ServiceId(i as u32));
+            self.modes.push(Mode::Failover);
+            damaged.push(i);
             release_of.push(k);
         }
         // The members of a cycle after the first wait for the one before:
@@ -499,6 +534,9 @@ impl Builder<'_> {
         let mut reqs = Vec::new();
         let mut release = 0;
         for &m in &members {
+            // Failed over by then (damaged, or stranded by what it needs).
+            let failover = self.work[m]
+                .filter(|&w| self.modes[w] == Mode::Failover && self.tasks[w].release <= t);
             if self.situation.unavailable(m, t) {
                 release = release.max(self.situation.back_by_itself(m, t));
                 if let Some(w) = self.work[m]
@@ -506,10 +544,34 @@ impl Builder<'_> {
                 {
                     reqs.push(Req::Task(w));
                 }
+            } else if let Some(w) = failover {
+                // Stranded by what it needs: back when it has failed over
+                // (and its standby is back), or when what it needs is,
+                // whichever comes first.
+                let mut over = vec![Req::Task(w)];
+                if let Some(f) = plan.services[m].recovery.failover
+                    && let Some(r) = self.back_of(f.to.index(), k)
+                {
+                    over.push(Req::Task(r));
+                }
+                let deps = plan.depends_on(NodeRef::Service(ServiceId(m as u32)));
+                let own = self.not_down(m, deps, k);
+                if own.is_empty() {
+                    reqs.extend(over);
+                } else {
+                    let over = match over.as_slice() {
+                        [Req::Task(w)] => *w,
+                        _ => self.automatic(m, 0, over),
+                    };
+                    let own = self.automatic(m, 0, own);
+                    reqs.push(Req::Group {
+                        need: 1,
+                        of: vec![over, own],
+                    });
+                }
+                continue;
             }
-            let failed_over = self.situation.on_standby[m]
-                || (self.situation.release[m] <= t
-                    && self.work[m].is_some_and(|w| self.modes[w] == Mode::Failover));
+            let failed_over = self.situation.on_standby[m] || failover.is_some();
             let standby = plan.services[m].recovery.failover.filter(|_| failed_over);
             if let Some(f) = standby {
                 // It runs on its standby: back when the standby is.

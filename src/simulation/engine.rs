@@ -472,9 +472,12 @@ impl<'p> Engine<'p> {
                         plan.service(*service).id
                     ));
                 };
-                if s.damage.is_none() {
+                // Damaged, or stranded by what it needs (its host, its power).
+                if s.damage.is_none()
+                    && (s.on_standby || self.states[service.index()] != State::Down)
+                {
                     return Err(format!(
-                        "`{}` is not damaged: nothing to fail over",
+                        "`{}` is not down: nothing to fail over",
                         plan.service(*service).id
                     ));
                 }
@@ -927,7 +930,6 @@ impl<'p> Engine<'p> {
     /// it cannot start now.
     fn method(&self, s: ServiceId, planned: Option<Mode>) -> Option<(Mode, Vec<(TeamId, u32)>)> {
         let svc = &self.svc[s.index()];
-        let damage = svc.damage?;
         let r = &self.plan.service(s).recovery;
         let standby = r.failover.filter(|f| {
             self.states[f.to.index()] != State::Down && !self.unavailable(f.to.index())
@@ -941,12 +943,14 @@ impl<'p> Engine<'p> {
             None => ordered,
         };
         let standby = standby.filter(|_| planned.is_none_or(|m| m == Mode::Failover));
-        let mode = match (forced, damage, standby) {
+        // Undamaged, it can only be failed over (stranded by what it needs).
+        let mode = match (forced, svc.damage, standby) {
             (Some(Mode::Failover), _, Some(_)) => Mode::Failover,
             (Some(Mode::Failover), _, None) => return None,
             (_, _, Some(_)) => Mode::Failover,
-            (_, Damage::Destroyed, None) => Mode::Rebuild,
-            (_, Damage::Failed, None) => Mode::Restore,
+            (_, Some(Damage::Destroyed), None) => Mode::Rebuild,
+            (_, Some(Damage::Failed), None) => Mode::Restore,
+            (_, None, None) => return None,
         };
         let mut needs: Vec<(TeamId, u32)> = r.needs.iter().map(|n| (n.team, n.count)).collect();
         if let (Some(t), Some(first)) = (team, needs.first_mut()) {
@@ -994,10 +998,26 @@ impl<'p> Engine<'p> {
         }
         if let Command::Plan { .. } = self.command {
             let svc = &self.svc;
-            self.steps.retain(|(_, s, _)| {
-                svc[s.index()].work.is_none() && svc[s.index()].damage.is_some()
-            });
+            let keep: Vec<bool> = self
+                .steps
+                .iter()
+                .map(|&(_, s, m)| svc[s.index()].work.is_none() && self.needs_work(s, Some(m)))
+                .collect();
+            let mut keep = keep.into_iter();
+            self.steps.retain(|_| keep.next().unwrap_or(false));
         }
+    }
+
+    /// Whether service `s` still needs the work planned on it: its damage,
+    /// or, for a failover, being down without its standby yet.
+    fn needs_work(&self, s: ServiceId, planned: Option<Mode>) -> bool {
+        let svc = &self.svc[s.index()];
+        if svc.work.is_some() {
+            return false;
+        }
+        let failover = planned.or(svc.ordered.and_then(|o| o.0)) == Some(Mode::Failover);
+        svc.damage.is_some()
+            || (failover && !svc.on_standby && self.states[s.index()] == State::Down)
     }
 
     /// One pass over the candidates in order; whether one due was blocked.
@@ -1013,8 +1033,7 @@ impl<'p> Engine<'p> {
         };
         let mut blocked = false;
         for (s, planned) in candidates {
-            let svc = &self.svc[s.index()];
-            if svc.work.is_some() || svc.damage.is_none() {
+            if !self.needs_work(s, planned) {
                 continue;
             }
             // A failover needs its standby up (see `method`), not what the
@@ -1085,11 +1104,19 @@ impl<'p> Engine<'p> {
         let Command::Plan { schedules } = self.command else {
             return;
         };
-        // Nothing to do: no plan to make.
-        if !self
-            .svc
-            .iter()
-            .any(|s| s.damage.is_some() && s.work.is_none())
+        // Nothing to do (nothing damaged, nothing stranded that could fail
+        // over): no plan to make.
+        let stranded = |i: usize| {
+            let svc = &self.svc[i];
+            !svc.on_standby
+                && self.states[i] == State::Down
+                && self.plan.services[i]
+                    .recovery
+                    .failover
+                    .is_some_and(|f| self.states[f.to.index()] != State::Down)
+        };
+        if !(0..self.svc.len())
+            .any(|i| self.svc[i].work.is_none() && (self.svc[i].damage.is_some() || stranded(i)))
         {
             self.steps.clear();
             return;

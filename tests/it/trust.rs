@@ -720,3 +720,32 @@ fn an_off_site_copy_survives_the_fire_and_is_read_after_its_retrieval() {
         "{rp}"
     );
 }
+
+/// Losing the primary through what it depends on (its host for five days)
+/// makes its declared failover possible: the process is back after the
+/// failover, not after five days (issue 11, failover triggers).
+#[test]
+fn a_primary_stranded_by_its_host_fails_over() {
+    let case = Case::new(FAILOVER);
+    let sc = case.scenario("host", "events:\n  - { at: 0m, outage: esx-a, for: 5d }\n");
+    let rp = recover(&sc, &[]);
+    let db = task(&rp, "db").expect("db fails over");
+    assert_eq!(
+        (db["mode"].as_str(), db["finish_s"].as_u64()),
+        (Some("failover"), Some(1_800)),
+        "{rp}"
+    );
+    assert_eq!(process(&rp, "p")["restored_s"], 1_800 + H, "{rp}");
+    let run = simulate(&sc, &[]);
+    assert_eq!(process(&run, "p")["restored_s"], 1_800 + H, "{run}");
+    assert_eq!(process(&run, "p")["down_s"], 1_800 + H);
+    // A host back sooner than the failover would take: no failover.
+    let sc = case.scenario(
+        "blink",
+        "events:\n  - { at: 0m, outage: esx-a, for: 10m }\n",
+    );
+    let rp = recover(&sc, &[]);
+    assert!(task(&rp, "db").is_none(), "{rp}");
+    let run = simulate(&sc, &[]);
+    assert_eq!(process(&run, "p")["restored_s"], 600 + H, "{run}");
+}
