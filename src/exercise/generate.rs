@@ -1519,7 +1519,7 @@ fn description(
             out.push('.');
         }
     }
-    let stopped = run.processes.iter().filter(|r| r.stopped).count();
+    let stopped = run.processes.iter().filter(|r| r.stopped()).count();
     let breached = run.processes.iter().filter(|r| r.breach).count();
     let _ = write!(
         out,

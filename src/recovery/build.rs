@@ -460,13 +460,9 @@ impl Builder<'_> {
     /// What work on service `i` waits for at snapshot `k`.
     fn work_reqs(&mut self, i: usize, k: usize) -> Vec<Req> {
         let plan = self.plan;
-        // The damaged members of a cycle are worked on one after the other
-        // in plan order; the first waits for what any of them needs.
+        // `i` is the first of its cycle's chain (the others wait for the
+        // one before): it waits for what any of them needs.
         let chain = self.chain(i);
-        let position = chain.iter().position(|&m| m == i).unwrap_or(0);
-        if position > 0 {
-            return vec![Req::Task(self.work[chain[position - 1]].unwrap_or(0))];
-        }
         let mut reqs = Vec::new();
         for &m in &chain {
             for dep in plan.depends_on(NodeRef::Service(ServiceId(m as u32))) {

@@ -259,7 +259,7 @@ fn processes<'r>(session: &Session, outcome: &'r Run) -> Vec<ProcessRow<'r>> {
     let mut rows: Vec<ProcessRow> = outcome
         .processes
         .iter()
-        .filter(|r| r.stopped || r.degraded > 0)
+        .filter(|r| r.stopped() || r.degraded > 0)
         .map(|r| {
             let p = plan.process(r.process);
             let b = &board[r.process.index()];
@@ -374,7 +374,7 @@ enum Fate {
 
 fn best_fate(best: &Run, p: ProcessId) -> Fate {
     let r = &best.processes[p.index()];
-    match (r.stopped, r.restored) {
+    match (r.stopped(), r.restored) {
         (false, _) => Fate::NeverStopped,
         (true, None) => Fate::NotBack,
         (true, Some(x)) => Fate::Back(x),
@@ -574,7 +574,7 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     }
     let held: Vec<&ProcessRow> = rows
         .iter()
-        .filter(|x| !x.breach && x.result.stopped)
+        .filter(|x| !x.breach && x.result.stopped())
         .collect();
     if !held.is_empty() {
         let names = process_list(plan, held.iter().map(|x| x.process), 8, lang);
@@ -582,12 +582,12 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
             Lang::En => format!(
                 "{} of the {} processes that stopped stayed within their DMIA (MTPD) up to the end of play: {names}.",
                 held.len(),
-                rows.iter().filter(|x| x.result.stopped).count()
+                rows.iter().filter(|x| x.result.stopped()).count()
             ),
             Lang::Fr => format!(
                 "{} des {} processus arrêtés sont restés dans leur DMIA (MTPD) jusqu'à la fin du jeu : {names}.",
                 held.len(),
-                rows.iter().filter(|x| x.result.stopped).count()
+                rows.iter().filter(|x| x.result.stopped()).count()
             ),
         });
     }

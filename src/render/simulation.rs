@@ -207,7 +207,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         d.push(Block::Para(desc.clone()));
     }
     let breaches = run.processes.iter().filter(|p| p.breach).count();
-    let stopped = run.processes.iter().filter(|p| p.stopped).count();
+    let stopped = run.processes.iter().filter(|p| p.stopped()).count();
     let head = match lang {
         Lang::En => {
             format!("{stopped} processes stop; {breaches} are down longer than their DMIA.")
@@ -236,7 +236,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
         rows: run
             .processes
             .iter()
-            .filter(|r| r.stopped || r.degraded > 0)
+            .filter(|r| r.stopped() || r.degraded > 0)
             .map(|r| {
                 let p = plan.process(r.process);
                 let data_breach = match (r.data_loss, p.rpo) {

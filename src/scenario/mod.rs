@@ -514,6 +514,8 @@ impl Scenario {
                 fates.exposed[i] = o.encrypted && o.reachable[i];
             }
         }
+        // When each service is first hit by an outage or a destruction.
+        let mut first_hit = vec![u64::MAX; n];
         for e in &self.events {
             let at = e.at.as_secs();
             let spell = |from: u64, until: u64| Spell { from, until };
@@ -545,6 +547,7 @@ impl Scenario {
                 } => {
                     for s in services {
                         situation.spells[s.index()].push(spell(at, at + d.as_secs()));
+                        first_hit[s.index()] = first_hit[s.index()].min(at);
                     }
                 }
                 Action::Outage {
@@ -553,6 +556,7 @@ impl Scenario {
                 } => {
                     for s in services {
                         let i = s.index();
+                        first_hit[i] = first_hit[i].min(at);
                         if situation.damage[i].is_none() {
                             situation.damage[i] = Some(Damage::Failed);
                             situation.release[i] = at;
@@ -562,6 +566,7 @@ impl Scenario {
                 Action::Destroy { services } => {
                     for s in services {
                         let i = s.index();
+                        first_hit[i] = first_hit[i].min(at);
                         // The worst damage wins; work can start from its time.
                         if situation.damage[i] != Some(Damage::Destroyed) {
                             situation.release[i] = if situation.damage[i].is_some() {
@@ -580,20 +585,12 @@ impl Scenario {
         // A service hit before its worst damage (an outage, then the
         // attacker's compromise found at the attack's end) is out from its
         // first hit.
-        for e in &self.events {
-            let at = e.at.as_secs();
-            let services = match &e.action {
-                Action::Outage { services, .. } | Action::Destroy { services } => services,
-                _ => continue,
-            };
-            for s in services {
-                let i = s.index();
-                if situation.damage[i].is_some() && at < situation.release[i] {
-                    situation.spells[i].push(Spell {
-                        from: at,
-                        until: situation.release[i],
-                    });
-                }
+        for (i, &from) in first_hit.iter().enumerate() {
+            if situation.damage[i].is_some() && from < situation.release[i] {
+                situation.spells[i].push(Spell {
+                    from,
+                    until: situation.release[i],
+                });
             }
         }
         situation.restore = fates.restores(plan);

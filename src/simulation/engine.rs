@@ -785,15 +785,17 @@ impl<'p> Engine<'p> {
             None,
             None,
         );
-        // News only for a plan that needs the team.
-        let needed = self.svc.iter().enumerate().any(|(i, svc)| {
-            svc.damage.is_some()
-                && self.plan.services[i]
-                    .recovery
-                    .needs
-                    .iter()
-                    .any(|n| n.team == team)
-        });
+        // News only for a plan that needs the team: work on what is
+        // damaged, or a failover still planned.
+        let uses = |i: usize| {
+            self.plan.services[i]
+                .recovery
+                .needs
+                .iter()
+                .any(|n| n.team == team)
+        };
+        let needed = (0..self.svc.len()).any(|i| self.svc[i].damage.is_some() && uses(i))
+            || self.steps.iter().any(|(_, s, _)| uses(s.index()));
         self.replan |= !announced && needed;
     }
 
@@ -997,14 +999,11 @@ impl<'p> Engine<'p> {
             break;
         }
         if let Command::Plan { .. } = self.command {
-            let svc = &self.svc;
-            let keep: Vec<bool> = self
-                .steps
-                .iter()
-                .map(|&(_, s, m)| svc[s.index()].work.is_none() && self.needs_work(s, Some(m)))
+            let steps = std::mem::take(&mut self.steps);
+            self.steps = steps
+                .into_iter()
+                .filter(|&(_, s, m)| self.needs_work(s, Some(m)))
                 .collect();
-            let mut keep = keep.into_iter();
-            self.steps.retain(|_| keep.next().unwrap_or(false));
         }
     }
 

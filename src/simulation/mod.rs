@@ -115,13 +115,18 @@ pub struct ProcessResult {
     /// Data lost by the services it needs; `None` when it is everything
     /// (no copy survived), `Some(0)` when nothing.
     pub data_loss: Option<u64>,
-    /// Whether it stopped at all during the run.
-    pub stopped: bool,
     /// When it works again after its last stop; `None` when it did not
     /// stop, or is not back when the run ends (see `not_back`).
     pub restored: Option<u64>,
     /// Still down when the run ends.
     pub not_back: bool,
+}
+
+impl ProcessResult {
+    /// Whether it stopped at all during the run.
+    pub fn stopped(&self) -> bool {
+        self.restored.is_some() || self.not_back
+    }
 }
 
 /// Why a run stopped.
@@ -241,7 +246,6 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
             degraded: engine.it_degraded[p.index()],
             breach: false,
             data_loss: Some(0),
-            stopped: !incidents.is_empty(),
             restored: None,
             not_back: open,
         };
