@@ -75,34 +75,42 @@ pub fn propagate(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Vec<Sta
     propagate_with(plan, graph, hit, &[])
 }
 
-/// [`propagate`], with services that run on their failover standby: such a
-/// service `(s, standby)` takes the standby's state instead of what its own
-/// dependencies give it.
+/// Where a service runs instead of on its own dependencies.
+#[derive(Debug, Clone, Copy)]
+pub enum Runs<'a> {
+    /// Failed over: it takes its standby's state.
+    Standby(usize),
+    /// Relocated: it depends on these (its dependencies at the recovery
+    /// site).
+    On(&'a [Dependency]),
+}
+
+/// [`propagate`], with services that run elsewhere: on their failover
+/// standby (they take its state) or at a recovery site (their
+/// dependencies there give it).
 pub fn propagate_with(
     plan: &Plan,
     graph: &DependencyGraph,
     hit: &[usize],
-    standby: &[(usize, usize)],
+    runs: &[(usize, Runs)],
 ) -> Vec<State> {
-    let mut carried: Vec<Vec<usize>> = vec![
-        Vec::new();
-        if standby.is_empty() {
-            0
-        } else {
-            plan.node_count()
+    let size = if runs.is_empty() {
+        0
+    } else {
+        plan.node_count()
+    };
+    let mut carried: Vec<Vec<usize>> = vec![Vec::new(); size];
+    let mut elsewhere: Vec<Option<Runs>> = vec![None; size];
+    for &(s, r) in runs {
+        match r {
+            Runs::Standby(t) => carried[t].push(s),
+            Runs::On(deps) => {
+                for d in deps.iter().flat_map(|d| d.services()) {
+                    carried[d.index()].push(s);
+                }
+            }
         }
-    ];
-    let mut on_standby = vec![
-        None;
-        if standby.is_empty() {
-            0
-        } else {
-            plan.node_count()
-        }
-    ];
-    for &(s, t) in standby {
-        carried[t].push(s);
-        on_standby[s] = Some(t);
+        elsewhere[s] = Some(r);
     }
     let mut states = vec![State::Up; plan.node_count()];
     let mut queue = VecDeque::new();
@@ -124,8 +132,9 @@ pub fn propagate_with(
             if states[dependent] == State::Down {
                 continue;
             }
-            let new = match on_standby.get(dependent).copied().flatten() {
-                Some(t) => states[t],
+            let new = match elsewhere.get(dependent).copied().flatten() {
+                Some(Runs::Standby(t)) => states[t],
+                Some(Runs::On(deps)) => evaluate(deps, &states),
                 None => evaluate(plan.depends_on(plan.node_at(dependent)), &states),
             };
             if new > states[dependent] {

@@ -80,6 +80,29 @@ pub struct Site {
     pub name: String,
     pub address: Option<String>,
     pub description: Option<String>,
+    /// A recovery site: another site's services can be brought back here.
+    pub stands_in_for: Option<StandIn>,
+}
+
+/// What a recovery site offers the site it stands in for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandIn {
+    /// The site whose services can be brought back here.
+    pub site: Ref,
+    /// Room for the services brought here, in hosting units (the plan's
+    /// unit, for example one standard virtual machine): what their
+    /// `relocate.size` takes. Services already running here (standbys)
+    /// are not counted in it.
+    pub capacity: Spanned<u32>,
+    /// Time before the first service can be brought here (a contract to
+    /// activate, a room to equip), counted from the damage; 0 by default.
+    pub lead_time: Option<Duration>,
+    /// The home site's platform services and those here that stand in for
+    /// them (`esx-a: esx-b`): a service brought here depends on the second
+    /// instead of the first.
+    #[serde(default)]
+    pub twins: IndexMap<String, Ref>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -154,6 +177,10 @@ pub struct Recovery {
     /// simulations.
     pub rebuild: Option<Rebuild>,
     pub failover: Option<Failover>,
+    /// Can be brought back at a recovery site standing in for its own:
+    /// `true` (as restored, at any such site), or `{ to, duration, range,
+    /// needs, size }`.
+    pub relocate: Option<Spanned<Relocate>>,
     /// What to do, for the runbook.
     pub procedure: Option<String>,
     /// How to check it works, for the runbook.
@@ -167,6 +194,93 @@ pub struct Failover {
     pub duration: Duration,
     /// Shortest and longest failover time, for simulations.
     pub range: Option<Spanned<(Duration, Duration)>>,
+}
+
+/// A relocation, in its short form (`true`) or its long one.
+#[derive(Debug, Default)]
+pub struct Relocate(pub Option<RelocateSpec>);
+
+/// The long form of a relocation; what it leaves out is the restore's.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelocateSpec {
+    /// The recovery sites it can go to, by preference (default: every site
+    /// standing in for its own).
+    pub to: Option<Sites>,
+    /// Time to bring it back there from its copies (default: the restore's
+    /// `duration`).
+    pub duration: Option<Duration>,
+    /// Shortest and longest time, for simulations.
+    pub range: Option<Spanned<(Duration, Duration)>>,
+    /// People of each team needed at once (default: the restore's).
+    pub needs: Option<IndexMap<String, Spanned<u32>>>,
+    /// Hosting units it takes at the recovery site (default 1).
+    pub size: Option<Spanned<u32>>,
+}
+
+/// Site ids, one or a list, each with its place.
+#[derive(Debug)]
+pub struct Sites(pub Vec<Spanned<String>>);
+
+struct SitesText;
+
+impl super::Expecting for SitesText {
+    const TEXT: &'static str = "a site id or a list of site ids";
+}
+
+impl<'de> Deserialize<'de> for Sites {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::one_or_list::<SitesText, D>(d).map(Sites)
+    }
+}
+
+impl JsonSchema for Sites {
+    fn schema_name() -> Cow<'static, str> {
+        "Sites".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        super::one_or_list_schema("A site id, or a list of site ids.", Some(1))
+    }
+}
+
+impl<'de> Deserialize<'de> for Relocate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Relocate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`true`, or `{ to: dc-b, duration: 4h, size: 2 }`")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Relocate, E> {
+                if v {
+                    Ok(Relocate(None))
+                } else {
+                    Err(de::Error::custom(
+                        "`relocate: false` says nothing: leave the key out",
+                    ))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Relocate, A::Error> {
+                RelocateSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|r| Relocate(Some(r)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Relocate {
+    fn schema_name() -> Cow<'static, str> {
+        "Relocate".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Brought back at a recovery site: `true`, or `{ to, duration, range, needs, size }`.",
+            "anyOf": [{ "const": true }, generator.subschema_for::<RelocateSpec>()]
+        })
+    }
 }
 
 /// A rebuild time, alone or with its range.

@@ -70,6 +70,9 @@ struct Resolver {
     processes: Index,
     /// Capacity and place of each team, to check needs.
     team_capacity: Vec<Option<(u32, Span)>>,
+    /// Per site, when it is a recovery site: the site it stands in for,
+    /// its room and its twins.
+    stand_ins: Vec<Option<(SiteId, u32, Vec<(ServiceId, ServiceId)>)>>,
 }
 
 impl Resolver {
@@ -246,21 +249,21 @@ impl Resolver {
         Err(())
     }
 
-    fn recovery(&mut self, id: &str, raw: &raw::Recovery) -> Option<Recovery> {
-        let mut ok = true;
-        let range = self.range(raw.range.as_ref(), raw.duration);
-        let rebuild = raw.rebuild.as_ref().map_or(raw.duration, |r| r.duration);
-        let rebuild_range =
-            self.range(raw.rebuild.as_ref().and_then(|r| r.range.as_ref()), rebuild);
-        ok &= range.is_ok() && rebuild_range.is_ok();
-        let mut needs = Vec::with_capacity(raw.needs.len());
-        for (team, count) in &raw.needs {
+    /// People of each team a task needs, checked against the teams.
+    fn needs(
+        &mut self,
+        id: &str,
+        raw: &indexmap::IndexMap<String, Spanned<u32>>,
+        ok: &mut bool,
+    ) -> Vec<Need> {
+        let mut needs = Vec::with_capacity(raw.len());
+        for (team, count) in raw {
             let r = Spanned {
                 span: count.span,
                 value: team.clone(),
             };
             let Some(t) = self.lookup(|r| &r.teams, &r) else {
-                ok = false;
+                *ok = false;
                 continue;
             };
             if count.value == 0 {
@@ -269,7 +272,7 @@ impl Resolver {
                         .at(count.span)
                         .help("remove the entry, or write how many people the task needs"),
                 );
-                ok = false;
+                *ok = false;
                 continue;
             }
             if let Some((capacity, team_span)) = self.team_capacity[t as usize]
@@ -287,7 +290,7 @@ impl Resolver {
                     .note(team_span, format!("`{team}` is defined here"))
                     .help(format!("lower the need to at most {capacity}, or raise the team's capacity")),
                 );
-                ok = false;
+                *ok = false;
                 continue;
             }
             needs.push(Need {
@@ -295,6 +298,17 @@ impl Resolver {
                 count: count.value,
             });
         }
+        needs
+    }
+
+    fn recovery(&mut self, id: &str, raw: &raw::Recovery) -> Option<Recovery> {
+        let mut ok = true;
+        let range = self.range(raw.range.as_ref(), raw.duration);
+        let rebuild = raw.rebuild.as_ref().map_or(raw.duration, |r| r.duration);
+        let rebuild_range =
+            self.range(raw.rebuild.as_ref().and_then(|r| r.range.as_ref()), rebuild);
+        ok &= range.is_ok() && rebuild_range.is_ok();
+        let needs = self.needs(id, &raw.needs, &mut ok);
         let failover = match &raw.failover {
             Some(f) if f.to.value == id => {
                 self.diags.push(
@@ -329,8 +343,183 @@ impl Resolver {
             rebuild,
             rebuild_range: rebuild_range.ok().flatten(),
             failover,
+            relocate: None,
             procedure: raw.procedure.clone(),
             verify: raw.verify.clone(),
+        })
+    }
+
+    /// A recovery site's offer: the site it stands in for, its room, its
+    /// twins.
+    fn stand_in(&mut self, id: &str, raw: &raw::StandIn) -> Option<StandIn> {
+        let mut ok = true;
+        let home = self.lookup(|r| &r.sites, &raw.site).map(SiteId);
+        if raw.site.value == id {
+            self.diags.push(
+                Diagnostic::error("self-stand-in", format!("site `{id}` stands in for itself"))
+                    .at(raw.site.span)
+                    .help("name the site whose services can be brought back here"),
+            );
+            ok = false;
+        }
+        if raw.capacity.value == 0 {
+            self.diags.push(
+                Diagnostic::error("bad-value", format!("recovery site `{id}` has no room"))
+                    .at(raw.capacity.span)
+                    .help("write how many hosting units it can take for services brought there (1 or more)"),
+            );
+            ok = false;
+        }
+        let mut twins = Vec::with_capacity(raw.twins.len());
+        for (from, to) in &raw.twins {
+            let from_ref = Spanned {
+                span: to.span,
+                value: from.clone(),
+            };
+            let pair = (self.service(&from_ref), self.service(to));
+            match pair {
+                (Some(a), Some(b)) if a != b => twins.push((a, b)),
+                (Some(_), Some(_)) => {
+                    self.diags.push(
+                        Diagnostic::error("self-twin", format!("`{from}` is its own twin"))
+                            .at(to.span)
+                            .help(format!(
+                                "name the service at `{id}` that stands in for `{from}`"
+                            )),
+                    );
+                    ok = false;
+                }
+                _ => ok = false,
+            }
+        }
+        Some(StandIn {
+            site: home?,
+            capacity: raw.capacity.value,
+            lead_time: raw.lead_time.unwrap_or(Duration::ZERO),
+            twins,
+        })
+        .filter(|_| ok)
+    }
+
+    /// A service's relocation: where it can go (its site's recovery sites,
+    /// or those it names), and what it depends on there.
+    fn relocation(
+        &mut self,
+        id: &str,
+        site: Option<SiteId>,
+        raw: &Spanned<raw::Relocate>,
+        deps: &[Dependency],
+        recovery: &Recovery,
+    ) -> Option<Relocation> {
+        let spec = raw.value.0.as_ref();
+        let Some(home) = site else {
+            self.diags.push(
+                Diagnostic::error("relocate-without-site", format!("`{id}` can be relocated but has no `site`"))
+                    .at(raw.span)
+                    .help("a service is brought back at a recovery site standing in for its own: give it its `site`"),
+            );
+            return None;
+        };
+        let standing: Vec<SiteId> = (0..self.stand_ins.len())
+            .filter(|&x| self.stand_ins[x].as_ref().is_some_and(|s| s.0 == home))
+            .map(|x| SiteId(x as u32))
+            .collect();
+        let home_id = self.sites.order[home.index()].clone();
+        let mut ok = true;
+        let to: Vec<SiteId> = match spec.and_then(|s| s.to.as_ref()) {
+            Some(list) => {
+                let mut out = Vec::new();
+                for r in &list.0 {
+                    let Some(x) = self.lookup(|r| &r.sites, r).map(SiteId) else {
+                        ok = false;
+                        continue;
+                    };
+                    if !standing.contains(&x) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "not-a-recovery-site",
+                                format!("site `{}` does not stand in for `{home_id}`, the site of `{id}`", r.value),
+                            )
+                            .at(r.span)
+                            .help(format!(
+                                "add `stands_in_for: {{ site: {home_id}, capacity: … }}` to site `{}`, or name another site",
+                                r.value
+                            )),
+                        );
+                        ok = false;
+                    } else if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                out
+            }
+            None => standing.clone(),
+        };
+        if ok && to.is_empty() {
+            self.diags.push(
+                Diagnostic::error(
+                    "no-recovery-site",
+                    format!("`{id}` can be relocated, but no site stands in for `{home_id}`"),
+                )
+                .at(raw.span)
+                .help(format!(
+                    "declare the recovery site: `stands_in_for: {{ site: {home_id}, capacity: …, twins: {{ … }} }}` on a site"
+                )),
+            );
+            return None;
+        }
+        let duration = spec.and_then(|s| s.duration).unwrap_or(recovery.duration);
+        let range = self.range(spec.and_then(|s| s.range.as_ref()), duration);
+        ok &= range.is_ok();
+        let needs = match spec.and_then(|s| s.needs.as_ref()) {
+            Some(n) => self.needs(id, n, &mut ok),
+            None => recovery.needs.clone(),
+        };
+        let size = spec.and_then(|s| s.size.as_ref());
+        if let Some(size) = size {
+            let room = to
+                .iter()
+                .filter_map(|x| self.stand_ins[x.index()].as_ref().map(|s| s.1))
+                .max()
+                .unwrap_or(0);
+            if size.value == 0 {
+                self.diags.push(
+                    Diagnostic::error("bad-value", format!("`{id}` has a size of 0"))
+                        .at(size.span)
+                        .help("size is the hosting units it takes at the recovery site: 1 or more"),
+                );
+                ok = false;
+            } else if size.value > room {
+                self.diags.push(
+                    Diagnostic::error(
+                        "too-large",
+                        format!("`{id}` takes {} hosting units, more than any of its recovery sites has ({room})", size.value),
+                    )
+                    .at(size.span)
+                    .help("lower its size, or raise the recovery site's `capacity`"),
+                );
+                ok = false;
+            }
+        }
+        let placements = to
+            .iter()
+            .map(|&site| {
+                let twins = self.stand_ins[site.index()]
+                    .as_ref()
+                    .map(|s| s.2.as_slice())
+                    .unwrap_or(&[]);
+                Placement {
+                    site,
+                    depends_on: deps.iter().map(|d| twin_of(d, twins)).collect(),
+                }
+            })
+            .collect();
+        ok.then(|| Relocation {
+            to: placements,
+            duration,
+            range: range.ok().flatten(),
+            needs,
+            size: size.map_or(1, |s| s.value),
         })
     }
 
@@ -408,7 +597,10 @@ impl Resolver {
             Some(d) => Some(self.data(d)?),
             None => None,
         };
-        let (depends_on, recovery) = (depends_on?, recovery?);
+        let (depends_on, mut recovery) = (depends_on?, recovery?);
+        if let Some(x) = &raw.recovery.relocate {
+            recovery.relocate = Some(self.relocation(&item.id, site, x, &depends_on, &recovery)?);
+        }
         ok.then(|| Service {
             id: item.id.clone(),
             name: raw.name.clone(),
@@ -451,6 +643,30 @@ impl Resolver {
             description: raw.description.clone(),
             span: item.span,
         })
+    }
+}
+
+/// A dependency as it is at a recovery site: each home-site platform
+/// service replaced by its twin there; a group whose members become the
+/// same twin needs it once.
+fn twin_of(dep: &Dependency, twins: &[(ServiceId, ServiceId)]) -> Dependency {
+    let twin = |s: ServiceId| twins.iter().find(|t| t.0 == s).map_or(s, |t| t.1);
+    match dep {
+        Dependency::Hard(s) => Dependency::Hard(twin(*s)),
+        Dependency::Soft(s) => Dependency::Soft(twin(*s)),
+        Dependency::Group(g) => {
+            let mut of: Vec<ServiceId> = Vec::with_capacity(g.of.len());
+            for m in &g.of {
+                let t = twin(*m);
+                if !of.contains(&t) {
+                    of.push(t);
+                }
+            }
+            Dependency::Group(Group {
+                at_least: g.at_least.min(of.len() as u32),
+                of,
+            })
+        }
     }
 }
 
@@ -502,6 +718,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         services,
         processes,
         team_capacity,
+        stand_ins: Vec::new(),
     };
 
     let name = match &c.name {
@@ -529,13 +746,25 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
     let sites_out: Vec<Option<Site>> = kept(&c.sites, &keep_sites)
         .map(|i| {
             let raw = i.raw.as_ref()?;
+            let stands_in = match &raw.stands_in_for {
+                Some(x) => Some(r.stand_in(&i.id, x)?),
+                None => None,
+            };
             Some(Site {
                 id: i.id.clone(),
                 name: raw.name.clone(),
                 address: raw.address.clone(),
                 description: raw.description.clone(),
+                stands_in,
                 span: i.span,
             })
+        })
+        .collect();
+    r.stand_ins = sites_out
+        .iter()
+        .map(|s| {
+            let x = s.as_ref()?.stands_in.as_ref()?;
+            Some((x.site, x.capacity, x.twins.clone()))
         })
         .collect();
     let zones_out: Vec<Option<Zone>> = kept(&c.zones, &keep_zones)
@@ -605,7 +834,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         .map(|i| r.process_entry(i))
         .collect();
 
-    let diags = r.diags;
+    let mut diags = r.diags;
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
@@ -632,7 +861,115 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
             nodes_by_id,
         })
     })();
+    if let Some(plan) = &plan {
+        diags.extend(recovery_site_warnings(plan));
+    }
     (plan, diags)
+}
+
+/// What a recovery site or a standby will not do as the plan's author
+/// probably expects: a standby beside its primary, a twin at the wrong
+/// site, a relocated service that still needs something left at the lost
+/// site.
+fn recovery_site_warnings(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let site_id = |s: Option<SiteId>| s.map_or("(none)", |s| plan.sites[s.index()].id.as_str());
+    for svc in &plan.services {
+        if let Some(f) = svc.recovery.failover
+            && svc.site.is_some()
+            && plan.service(f.to).site == svc.site
+        {
+            out.push(
+                Diagnostic::warning(
+                    "standby-same-site",
+                    format!(
+                        "`{}` fails over to `{}`, at the same site `{}`: losing the site loses both",
+                        svc.id,
+                        plan.service(f.to).id,
+                        site_id(svc.site)
+                    ),
+                )
+                .at(svc.span)
+                .help("put the standby at another site, or add `relocate` for the loss of the site"),
+            );
+        }
+    }
+    for (here, site) in plan.sites.iter().enumerate() {
+        let Some(x) = &site.stands_in else { continue };
+        for &(from, to) in &x.twins {
+            let (a, b) = (plan.service(from), plan.service(to));
+            if a.site != Some(x.site) || b.site != Some(SiteId(here as u32)) {
+                out.push(
+                    Diagnostic::warning(
+                        "twin-site",
+                        format!(
+                            "twin `{}: {}` of site `{}`: `{}` is at `{}` and `{}` at `{}`",
+                            a.id,
+                            b.id,
+                            site.id,
+                            a.id,
+                            site_id(a.site),
+                            b.id,
+                            site_id(b.site)
+                        ),
+                    )
+                    .at(site.span)
+                    .help(format!(
+                        "a twin maps a service of `{}` to the one at `{}` standing in for it",
+                        plan.sites[x.site.index()].id,
+                        site.id
+                    )),
+                );
+            }
+        }
+    }
+    for svc in &plan.services {
+        let Some(r) = &svc.recovery.relocate else {
+            continue;
+        };
+        for p in &r.to {
+            for dep in &p.depends_on {
+                if matches!(dep, Dependency::Soft(_)) {
+                    continue;
+                }
+                // A group is left behind only when every member is.
+                let behind: Vec<ServiceId> = dep
+                    .services()
+                    .iter()
+                    .copied()
+                    .filter(|&d| {
+                        let d = plan.service(d);
+                        d.site == svc.site
+                            && d.recovery.relocate.is_none()
+                            && d.recovery
+                                .failover
+                                .is_none_or(|f| plan.service(f.to).site == svc.site)
+                    })
+                    .collect();
+                if behind.is_empty() || behind.len() < dep.services().len() {
+                    continue;
+                }
+                let d = &plan.service(behind[0]).id;
+                out.push(
+                    Diagnostic::warning(
+                        "left-behind",
+                        format!(
+                            "relocated to `{}`, `{}` still needs `{d}`, which stays at `{}` (no twin there, no relocation, no standby elsewhere)",
+                            site_id(Some(p.site)),
+                            svc.id,
+                            site_id(svc.site)
+                        ),
+                    )
+                    .at(svc.span)
+                    .help(format!(
+                        "add `{d}: …` to the twins of `{}`, or let `{d}` be relocated too",
+                        site_id(Some(p.site))
+                    )),
+                );
+            }
+        }
+    }
+    out
 }
 
 fn all_some<T>(items: Vec<Option<T>>) -> Option<Vec<T>> {

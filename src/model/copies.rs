@@ -28,7 +28,7 @@
 use super::{Plan, ServiceId};
 
 /// One copy of a service's data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DataCopy {
     /// Data lost when restoring from it, in seconds: the replica's lag, the
     /// backup's interval.
@@ -109,7 +109,24 @@ pub fn restore(plan: &Plan, s: ServiceId, fate: &dyn Fate) -> Restore {
     Restore {
         holder: copy.holder.filter(|&h| !fate.destroyed(h)),
         retrieval: copy.retrieval,
+        copy: Some(copy),
     }
+}
+
+/// What relocating `s` to a recovery site restores from: its newest
+/// surviving copy (its holder up unless it burnt and the copy is off-site,
+/// its retrieval); nothing to wait for when it keeps no data; `None` when
+/// it has copies and none survived, so it cannot be relocated.
+pub fn relocate_from(plan: &Plan, s: ServiceId, fate: &dyn Fate) -> Option<Restore> {
+    if plan.service(s).data.is_none() {
+        return Some(Restore::default());
+    }
+    let copy = plan.restore_copy(s, fate)?;
+    Some(Restore {
+        holder: copy.holder.filter(|&h| !fate.destroyed(h)),
+        retrieval: copy.retrieval,
+        copy: Some(copy),
+    })
 }
 
 /// Whether a copy of `s`'s data survived.
@@ -136,6 +153,8 @@ pub struct Restore {
     pub holder: Option<ServiceId>,
     /// Seconds to bring the copy back, from the damage.
     pub retrieval: u64,
+    /// The copy itself; `None` when there is nothing to restore from.
+    pub copy: Option<DataCopy>,
 }
 
 /// What happened to every service, as far as copies are concerned.
@@ -165,6 +184,14 @@ impl Fates {
     /// [`restore`]).
     pub fn restores(&self, plan: &Plan) -> Vec<Restore> {
         plan.service_ids().map(|s| restore(plan, s, self)).collect()
+    }
+
+    /// Per service: what a relocation restores from (see
+    /// [`relocate_from`]).
+    pub fn relocations(&self, plan: &Plan) -> Vec<Option<Restore>> {
+        plan.service_ids()
+            .map(|s| relocate_from(plan, s, self))
+            .collect()
     }
 }
 

@@ -173,7 +173,22 @@ pub struct Site {
     pub name: String,
     pub address: Option<String>,
     pub description: Option<String>,
+    /// A recovery site: what it offers the site it stands in for.
+    pub stands_in: Option<StandIn>,
     pub span: Span,
+}
+
+/// What a recovery site offers the site it stands in for.
+#[derive(Debug)]
+pub struct StandIn {
+    /// The site whose services can be brought back here.
+    pub site: SiteId,
+    /// Room for services brought here, in hosting units.
+    pub capacity: u32,
+    /// Time from the damage before the first service can be brought here.
+    pub lead_time: Duration,
+    /// Home-site platform services and the ones here standing in for them.
+    pub twins: Vec<(ServiceId, ServiceId)>,
 }
 
 #[derive(Debug)]
@@ -272,6 +287,8 @@ pub struct Recovery {
     /// without its own range takes its planned time in simulations.
     pub rebuild_range: Option<(Duration, Duration)>,
     pub failover: Option<Failover>,
+    /// Can be brought back at a recovery site.
+    pub relocate: Option<Relocation>,
     pub procedure: Option<String>,
     pub verify: Option<String>,
 }
@@ -288,6 +305,47 @@ pub struct Failover {
     pub duration: Duration,
     /// Shortest and longest failover time; `min ≤ duration ≤ max`.
     pub range: Option<(Duration, Duration)>,
+}
+
+/// Bringing a service back at a recovery site from its copies, on that
+/// site's platform instead of its own.
+#[derive(Debug, Clone)]
+pub struct Relocation {
+    /// Where it can go, by preference.
+    pub to: Vec<Placement>,
+    pub duration: Duration,
+    /// Shortest and longest time; `min ≤ duration ≤ max`.
+    pub range: Option<(Duration, Duration)>,
+    pub needs: Vec<Need>,
+    /// Hosting units it takes there.
+    pub size: u32,
+}
+
+/// One recovery site a service can go to, and what it depends on there:
+/// its own dependencies, each home-site platform service replaced by its
+/// twin.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub site: SiteId,
+    pub depends_on: Vec<Dependency>,
+}
+
+impl Service {
+    /// What the service depends on where it runs: at its own site
+    /// (`None`), or at a recovery site it was brought to.
+    pub fn depends_on_at(&self, at: Option<SiteId>) -> &[Dependency] {
+        match at.and_then(|site| {
+            self.recovery
+                .relocate
+                .as_ref()?
+                .to
+                .iter()
+                .find(|p| p.site == site)
+        }) {
+            Some(p) => &p.depends_on,
+            None => &self.depends_on,
+        }
+    }
 }
 
 #[derive(Debug)]

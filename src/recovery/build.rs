@@ -30,9 +30,9 @@ use super::problem::{Milestone, Problem, Req, Task};
 use super::situation::{Damage, Situation};
 use crate::analysis::criticality_weight;
 use crate::analysis::objectives::process_required;
-use crate::analysis::state::{State, propagate_with};
+use crate::analysis::state::{Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
-use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId};
+use crate::model::{Dependency, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId};
 
 /// The problem, and what each task and milestone stands for.
 pub struct Built {
@@ -43,6 +43,24 @@ pub struct Built {
     pub modes: Vec<Mode>,
     /// Per milestone: the process and since when it is down.
     pub processes: Vec<(ProcessId, u64)>,
+    /// Per task: the copy a relocation restores from, when it has data.
+    pub copies: Vec<Option<crate::model::Restore>>,
+    /// Per task: why its service comes back this way rather than at a
+    /// recovery site, or there rather than in place.
+    pub why: Vec<Option<Why>>,
+}
+
+/// Why a service allowed to move to a recovery site is (or is not) brought
+/// back there, with the earliest returns compared (unlimited teams).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// Brought back there: expected back at `there` against `in_place`.
+    Sooner { there: u64, in_place: u64 },
+    /// It would have been sooner there (`there`), but the site's room went
+    /// to services that come first.
+    NoRoom { site: SiteId, there: u64 },
+    /// None of its copies survived: nothing to restore there from.
+    NoCopy,
 }
 
 struct Builder<'a> {
@@ -63,6 +81,11 @@ struct Builder<'a> {
     same: HashMap<(u64, Vec<Req>), usize>,
     /// Per snapshot, when needed: each service's earliest expected return.
     estimates: HashMap<usize, Vec<u64>>,
+    /// Per service: the recovery site it is brought back at (see
+    /// [`Builder::decide_placements`]).
+    placement: Vec<Option<SiteId>>,
+    /// Per service: why it goes (or does not go) to a recovery site.
+    why: Vec<Option<Why>>,
 }
 
 pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
@@ -82,15 +105,12 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     }
     times.sort_unstable();
     times.dedup();
-    let standby: Vec<(usize, usize)> = (0..n)
-        .filter(|&i| situation.on_standby[i])
-        .filter_map(|i| Some((i, plan.services[i].recovery.failover?.to.index())))
-        .collect();
+    let runs = runs_elsewhere(plan, &situation.on_standby, &situation.placed);
     let states: Vec<Vec<State>> = times
         .iter()
         .map(|&t| {
             let hit: Vec<usize> = (0..n).filter(|&i| situation.unavailable(i, t)).collect();
-            propagate_with(plan, graph, &hit, &standby)
+            propagate_with(plan, graph, &hit, &runs)
         })
         .collect();
     let mut b = Builder {
@@ -106,7 +126,10 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         back: HashMap::new(),
         same: HashMap::new(),
         estimates: HashMap::new(),
+        placement: situation.placed.clone(),
+        why: vec![None; n],
     };
+    b.decide_placements();
     let released = b.work_tasks();
     // Returns computed units first in an order where each comes after what
     // it waits for: no recursion deeper than a cycle, whatever the length
@@ -123,6 +146,15 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     let (mut milestones, processes) = b.milestones();
     b.simplify(&mut milestones);
     b.prune(&mut milestones);
+    let why = (b.services.iter().zip(&b.modes))
+        .map(|(s, m)| b.why[s.index()].filter(|_| *m != Mode::Automatic))
+        .collect();
+    let copies = (b.services.iter().zip(&b.modes))
+        .map(|(s, m)| match m {
+            Mode::Relocate(_) => situation.relocate_from[s.index()].filter(|r| r.copy.is_some()),
+            _ => None,
+        })
+        .collect();
     Built {
         problem: Problem {
             tasks: b.tasks,
@@ -133,16 +165,201 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         services: b.services,
         modes: b.modes,
         processes,
+        copies,
+        why,
     }
 }
 
-impl Builder<'_> {
+/// Services that run elsewhere than on their own dependencies: on their
+/// failover standby, or at the recovery site they were brought to.
+pub fn runs_elsewhere<'a>(
+    plan: &'a Plan,
+    on_standby: &[bool],
+    placed: &[Option<SiteId>],
+) -> Vec<(usize, Runs<'a>)> {
+    (0..plan.services.len())
+        .filter_map(|i| {
+            let s = &plan.services[i];
+            match (on_standby[i], s.recovery.failover, placed[i]) {
+                (true, Some(f), _) => Some((i, Runs::Standby(f.to.index()))),
+                (_, _, Some(site)) => Some((i, Runs::On(s.depends_on_at(Some(site))))),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+impl<'a> Builder<'a> {
     fn snapshot(&self, t: u64) -> usize {
         self.times.partition_point(|&x| x <= t).saturating_sub(1)
     }
 
     fn down(&self, k: usize, x: usize) -> bool {
         self.states[k][x] == State::Down
+    }
+
+    /// What service `x` depends on at snapshot `k`: at the recovery site it
+    /// runs at or is brought to (from its damage on), else its own.
+    fn deps_at(&self, x: usize, k: usize) -> &'a [Dependency] {
+        let service = &self.plan.services[x];
+        let moved = self.situation.placed[x].is_some()
+            || self.situation.release[x].max(self.situation.now) <= self.times[k];
+        match self.placement[x] {
+            Some(site) if moved => service.depends_on_at(Some(site)),
+            _ => &service.depends_on,
+        }
+    }
+
+    /// When recovery site `site` can take its first service: as the
+    /// situation says, else its home site's first damage plus its lead
+    /// time.
+    fn opens(&self, site: SiteId) -> u64 {
+        if let Some(t) = self.situation.opens[site.index()] {
+            return t;
+        }
+        let Some(x) = self.plan.sites[site.index()].stands_in.as_ref() else {
+            return self.situation.now;
+        };
+        let first = (0..self.plan.services.len())
+            .filter(|&i| self.situation.damage[i].is_some())
+            .filter(|&i| self.plan.services[i].site == Some(x.site))
+            .map(|i| self.situation.release[i])
+            .min()
+            .unwrap_or(self.situation.now);
+        first.saturating_add(x.lead_time.as_secs())
+    }
+
+    /// When relocating damaged service `i` to `site` can start: its damage,
+    /// the site open, its copy brought back.
+    fn relocation_release(&self, i: usize, site: SiteId) -> u64 {
+        let s = self.situation;
+        let release = s.release[i].max(s.now);
+        let retrieval = s.relocate_from[i].map_or(0, |r| r.retrieval);
+        if s.placed[i] == Some(site) {
+            // Already there: only its copy to wait for.
+            return release.saturating_add(retrieval);
+        }
+        release
+            .max(self.opens(site))
+            .max(release.saturating_add(retrieval))
+    }
+
+    /// When damaged service `x` is expected back at the earliest if worked
+    /// on in place (`None`) or brought to a recovery site, with `est` the
+    /// other services' earliest returns at snapshot `k`.
+    fn work_estimate(&self, x: usize, k: usize, est: &[u64], at: Option<&Placement>) -> u64 {
+        let s = self.situation;
+        let t = self.times[k];
+        let r = &self.plan.services[x].recovery;
+        let e = s.back_by_itself(x, t).max(t);
+        match at {
+            None => {
+                let deps = self.estimate_deps(x, &self.plan.services[x].depends_on, k, est);
+                let d = match s.damage[x] {
+                    Some(Damage::Destroyed) => r.rebuild,
+                    _ => r.duration,
+                };
+                e.max(deps.max(s.release[x]).saturating_add(d.as_secs()))
+            }
+            Some(p) => {
+                let Some(relocation) = &r.relocate else {
+                    return u64::MAX;
+                };
+                let holder = s.relocate_from[x]
+                    .and_then(|c| c.holder)
+                    .map_or(0, |h| est[h.index()]);
+                let deps = self.estimate_deps(x, &p.depends_on, k, est);
+                e.max(
+                    deps.max(holder)
+                        .max(self.relocation_release(x, p.site))
+                        .saturating_add(relocation.duration.as_secs()),
+                )
+            }
+        }
+    }
+
+    /// Which damaged services are brought back at a recovery site rather
+    /// than in place: those allowed to move, with a surviving copy and no
+    /// standby up to fail over to, when they are expected back sooner
+    /// there (unlimited teams). A recovery site's room is a budget held
+    /// from the relocation's start: it goes to services in order of
+    /// priority (the most critical process that needs them, then the
+    /// shortest DMIA among those, then plan order); a service that does
+    /// not fit anywhere it may go is worked on in place. Estimates depend
+    /// on what else moves: decided again until nothing changes (a few
+    /// rounds at most).
+    fn decide_placements(&mut self) {
+        let plan = self.plan;
+        let s = self.situation;
+        let n = plan.services.len();
+        // A service already at a recovery site stays there.
+        let forced: Vec<Option<SiteId>> = (0..n)
+            .map(|i| s.placed[i].filter(|_| s.damage[i].is_some()))
+            .collect();
+        let mut candidates: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let r = &plan.services[i].recovery;
+            if s.damage[i].is_none() || s.placed[i].is_some() || r.relocate.is_none() {
+                continue;
+            }
+            let k = self.snapshot(s.release[i].max(s.now));
+            if r.failover.is_some_and(|f| !self.down(k, f.to.index())) {
+                continue;
+            }
+            if s.relocate_from[i].is_none() {
+                self.why[i] = Some(Why::NoCopy);
+                continue;
+            }
+            candidates.push(i);
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let rank = priorities(plan);
+        candidates.sort_by_key(|&i| (rank[i], i));
+        self.placement = forced.clone();
+        for _ in 0..8 {
+            self.estimates.clear();
+            let mut room = s.room.clone();
+            let mut next = forced.clone();
+            for &i in &candidates {
+                let k = self.snapshot(s.release[i].max(s.now));
+                self.estimates(k);
+                let est = &self.estimates[&k];
+                let in_place = self.work_estimate(i, k, est, None);
+                let Some(relocation) = &plan.services[i].recovery.relocate else {
+                    continue;
+                };
+                let mut best: Option<(u64, SiteId)> = None;
+                let mut full: Option<(u64, SiteId)> = None;
+                for p in &relocation.to {
+                    let there = self.work_estimate(i, k, est, Some(p));
+                    if there >= in_place {
+                        continue;
+                    }
+                    if room[p.site.index()] < relocation.size {
+                        full = full.filter(|f| f.0 <= there).or(Some((there, p.site)));
+                    } else if best.is_none_or(|b| there < b.0) {
+                        best = Some((there, p.site));
+                    }
+                }
+                self.why[i] = match (best, full) {
+                    (Some((there, site)), _) => {
+                        room[site.index()] -= relocation.size;
+                        next[i] = Some(site);
+                        Some(Why::Sooner { there, in_place })
+                    }
+                    (None, Some((there, site))) => Some(Why::NoRoom { site, there }),
+                    (None, None) => None,
+                };
+            }
+            let same = next == self.placement;
+            self.placement = next;
+            if same {
+                break;
+            }
+        }
+        self.estimates.clear();
     }
 
     /// Creates the work tasks (their requirements are filled once the
@@ -165,19 +382,25 @@ impl Builder<'_> {
             // back when that is expected sooner than the primary's own
             // work; otherwise a failed service is restored, a destroyed one
             // rebuilt.
-            let own = match situation.damage[i] {
-                Some(Damage::Destroyed) => (Mode::Rebuild, r.rebuild),
+            let placed = self.placement[i].and_then(|site| {
+                let relocation = r.relocate.as_ref()?;
+                Some((site, relocation))
+            });
+            let own = match (placed, situation.damage[i]) {
+                (Some((site, relocation)), _) => (Mode::Relocate(site), relocation.duration),
+                (None, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
                 _ => (Mode::Restore, r.duration),
             };
             let (mode, duration) = match r.failover {
                 Some(f) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
                 Some(f) => {
-                    let est = self.estimates(k);
+                    self.estimates(k);
+                    let est = &self.estimates[&k];
                     let standby = est[f.to.index()];
-                    let deps = self.estimate_deps(i, k, &self.estimates[&k]);
-                    let work = deps
-                        .max(situation.release[i])
-                        .saturating_add(own.1.as_secs());
+                    let at = placed.and_then(|(site, relocation)| {
+                        relocation.to.iter().find(|p| p.site == site)
+                    });
+                    let work = self.work_estimate(i, k, est, at);
                     if standby.saturating_add(f.duration.as_secs()) < work {
                         (Mode::Failover, f.duration)
                     } else {
@@ -186,17 +409,28 @@ impl Builder<'_> {
                 }
                 None => own,
             };
-            // A rebuild from a copy waits for the copy to be brought back.
-            let release = match mode {
-                Mode::Rebuild => release.saturating_add(situation.restore[i].retrieval),
-                _ => release,
+            if mode == Mode::Failover {
+                self.placement[i] = None;
+                self.why[i] = None;
+            }
+            // A rebuild from a copy waits for the copy to be brought back;
+            // a relocation for the site to open too.
+            let (release, needs) = match (mode, placed) {
+                (Mode::Rebuild, _) => (
+                    release.saturating_add(situation.restore[i].retrieval),
+                    &r.needs,
+                ),
+                (Mode::Relocate(site), Some((_, relocation))) => {
+                    (self.relocation_release(i, site), &relocation.needs)
+                }
+                _ => (release, &r.needs),
             };
             self.work[i] = Some(self.tasks.len());
             self.tasks.push(Task {
                 label: plan.services[i].id.clone(),
                 duration: duration.as_secs(),
                 release,
-                needs: r.needs.iter().map(|n| (n.team.index(), n.count)).collect(),
+                needs: needs.iter().map(|n| (n.team.index(), n.count)).collect(),
                 reqs: Vec::new(),
             });
             self.services.push(ServiceId(i as u32));
@@ -295,14 +529,19 @@ impl Builder<'_> {
                     if m >= plan.services.len() {
                         continue;
                     }
-                    let r = &plan.services[m].recovery;
-                    let targets = plan
-                        .depends_on(NodeRef::Service(ServiceId(m as u32)))
+                    let service = &plan.services[m];
+                    let r = &service.recovery;
+                    let moved = self.placement[m].map(|site| service.depends_on_at(Some(site)));
+                    let from = self.placement[m].and_then(|_| self.situation.relocate_from[m]);
+                    let targets = service
+                        .depends_on
                         .iter()
+                        .chain(moved.unwrap_or_default())
                         .filter(|d| !matches!(d, Dependency::Soft(_)))
                         .flat_map(|d| d.services().iter().copied())
                         .chain(r.failover.map(|f| f.to))
-                        .chain(self.situation.restore[m].holder);
+                        .chain(self.situation.restore[m].holder)
+                        .chain(from.and_then(|c| c.holder));
                     for x in targets {
                         let v = self.units.unit_of[x.index()];
                         if !seen[v as usize] {
@@ -395,19 +634,16 @@ impl Builder<'_> {
                         continue;
                     }
                     let s = self.situation;
-                    let mut e = s.back_by_itself(x, t).max(t);
-                    let deps = self.estimate_deps(x, k, &est);
-                    if s.unavailable(x, t) && s.damage[x].is_some() {
-                        let r = &self.plan.services[x].recovery;
-                        let d = match s.damage[x] {
-                            Some(Damage::Destroyed) => r.rebuild,
-                            _ => r.duration,
-                        };
-                        e = e.max(deps.max(s.release[x]).saturating_add(d.as_secs()));
+                    est[x] = if s.unavailable(x, t) && s.damage[x].is_some() {
+                        let at = self.placement[x].and_then(|site| {
+                            let relocation = self.plan.services[x].recovery.relocate.as_ref()?;
+                            relocation.to.iter().find(|p| p.site == site)
+                        });
+                        self.work_estimate(x, k, &est, at)
                     } else {
-                        e = e.max(deps);
-                    }
-                    est[x] = e;
+                        let deps = self.estimate_deps(x, self.deps_at(x, k), k, &est);
+                        s.back_by_itself(x, t).max(t).max(deps)
+                    };
                 }
             }
             self.estimates.insert(k, est);
@@ -417,9 +653,9 @@ impl Builder<'_> {
 
     /// When what service `x` needs is back at the earliest (hard
     /// dependencies, the `at_least` earliest members of a group).
-    fn estimate_deps(&self, x: usize, k: usize, est: &[u64]) -> u64 {
+    fn estimate_deps(&self, x: usize, deps: &[Dependency], k: usize, est: &[u64]) -> u64 {
         let mut e = self.times[k];
-        for dep in self.plan.depends_on(NodeRef::Service(ServiceId(x as u32))) {
+        for dep in deps {
             match dep {
                 Dependency::Hard(d) if !self.units.same(x, d.index()) => {
                     e = e.max(est[d.index()]);
@@ -459,13 +695,12 @@ impl Builder<'_> {
 
     /// What work on service `i` waits for at snapshot `k`.
     fn work_reqs(&mut self, i: usize, k: usize) -> Vec<Req> {
-        let plan = self.plan;
         // `i` is the first of its cycle's chain (the others wait for the
         // one before): it waits for what any of them needs.
         let chain = self.chain(i);
         let mut reqs = Vec::new();
         for &m in &chain {
-            for dep in plan.depends_on(NodeRef::Service(ServiceId(m as u32))) {
+            for dep in self.deps_at(m, k) {
                 match dep {
                     Dependency::Hard(d) if !self.units.same(m, d.index()) => {
                         if let Some(r) = self.back_of(d.index(), k) {
@@ -497,9 +732,14 @@ impl Builder<'_> {
                 }
             }
         }
-        // A rebuild starts from a copy: its holder must be up.
-        if self.modes[self.work[i].unwrap_or(0)] == Mode::Rebuild
-            && let Some(h) = self.situation.restore[i].holder
+        // A rebuild or a relocation starts from a copy: its holder must be
+        // up.
+        let holder = match self.modes[self.work[i].unwrap_or(0)] {
+            Mode::Rebuild => self.situation.restore[i].holder,
+            Mode::Relocate(_) => self.situation.relocate_from[i].and_then(|c| c.holder),
+            _ => None,
+        };
+        if let Some(h) = holder
             && !self.units.same(i, h.index())
             && let Some(r) = self.back_of(h.index(), k)
         {
@@ -550,7 +790,7 @@ impl Builder<'_> {
                 {
                     over.push(Req::Task(r));
                 }
-                let deps = plan.depends_on(NodeRef::Service(ServiceId(m as u32)));
+                let deps = self.deps_at(m, k);
                 let own = self.not_down(m, deps, k);
                 if own.is_empty() {
                     reqs.extend(over);
@@ -584,7 +824,7 @@ impl Builder<'_> {
             if released_here {
                 continue;
             }
-            let deps = plan.depends_on(NodeRef::Service(ServiceId(m as u32)));
+            let deps = self.deps_at(m, k);
             reqs.extend(self.not_down(m, deps, k));
         }
         dedup(&mut reqs);
@@ -737,4 +977,20 @@ fn dedup(reqs: &mut Vec<Req>) {
             true
         }
     });
+}
+
+/// Per service: its rank for a recovery site's room, lowest first: the
+/// most critical process that needs it (hard and group dependencies), then
+/// the shortest DMIA among those; services no process needs come last.
+fn priorities(plan: &Plan) -> Vec<(std::cmp::Reverse<u64>, u64)> {
+    let mut rank = vec![(std::cmp::Reverse(0), u64::MAX); plan.services.len()];
+    for p in plan.process_ids() {
+        let weight = criticality_weight(plan.process(p).criticality);
+        let dmia = process_required(plan, p) as u64;
+        for s in plan.needs(NodeRef::Process(p)) {
+            let r = &mut rank[s.index()];
+            *r = (*r).min((std::cmp::Reverse(weight), dmia));
+        }
+    }
+    rank
 }

@@ -1,20 +1,23 @@
 //! The schedule read back in the plan's terms: the work in order, each
 //! process's incidents against their DMIA.
 
-use super::build::{Built, build};
+use super::build::{Built, Why, build};
 use super::ga::{Budget, Options, solve};
 use super::problem::{ProblemError, Req};
 use super::sgs::Score;
 use super::situation::Situation;
 use crate::graph::DependencyGraph;
-use crate::model::{Plan, ProcessId, ServiceId, TeamId};
+use crate::model::{Plan, ProcessId, ServiceId, SiteId, TeamId};
 
 /// How a service comes back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     Restore,
     Failover,
     Rebuild,
+    /// Brought back at a recovery site from its copies, on that site's
+    /// platform.
+    Relocate(SiteId),
     /// Comes back without work: by itself after an outage, or as soon as
     /// what it depends on is back.
     Automatic,
@@ -26,7 +29,16 @@ impl Mode {
             Mode::Restore => "restore",
             Mode::Failover => "failover",
             Mode::Rebuild => "rebuild",
+            Mode::Relocate(_) => "relocate",
             Mode::Automatic => "automatic",
+        }
+    }
+
+    /// The recovery site it brings the service to, if it is a relocation.
+    pub fn site(self) -> Option<SiteId> {
+        match self {
+            Mode::Relocate(site) => Some(site),
+            _ => None,
         }
     }
 }
@@ -41,6 +53,12 @@ pub struct Step {
     /// What must be up first: `(need, services)`, all of them when `need`
     /// is their number, else any `need` of them (a redundancy group).
     pub after: Vec<(u32, Vec<ServiceId>)>,
+    /// For a service allowed to move to a recovery site: why it is
+    /// brought back there, or not.
+    pub why: Option<Why>,
+    /// For a relocation: the copy it restores from (its holder, what is
+    /// left of its retrieval when planned).
+    pub from: Option<crate::model::Restore>,
 }
 
 /// One incident of a process: it stops, and is back.
@@ -179,6 +197,8 @@ pub fn recover(
                 .map(|&(team, n)| (TeamId(team as u32), n))
                 .collect(),
             after: after(&built.problem.tasks[t].reqs),
+            why: built.why[t],
+            from: built.copies[t],
         })
         .collect();
     steps.sort_by_key(|s| (s.start, s.service));

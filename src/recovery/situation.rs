@@ -3,7 +3,7 @@
 //! runs on its standby, which copy each rebuild starts from, and how many
 //! people each team has over time.
 
-use crate::model::{Plan, Restore};
+use crate::model::{Plan, Restore, SiteId};
 
 /// What happened to a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +44,18 @@ pub struct Situation {
     pub restore: Vec<Restore>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
+    /// Per service: the recovery site it runs at, or is being brought to.
+    pub placed: Vec<Option<SiteId>>,
+    /// Per site: hosting units still free for services brought there.
+    pub room: Vec<u32>,
+    /// Per site: when it can take its first service, once known (its home
+    /// site's first loss plus its lead time); otherwise counted from the
+    /// first damage at its home site.
+    pub opens: Vec<Option<u64>>,
+    /// Per service: what a relocation restores from (its newest surviving
+    /// copy's holder and retrieval); `None` when it has data and no copy
+    /// survived, so it cannot be relocated.
+    pub relocate_from: Vec<Option<Restore>>,
 }
 
 impl Situation {
@@ -59,6 +71,14 @@ impl Situation {
             down_since: vec![None; plan.node_count()],
             restore: vec![Restore::default(); n],
             capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
+            placed: vec![None; n],
+            room: plan
+                .sites
+                .iter()
+                .map(|s| s.stands_in.as_ref().map_or(0, |x| x.capacity))
+                .collect(),
+            opens: vec![None; plan.sites.len()],
+            relocate_from: vec![Some(Restore::default()); n],
         }
     }
 

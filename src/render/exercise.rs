@@ -1348,6 +1348,8 @@ fn comparison_section(
                 (Mode::Failover, Lang::Fr) => "en basculant",
                 (Mode::Rebuild, Lang::En) => "rebuilding",
                 (Mode::Rebuild, Lang::Fr) => "en reconstruisant",
+                (Mode::Relocate(_), Lang::En) => "relocating",
+                (Mode::Relocate(_), Lang::Fr) => "en relocalisant",
                 (_, Lang::En) => "restoring",
                 (_, Lang::Fr) => "en restaurant",
             };

@@ -8,8 +8,9 @@ use super::doc::{Bar, Block, Doc, StepCard, at};
 use crate::analysis::Analysis;
 use crate::analysis::state::State;
 use crate::i18n::Lang;
+use crate::model::Restore;
 use crate::model::{Duration, NodeRef, Plan, ServiceId, TeamId};
-use crate::recovery::{Mode, RecoveryPlan, Step};
+use crate::recovery::{Mode, RecoveryPlan, Step, Why};
 
 fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
     match lang {
@@ -23,7 +24,102 @@ fn mode_label(m: Mode, lang: Lang) -> &'static str {
         Mode::Restore => t(lang, "restore", "restauration"),
         Mode::Failover => t(lang, "failover", "bascule"),
         Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
+        Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
         Mode::Automatic => t(lang, "back by itself", "retour automatique"),
+    }
+}
+
+/// "relocation → DC-B" where the mode names a site, else the mode.
+fn mode_at(plan: &Plan, m: Mode, lang: Lang) -> String {
+    match m {
+        Mode::Relocate(site) => format!(
+            "{} → {}",
+            mode_label(m, lang),
+            plan.sites[site.index()].name
+        ),
+        _ => mode_label(m, lang).to_string(),
+    }
+}
+
+/// The copy a relocation restores from, for people: "backup on veeam
+/// (off-site, offline; retrieval 4h)".
+fn copy_label(plan: &Plan, service: ServiceId, from: &Restore, lang: Lang) -> String {
+    let Some(c) = from.copy else {
+        return t(lang, "no data to restore", "aucune donnée à restaurer").into();
+    };
+    let what = if c.replica {
+        t(lang, "replica", "réplica")
+    } else {
+        t(lang, "backup", "sauvegarde")
+    };
+    let holder = match (c.holder, from.holder) {
+        (_, Some(h)) => format!("{} {}", t(lang, "on", "sur"), plan.service(h).id),
+        (Some(h), None) => format!(
+            "{} {} {}",
+            t(lang, "from", "de"),
+            plan.service(h).id,
+            t(lang, "(read elsewhere)", "(relue ailleurs)")
+        ),
+        (None, None) => format!(
+            "{} {}",
+            t(lang, "kept beside", "conservée avec"),
+            plan.service(service).id
+        ),
+    };
+    let mut flags: Vec<String> = Vec::new();
+    if c.offsite {
+        flags.push(t(lang, "off-site", "externalisée").into());
+    }
+    if c.offline {
+        flags.push(t(lang, "offline", "hors ligne").into());
+    }
+    if c.immutable {
+        flags.push(t(lang, "immutable", "immuable").into());
+    }
+    flags.push(format!(
+        "{} {}",
+        t(lang, "data lost up to", "perte de données jusqu'à"),
+        dur(c.loss)
+    ));
+    if c.retrieval > 0 {
+        flags.push(format!(
+            "{} {}",
+            t(lang, "retrieval", "récupération"),
+            dur(c.retrieval)
+        ));
+    }
+    format!("{what} {holder} ({})", flags.join(", "))
+}
+
+/// Why a service allowed to move comes back where it does.
+fn why_label(plan: &Plan, why: Why, lang: Lang) -> String {
+    match (why, lang) {
+        (Why::Sooner { there, in_place }, Lang::En) => format!(
+            "expected back at {} there against {} in place (unlimited teams)",
+            at(there),
+            at(in_place)
+        ),
+        (Why::Sooner { there, in_place }, Lang::Fr) => format!(
+            "retour attendu à {} sur place contre {} sur le site d'origine (équipes illimitées)",
+            at(there),
+            at(in_place)
+        ),
+        (Why::NoRoom { site, there }, Lang::En) => format!(
+            "{} is full (its room went to more critical services): it would have been back at {} there",
+            plan.sites[site.index()].name,
+            at(there)
+        ),
+        (Why::NoRoom { site, there }, Lang::Fr) => format!(
+            "{} est plein (sa capacité va à des services plus critiques) : il y serait revenu à {}",
+            plan.sites[site.index()].name,
+            at(there)
+        ),
+        (Why::NoCopy, Lang::En) => {
+            "none of its copies survived: nothing to restore at a recovery site from".into()
+        }
+        (Why::NoCopy, Lang::Fr) => {
+            "aucune de ses copies n'a survécu : rien à restaurer sur un site de secours".into()
+        }
     }
 }
 
@@ -161,7 +257,7 @@ fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
                             if s.mode == Mode::Restore {
                                 id.clone()
                             } else {
-                                format!("{id} ({})", mode_label(s.mode, lang))
+                                format!("{id} ({})", mode_at(plan, s.mode, lang))
                             }
                         })
                         .collect::<Vec<_>>()
@@ -175,6 +271,76 @@ fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
             })
             .collect(),
     }
+}
+
+/// What each recovery site takes, and what waits for lack of room there:
+/// the capacity that bounds the recovery, named.
+fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
+    let mut out = Vec::new();
+    for (i, site) in plan.sites.iter().enumerate() {
+        let Some(x) = &site.stands_in else { continue };
+        let here = |s: &&Step| s.mode.site().is_some_and(|p| p.index() == i);
+        let full = |s: &&Step| matches!(s.why, Some(Why::NoRoom { site, .. }) if site.index() == i);
+        let moved: Vec<&Step> = rp.steps.iter().filter(here).collect();
+        let waiting: Vec<&Step> = rp.steps.iter().filter(full).collect();
+        if moved.is_empty() && waiting.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push(Block::Heading(
+                t(lang, "Recovery sites", "Sites de secours").into(),
+            ));
+        }
+        let size = |s: &&Step| {
+            plan.service(s.service)
+                .recovery
+                .relocate
+                .as_ref()
+                .map_or(0, |r| r.size)
+        };
+        let used: u32 = moved.iter().map(size).sum();
+        let home = &plan.sites[x.site.index()].name;
+        out.push(Block::Para(match lang {
+            Lang::En => format!(
+                "{} stands in for {home}: {used} of {} units taken by {} services brought there; {} services that would have been back sooner there are worked on in place for lack of room.",
+                site.name,
+                x.capacity,
+                moved.len(),
+                waiting.len()
+            ),
+            Lang::Fr => format!(
+                "{} remplace {home} : {used} unités sur {} occupées par {} services relocalisés ; {} services qui y seraient revenus plus tôt sont repris sur leur site faute de place.",
+                site.name,
+                x.capacity,
+                moved.len(),
+                waiting.len()
+            ),
+        }));
+        let rows = moved
+            .iter()
+            .chain(&waiting)
+            .map(|s| {
+                vec![
+                    plan.service(s.service).id.clone(),
+                    size(s).to_string(),
+                    mode_at(plan, s.mode, lang),
+                    at(s.finish),
+                    s.why.map(|w| why_label(plan, w, lang)).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        out.push(Block::Table {
+            header: vec![
+                t(lang, "Service", "Service").into(),
+                t(lang, "Units", "Unités").into(),
+                t(lang, "Mode", "Mode").into(),
+                t(lang, "Back at", "Rétabli à").into(),
+                t(lang, "Why", "Pourquoi").into(),
+            ],
+            rows,
+        });
+    }
+    out
 }
 
 fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
@@ -228,6 +394,35 @@ fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<S
                 facts.push((
                     t(lang, "Fail over to", "Basculer vers").to_string(),
                     plan.service(f.to).id.clone(),
+                ));
+            }
+            if let Mode::Relocate(site) = s.mode {
+                facts.push((
+                    t(lang, "Bring back at", "Relocaliser vers").to_string(),
+                    plan.sites[site.index()].name.clone(),
+                ));
+                let deps = service.depends_on_at(Some(site));
+                facts.push((
+                    t(lang, "There, on", "Sur place, sur").to_string(),
+                    super::dependencies(
+                        plan,
+                        deps,
+                        t(lang, "soft", "souple"),
+                        t(lang, "of", "parmi"),
+                    ),
+                ));
+                facts.push((
+                    t(lang, "Restore from", "Restaurer depuis").to_string(),
+                    s.from.as_ref().map_or_else(
+                        || t(lang, "no data to restore", "aucune donnée à restaurer").into(),
+                        |from| copy_label(plan, s.service, from, lang),
+                    ),
+                ));
+            }
+            if let Some(why) = s.why {
+                facts.push((
+                    t(lang, "Why here", "Pourquoi ici").to_string(),
+                    why_label(plan, why, lang),
                 ));
             }
             if let Some(sup) = service.supplier {
@@ -343,6 +538,7 @@ pub fn global(
     d.push(outcomes(plan, rp, lang));
     d.push(Block::Heading(t(lang, "Waves", "Vagues de reprise").into()));
     d.push(waves(plan, rp, lang));
+    d.blocks.extend(recovery_sites(plan, rp, lang));
     d.push(Block::Heading(
         t(lang, "Gantt chart", "Diagramme de Gantt").into(),
     ));
@@ -392,7 +588,7 @@ pub fn global(
                             format!(
                                 "{} ({})",
                                 plan.service(s.service).id,
-                                mode_label(s.mode, lang)
+                                mode_at(plan, s.mode, lang)
                             ),
                             at(s.start),
                             at(s.finish),
@@ -581,7 +777,7 @@ pub fn sheet(
             t(lang, "In this plan", "Dans ce plan").into(),
             format!(
                 "{} {} → {}",
-                mode_label(step.mode, lang),
+                mode_at(plan, step.mode, lang),
                 at(step.start),
                 at(step.finish)
             ),
@@ -640,6 +836,15 @@ pub fn sheet(
 struct TaskJson<'a> {
     id: &'a str,
     mode: &'static str,
+    /// For a relocation: the recovery site's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a str>,
+    /// For a relocation: the copy it restores from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<serde_json::Value>,
+    /// For a service allowed to move: why it comes back where it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<serde_json::Value>,
     start_s: u64,
     finish_s: u64,
     needs: indexmap::IndexMap<&'a str, u32>,
@@ -683,6 +888,28 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
             .map(|s| TaskJson {
                 id: &plan.service(s.service).id,
                 mode: s.mode.key(),
+                site: s.mode.site().map(|x| plan.sites[x.index()].id.as_str()),
+                from: s.from.and_then(|f| {
+                    let c = f.copy?;
+                    Some(serde_json::json!({
+                        "holder": f.holder.map(|h| plan.service(h).id.as_str()),
+                        "replica": c.replica,
+                        "offsite": c.offsite,
+                        "offline": c.offline,
+                        "immutable": c.immutable,
+                        "loss_s": c.loss,
+                        "retrieval_s": f.retrieval,
+                    }))
+                }),
+                why: s.why.map(|w| match w {
+                    Why::Sooner { there, in_place } => serde_json::json!({
+                        "reason": "sooner", "there_s": there, "in_place_s": in_place,
+                    }),
+                    Why::NoRoom { site, there } => serde_json::json!({
+                        "reason": "no-room", "site": plan.sites[site.index()].id, "there_s": there,
+                    }),
+                    Why::NoCopy => serde_json::json!({ "reason": "no-copy" }),
+                }),
                 start_s: s.start,
                 finish_s: s.finish,
                 needs: s

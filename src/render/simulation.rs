@@ -39,6 +39,15 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         },
         EventKind::Hit { destroyed: true } => t(lang, "destroyed", "détruit").into(),
         EventKind::Hit { destroyed: false } => t(lang, "fails", "tombe en panne").into(),
+        EventKind::RecoveryStarted {
+            mode: Mode::Relocate(site),
+        } => match lang {
+            Lang::En => format!("relocation to {} starts", plan.sites[site.index()].name),
+            Lang::Fr => format!(
+                "début de la relocalisation vers {}",
+                plan.sites[site.index()].name
+            ),
+        },
         EventKind::RecoveryStarted { mode } => match mode {
             Mode::Failover => t(lang, "failover starts", "début de la bascule"),
             Mode::Rebuild => t(lang, "rebuild starts", "début de la reconstruction"),
@@ -332,6 +341,13 @@ struct EventJson<'a> {
     at: Option<String>,
     kind: &'static str,
     node: Option<&'a str>,
+    /// For work starting: how (`restore`, `failover`, `rebuild`,
+    /// `relocate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<&'static str>,
+    /// For a relocation starting: the recovery site's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a str>,
     detail: String,
 }
 
@@ -399,6 +415,16 @@ pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run, budget: u6
                 at: scenario.date(e.t),
                 kind: e.kind.key(),
                 node: e.node.map(|n| plan.node_id(n)),
+                mode: match e.kind {
+                    EventKind::RecoveryStarted { mode } => Some(mode.key()),
+                    _ => None,
+                },
+                site: match e.kind {
+                    EventKind::RecoveryStarted {
+                        mode: Mode::Relocate(site),
+                    } => Some(plan.sites[site.index()].id.as_str()),
+                    _ => None,
+                },
                 detail: detail(plan, e, Lang::En),
             })
             .collect(),

@@ -594,6 +594,8 @@ impl Scenario {
             }
         }
         situation.restore = fates.restores(plan);
+        situation.relocate_from = fates.relocations(plan);
+        situation.opens = opens(plan, |i| (first_hit[i] != u64::MAX).then_some(first_hit[i]));
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {
             // Changes in time order; a change with a duration reverts to full
@@ -626,4 +628,22 @@ impl Scenario {
         situation.capacity = capacity;
         (situation, outcome)
     }
+}
+
+/// Per site: when it can take its first service as a recovery site, its
+/// home site's first loss (`hit`: when each service was first hit) plus
+/// its lead time; `None` when its home site lost nothing, or it is no
+/// recovery site.
+pub fn opens(plan: &Plan, hit: impl Fn(usize) -> Option<u64>) -> Vec<Option<u64>> {
+    plan.sites
+        .iter()
+        .map(|site| {
+            let x = site.stands_in.as_ref()?;
+            let first = (0..plan.services.len())
+                .filter(|&i| plan.services[i].site == Some(x.site))
+                .filter_map(&hit)
+                .min()?;
+            Some(first.saturating_add(x.lead_time.as_secs()))
+        })
+        .collect()
 }

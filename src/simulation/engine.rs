@@ -39,7 +39,7 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId, copies,
+    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
@@ -122,6 +122,9 @@ struct Svc {
     hit_at: Option<u64>,
     /// Failed over: runs on its standby, whatever its own dependencies.
     on_standby: bool,
+    /// At a recovery site (brought there, or being brought there): runs on
+    /// that site's platform and takes room there.
+    placed: Option<SiteId>,
     /// Physically destroyed (fire, flood, `destroy`), not only held by the
     /// attacker.
     destroyed: bool,
@@ -196,9 +199,9 @@ pub struct Engine<'p> {
     command: Command,
     options: recovery::Options,
     /// Per service and way of bringing it back (restore, failover,
-    /// rebuild): how long the work really takes, when it differs from the
-    /// plan (Monte Carlo draws).
-    actual: Option<Vec<[u64; 3]>>,
+    /// rebuild, relocation): how long the work really takes, when it
+    /// differs from the plan (Monte Carlo draws).
+    actual: Option<Vec<[u64; 4]>>,
     svc: Vec<Svc>,
     /// Per zone: isolated until (`u64::MAX`: until reconnected).
     isolated: Vec<Option<u64>>,
@@ -336,9 +339,10 @@ impl<'p> Engine<'p> {
     }
 
     /// How long the work on each service really takes, per way of bringing
-    /// it back (`[restore, failover, rebuild]`), when it differs from the
-    /// plan (Monte Carlo): the teams still plan with the planned durations.
-    pub fn set_actual(&mut self, actual: Vec<[u64; 3]>) {
+    /// it back (`[restore, failover, rebuild, relocation]`), when it
+    /// differs from the plan (Monte Carlo): the teams still plan with the
+    /// planned durations.
+    pub fn set_actual(&mut self, actual: Vec<[u64; 4]>) {
         self.actual = Some(actual);
     }
 
@@ -572,6 +576,9 @@ impl<'p> Engine<'p> {
                 svc.damage = None;
                 svc.ordered = None;
                 svc.on_standby = work.mode == Mode::Failover;
+                if let Mode::Relocate(site) = work.mode {
+                    svc.placed = Some(site);
+                }
                 self.dirty = true;
                 self.orders.retain(|o| *o != s);
                 self.done.push(Done {
@@ -695,8 +702,12 @@ impl<'p> Engine<'p> {
         {
             svc.damage = Some(d);
         }
-        if destroyed && svc.lost_at.is_none() {
-            svc.lost_at = Some(now);
+        let first = svc.hit_at == Some(now);
+        let relocatable = self.plan.service(s).recovery.relocate.is_some();
+        if (destroyed && svc.lost_at.is_none()) || (first && relocatable) {
+            if destroyed {
+                svc.lost_at.get_or_insert(now);
+            }
             // Wake up when the slowest of its copies is back.
             let wait = self
                 .plan
@@ -707,6 +718,18 @@ impl<'p> Engine<'p> {
                 .unwrap_or(0);
             if wait > 0 {
                 self.agenda.push(Reverse((now + wait, Due::Retrieved(s))));
+            }
+        }
+        // And when the recovery sites standing in for its site open.
+        if first && relocatable {
+            let home = self.plan.service(s).site;
+            for site in &self.plan.sites {
+                if let Some(x) = site.stands_in.as_ref().filter(|x| Some(x.site) == home) {
+                    let at = now + x.lead_time.as_secs();
+                    if at > now {
+                        self.agenda.push(Reverse((at, Due::Retrieved(s))));
+                    }
+                }
             }
         }
         if let Some(u) = until {
@@ -879,11 +902,10 @@ impl<'p> Engine<'p> {
         let hit: Vec<usize> = (0..self.svc.len())
             .filter(|&i| self.unavailable(i))
             .collect();
-        let standby: Vec<(usize, usize)> = (0..self.svc.len())
-            .filter(|&i| self.svc[i].on_standby)
-            .filter_map(|i| Some((i, self.plan.services[i].recovery.failover?.to.index())))
-            .collect();
-        let states = propagate_with(self.plan, self.graph, &hit, &standby);
+        let on_standby: Vec<bool> = self.svc.iter().map(|s| s.on_standby).collect();
+        let placed: Vec<Option<SiteId>> = self.svc.iter().map(|s| s.placed).collect();
+        let runs = recovery::runs_elsewhere(self.plan, &on_standby, &placed);
+        let states = propagate_with(self.plan, self.graph, &hit, &runs);
         for (x, &to) in states.iter().enumerate() {
             let from = self.states[x];
             if from == to {
@@ -903,12 +925,14 @@ impl<'p> Engine<'p> {
         }
     }
 
-    /// A service's dependencies are up enough for work on it to start
+    /// A service's dependencies where it is brought back (`at`: a recovery
+    /// site, else where it runs) are up enough for work on it to start
     /// (members of its own cycle aside: they are restored in turn).
-    fn ready(&self, s: ServiceId) -> bool {
+    fn ready(&self, s: ServiceId, at: Option<SiteId>) -> bool {
         let x = s.index();
         self.plan
-            .depends_on(NodeRef::Service(s))
+            .service(s)
+            .depends_on_at(at.or(self.svc[x].placed))
             .iter()
             .all(|dep| match dep {
                 Dependency::Hard(d) => {
@@ -937,6 +961,21 @@ impl<'p> Engine<'p> {
             self.states[f.to.index()] != State::Down && !self.unavailable(f.to.index())
         });
         let (ordered, team) = svc.ordered.unwrap_or((None, None));
+        // Brought to a recovery site as planned; once there, it comes back
+        // there.
+        let moved = match planned {
+            Some(Mode::Relocate(site)) => Some(site),
+            Some(Mode::Failover) => None,
+            _ => svc.placed,
+        };
+        if let (Some(site), Some(relocation), Some(_)) = (moved, &r.relocate, svc.damage) {
+            let mut needs: Vec<(TeamId, u32)> =
+                relocation.needs.iter().map(|n| (n.team, n.count)).collect();
+            if let (Some(t), Some(first)) = (team, needs.first_mut()) {
+                first.0 = t;
+            }
+            return Some((Mode::Relocate(site), needs));
+        }
         let forced = match planned {
             Some(Mode::Failover) => Some(Mode::Failover),
             // Planned on its own work: the plan did not count on the
@@ -1037,8 +1076,9 @@ impl<'p> Engine<'p> {
             }
             // A failover needs its standby up (see `method`), not what the
             // primary depends on; the cheap check first.
-            let may_fail_over = self.plan.service(s).recovery.failover.is_some();
-            if !may_fail_over && !self.ready(s) {
+            let r = &self.plan.service(s).recovery;
+            let may_move = r.failover.is_some() || r.relocate.is_some();
+            if !may_move && !self.ready(s, None) {
                 blocked = true;
                 continue;
             }
@@ -1046,7 +1086,15 @@ impl<'p> Engine<'p> {
                 blocked |= planned.is_some();
                 continue;
             };
-            if may_fail_over && mode != Mode::Failover && !self.ready(s) {
+            if may_move && mode != Mode::Failover && !self.ready(s, mode.site()) {
+                blocked = true;
+                continue;
+            }
+            // A relocation needs the site open, room there and its copy
+            // brought back, its holder up.
+            if let Mode::Relocate(site) = mode
+                && !self.can_relocate(s, site)
+            {
                 blocked = true;
                 continue;
             }
@@ -1086,6 +1134,10 @@ impl<'p> Engine<'p> {
             );
             let start = self.now;
             self.agenda.push(Reverse((finish, Due::Finish(s, start))));
+            if let Mode::Relocate(site) = mode {
+                // Its room there is taken from now on.
+                self.svc[s.index()].placed = Some(site);
+            }
             // The engine knows when it really ends (the agenda); the teams
             // only expect it.
             self.svc[s.index()].work = Some(Work {
@@ -1096,6 +1148,54 @@ impl<'p> Engine<'p> {
             });
         }
         blocked
+    }
+
+    /// Whether relocating `s` to `site` can start now: the site open, room
+    /// there (unless it is there already), a surviving copy brought back,
+    /// its holder up.
+    fn can_relocate(&self, s: ServiceId, site: SiteId) -> bool {
+        let svc = &self.svc[s.index()];
+        let Some(relocation) = &self.plan.service(s).recovery.relocate else {
+            return false;
+        };
+        if svc.placed != Some(site)
+            && (self.opens(site).is_none_or(|t| t > self.now) || self.room(site) < relocation.size)
+        {
+            return false;
+        }
+        let Some(from) = copies::relocate_from(self.plan, s, &SvcFates(&self.svc)) else {
+            return false;
+        };
+        let since = svc.lost_at.or(svc.hit_at).unwrap_or(self.now);
+        since.saturating_add(from.retrieval) <= self.now
+            && from
+                .holder
+                .is_none_or(|h| self.states[h.index()] != State::Down)
+    }
+
+    /// When recovery site `site` can take services: its home site's first
+    /// hit plus its lead time; `None` while its home site is intact.
+    fn opens(&self, site: SiteId) -> Option<u64> {
+        let x = self.plan.sites[site.index()].stands_in.as_ref()?;
+        let first = (0..self.svc.len())
+            .filter(|&i| self.plan.services[i].site == Some(x.site))
+            .filter_map(|i| self.svc[i].hit_at)
+            .min()?;
+        Some(first.saturating_add(x.lead_time.as_secs()))
+    }
+
+    /// Room left at recovery site `site`: its capacity minus what was
+    /// brought there.
+    fn room(&self, site: SiteId) -> u32 {
+        let Some(x) = self.plan.sites[site.index()].stands_in.as_ref() else {
+            return 0;
+        };
+        let used: u32 = (0..self.svc.len())
+            .filter(|&i| self.svc[i].placed == Some(site))
+            .filter_map(|i| self.plan.services[i].recovery.relocate.as_ref())
+            .map(|r| r.size)
+            .sum();
+        x.capacity.saturating_sub(used)
     }
 
     /// The teams plan with what they know now.
@@ -1205,6 +1305,12 @@ impl<'p> Engine<'p> {
                 });
             }
             situation.on_standby[i] = s.on_standby;
+            situation.placed[i] = s.placed;
+        }
+        for site in 0..plan.sites.len() {
+            let site = SiteId(site as u32);
+            situation.room[site.index()] = self.room(site);
+            situation.opens[site.index()] = self.opens(site);
         }
         // Reserves announced to run out.
         for Reverse((at, due)) in self.agenda.iter() {
@@ -1221,11 +1327,23 @@ impl<'p> Engine<'p> {
         for x in 0..plan.node_count() {
             situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
         }
-        situation.restore = self.fates().1.restores(plan);
+        let fates = self.fates().1;
+        situation.restore = fates.restores(plan);
+        situation.relocate_from = fates.relocations(plan);
         // Retrieval counts from the damage: what is left of it now.
         for (i, r) in situation.restore.iter_mut().enumerate() {
             let since = self.svc[i].lost_at.map_or(0, |t| now.saturating_sub(t));
             r.retrieval = r.retrieval.saturating_sub(since);
+        }
+        for (i, r) in situation.relocate_from.iter_mut().enumerate() {
+            let svc = &self.svc[i];
+            let since = svc
+                .lost_at
+                .or(svc.hit_at)
+                .map_or(0, |t| now.saturating_sub(t));
+            if let Some(r) = r {
+                r.retrieval = r.retrieval.saturating_sub(since);
+            }
         }
         for t in 0..plan.teams.len() {
             situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
@@ -1401,6 +1519,11 @@ impl<'p> Engine<'p> {
         (hit, fates)
     }
 
+    /// Per service: the recovery site it was brought to, if any.
+    pub fn placed(&self) -> Vec<Option<SiteId>> {
+        self.svc.iter().map(|s| s.placed).collect()
+    }
+
     pub fn capacity_log(&self) -> &[Vec<(u64, u32)>] {
         &self.capacity_log
     }
@@ -1441,12 +1564,13 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
 }
 
 /// The slot of a way of bringing a service back in `[restore, failover,
-/// rebuild]`.
+/// rebuild, relocation]`.
 pub fn mode_index(mode: Mode) -> usize {
     match mode {
         Mode::Restore | Mode::Automatic => 0,
         Mode::Failover => 1,
         Mode::Rebuild => 2,
+        Mode::Relocate(_) => 3,
     }
 }
 
@@ -1457,6 +1581,7 @@ pub fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
         Mode::Restore => r.duration.as_secs(),
         Mode::Rebuild => r.rebuild.as_secs(),
         Mode::Failover => r.failover.map_or(0, |f| f.duration.as_secs()),
+        Mode::Relocate(_) => r.relocate.as_ref().map_or(0, |x| x.duration.as_secs()),
         Mode::Automatic => 0,
     }
 }

@@ -159,21 +159,24 @@ pub fn simulate(
 /// run: drawn from the range written on it (triangular around the planned
 /// duration), the planned duration when it has none. A range describes the
 /// work it is written on: a repair's range says nothing of a rebuild.
-fn draw_durations(plan: &Plan, rng: &mut ChaCha8Rng) -> Vec<[u64; 3]> {
+/// Relocations draw from a stream of their own (`moves`).
+fn draw_durations(plan: &Plan, rng: &mut ChaCha8Rng, moves: &mut ChaCha8Rng) -> Vec<[u64; 4]> {
     plan.service_ids()
         .map(|s| {
             let r = &plan.service(s).recovery;
             let failover = r.failover.map(|f| (f.duration, f.range));
+            let relocate = r.relocate.as_ref().map(|x| (x.duration, x.range));
             let ways = [
                 Some((r.duration, r.range)),
                 failover,
                 Some((r.rebuild, r.rebuild_range)),
+                relocate,
             ];
-            let mut out = [0; 3];
-            for (slot, way) in out.iter_mut().zip(ways) {
+            let mut out = [0; 4];
+            for (slot, (way, n)) in out.iter_mut().zip(ways.into_iter().zip(0..)) {
                 // One draw per way, used or not: adding a range to one
                 // service does not shift the others' draws.
-                let u: f64 = rng.random();
+                let u: f64 = if n < 3 { rng.random() } else { moves.random() };
                 let Some((planned, range)) = way else {
                     continue;
                 };
@@ -208,7 +211,8 @@ fn one(
 ) -> Sample {
     // Durations: a separate stream, so adding an attack does not shift them.
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed ^ 0xD0_5E_ED);
-    let actual = draw_durations(plan, &mut rng);
+    let mut moves = ChaCha8Rng::seed_from_u64(run_seed ^ 0x5E_C0_4D);
+    let actual = draw_durations(plan, &mut rng, &mut moves);
     let mut engine = scenario.engine(
         plan,
         graph,

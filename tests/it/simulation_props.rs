@@ -247,6 +247,7 @@ fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) ->
                 scaled(r.duration),
                 r.failover.map_or(0, |x| scaled(x.duration)),
                 scaled(r.rebuild),
+                r.relocate.as_ref().map_or(0, |x| scaled(x.duration)),
             ]
         })
         .collect();
