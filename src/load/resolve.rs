@@ -352,7 +352,6 @@ impl Resolver {
     /// A recovery site's offer: the site it stands in for, its room, its
     /// twins.
     fn stand_in(&mut self, id: &str, raw: &raw::StandIn) -> Option<StandIn> {
-        let mut ok = true;
         let home = self.lookup(|r| &r.sites, &raw.site).map(SiteId);
         if raw.site.value == id {
             self.diags.push(
@@ -360,7 +359,6 @@ impl Resolver {
                     .at(raw.site.span)
                     .help("name the site whose services can be brought back here"),
             );
-            ok = false;
         }
         if raw.capacity.value == 0 {
             self.diags.push(
@@ -368,7 +366,6 @@ impl Resolver {
                     .at(raw.capacity.span)
                     .help("write how many hosting units it can take for services brought there (1 or more)"),
             );
-            ok = false;
         }
         let mut twins = Vec::with_capacity(raw.twins.len());
         for (from, to) in &raw.twins {
@@ -387,18 +384,19 @@ impl Resolver {
                                 "name the service at `{id}` that stands in for `{from}`"
                             )),
                     );
-                    ok = false;
                 }
-                _ => ok = false,
+                _ => {}
             }
         }
+        // Kept even when wrong (the errors make the plan invalid): the
+        // services relocated there are then checked against it, rather
+        // than told that no site stands in for theirs.
         Some(StandIn {
             site: home?,
             capacity: raw.capacity.value,
             lead_time: raw.lead_time.unwrap_or(Duration::ZERO),
             twins,
         })
-        .filter(|_| ok)
     }
 
     /// A service's relocation: where it can go (its site's recovery sites,

@@ -618,9 +618,10 @@ impl<'a> Builder<'a> {
     }
 
     /// When each service is expected back at snapshot `k` at the earliest,
-    /// with unlimited teams and each damaged service worked on in its own
-    /// way (restore or rebuild): what chooses between waiting for a standby
-    /// and working on the primary. Computed units first (dependencies come
+    /// with unlimited teams and each damaged service brought back the way
+    /// it will be (failed over when its standby is up then, else restored,
+    /// rebuilt, or relocated where placed): what chooses between waiting
+    /// for a standby and working on the primary, and where to relocate. Computed units first (dependencies come
     /// first in their numbering), members of a cycle counting each other as
     /// back.
     fn estimates(&mut self, k: usize) -> &[u64] {
@@ -634,7 +635,14 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let s = self.situation;
-                    est[x] = if s.unavailable(x, t) && s.damage[x].is_some() {
+                    let standby = self.plan.services[x]
+                        .recovery
+                        .failover
+                        .filter(|f| !self.down(k, f.to.index()));
+                    est[x] = if let Some(f) = standby.filter(|_| s.damage[x].is_some()) {
+                        // Its standby is up: it fails over (see `work_tasks`).
+                        s.release[x].max(t).saturating_add(f.duration.as_secs())
+                    } else if s.unavailable(x, t) && s.damage[x].is_some() {
                         let at = self.placement[x].and_then(|site| {
                             let relocation = self.plan.services[x].recovery.relocate.as_ref()?;
                             relocation.to.iter().find(|p| p.site == site)

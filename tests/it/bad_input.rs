@@ -117,6 +117,62 @@ const CASES: &[Case] = &[
         message: "cannot open `bad/reseau/absent.yaml`: no such file",
         help: "help: include paths are relative to the file that includes them",
     },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "self-twin",
+        place: "bad/relocation.yaml:8:60",
+        message: "`esx-a` is its own twin",
+        help: "help: name the service at `b` that stands in for `esx-a`",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "self-stand-in",
+        place: "bad/relocation.yaml:9:40",
+        message: "site `c` stands in for itself",
+        help: "help: name the site whose services can be brought back here",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "bad-value",
+        place: "bad/relocation.yaml:9:53",
+        message: "recovery site `c` has no room",
+        help: "help: write how many hosting units",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "not-a-recovery-site",
+        place: "bad/relocation.yaml:13:136",
+        message: "site `d` does not stand in for `a`, the site of `app1`",
+        help: "help: add `stands_in_for: { site: a, capacity: … }` to site `d`",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "too-large",
+        place: "bad/relocation.yaml:14:138",
+        message: "`app2` takes 3 hosting units, more than any of its recovery sites has (2)",
+        help: "help: lower its size, or raise the recovery site's `capacity`",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "relocate-without-site",
+        place: "bad/relocation.yaml:15:121",
+        message: "`app3` can be relocated but has no `site`",
+        help: "give it its `site`",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "no-recovery-site",
+        place: "bad/relocation.yaml:16:130",
+        message: "`app4` can be relocated, but no site stands in for `d`",
+        help: "help: declare the recovery site",
+    },
+    Case {
+        file: "bad/relocation.yaml",
+        code: "bad-value",
+        place: "bad/relocation.yaml:17:130",
+        message: "`relocate: false` says nothing: leave the key out",
+        help: "",
+    },
 ];
 
 #[test]

@@ -17,6 +17,8 @@ mod exercise_web;
 mod guards;
 mod recovery_cli;
 mod recovery_props;
+mod relocation;
+mod relocation_props;
 mod scenario_cli;
 mod simulate_cli;
 mod simulation_props;
