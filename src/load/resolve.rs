@@ -72,7 +72,7 @@ struct Resolver {
     team_capacity: Vec<Option<(u32, Span)>>,
     /// Per site, when it is a recovery site: the site it stands in for,
     /// its room and its twins.
-    stand_ins: Vec<Option<(SiteId, u32, Vec<(ServiceId, ServiceId)>)>>,
+    stand_ins: Vec<Option<StandIn>>,
 }
 
 impl Resolver {
@@ -419,7 +419,7 @@ impl Resolver {
             return None;
         };
         let standing: Vec<SiteId> = (0..self.stand_ins.len())
-            .filter(|&x| self.stand_ins[x].as_ref().is_some_and(|s| s.0 == home))
+            .filter(|&x| self.stand_ins[x].as_ref().is_some_and(|s| s.site == home))
             .map(|x| SiteId(x as u32))
             .collect();
         let home_id = self.sites.order[home.index()].clone();
@@ -477,7 +477,7 @@ impl Resolver {
         if let Some(size) = size {
             let room = to
                 .iter()
-                .filter_map(|x| self.stand_ins[x.index()].as_ref().map(|s| s.1))
+                .filter_map(|x| self.stand_ins[x.index()].as_ref().map(|s| s.capacity))
                 .max()
                 .unwrap_or(0);
             if size.value == 0 {
@@ -504,7 +504,7 @@ impl Resolver {
             .map(|&site| {
                 let twins = self.stand_ins[site.index()]
                     .as_ref()
-                    .map(|s| s.2.as_slice())
+                    .map(|s| s.twins.as_slice())
                     .unwrap_or(&[]);
                 Placement {
                     site,
@@ -760,10 +760,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         .collect();
     r.stand_ins = sites_out
         .iter()
-        .map(|s| {
-            let x = s.as_ref()?.stands_in.as_ref()?;
-            Some((x.site, x.capacity, x.twins.clone()))
-        })
+        .map(|s| s.as_ref()?.stands_in.clone())
         .collect();
     let zones_out: Vec<Option<Zone>> = kept(&c.zones, &keep_zones)
         .map(|i| {

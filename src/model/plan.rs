@@ -179,7 +179,7 @@ pub struct Site {
 }
 
 /// What a recovery site offers the site it stands in for.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StandIn {
     /// The site whose services can be brought back here.
     pub site: SiteId,

@@ -337,3 +337,72 @@ processes:
         assert!(stderr.contains(place), "missing `{place}` in\n{stderr}");
     }
 }
+
+/// The shipped fire: DC-B takes what fits of DC-A's vital and essential
+/// services, within its room, and every vital process is back within its
+/// DMIA; what still breaches waits for something other than DC-B's room.
+#[test]
+fn the_shipped_fire_moves_to_dc_b_within_its_room() {
+    let fire = crate::scenarios().join("incendie-dc-a.yaml");
+    let fire = fire.display().to_string();
+    let (code, stdout, stderr) = run(&["simulate", &fire, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let sim: Value = serde_json::from_str(&stdout).unwrap();
+    let moved = relocations(&sim);
+    assert!(moved.len() >= 5, "{moved:?}");
+    assert!(moved.iter().all(|(_, site, _)| site == "dc-b"));
+    assert!(
+        moved.iter().all(|(_, _, t)| *t >= 4 * H),
+        "DC-B opens 4 hours after the fire: {moved:?}"
+    );
+    for id in ["app-etat-civil", "impression"] {
+        assert!(moved.iter().any(|(s, _, _)| s == id), "{id}: {moved:?}");
+    }
+    let (code, plan_json, _) = run(&[
+        "show",
+        &crate::fixtures()
+            .join("../../plans/territoire/plan.yaml")
+            .display()
+            .to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let plan: Value = serde_json::from_str(&plan_json).unwrap();
+    let vital: Vec<&str> = plan["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["criticality"] == "vital")
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    for p in sim["processes"].as_array().unwrap() {
+        if vital.contains(&p["id"].as_str().unwrap()) {
+            assert_eq!(p["breach"], false, "{p}");
+        }
+    }
+
+    // recover --scenario names DC-B's room and what it took.
+    let (code, rp, stderr) = run(&["recover", "--scenario", &fire, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rp: Value = serde_json::from_str(&rp).unwrap();
+    let planned: Vec<&str> = rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["mode"] == "relocate")
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let mut simulated: Vec<&str> = moved.iter().map(|(s, _, _)| s.as_str()).collect();
+    simulated.sort();
+    let mut planned_sorted = planned.clone();
+    planned_sorted.sort();
+    assert_eq!(
+        simulated, planned_sorted,
+        "simulate and recover move the same services"
+    );
+    let (code, text, _) = run(&["recover", "--scenario", &fire, "--lang", "fr"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("Sites de secours"), "{text}");
+    assert!(text.contains("unités sur 32 occupées"), "{text}");
+}
