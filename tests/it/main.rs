@@ -67,3 +67,49 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).expect("JSON on stdout")
 }
+
+/// Loads a scenario and its plan with the real loader, panicking with the
+/// errors (and `context`, the files' text) when either is invalid.
+pub fn load_scenario(
+    path: &Path,
+    context: &str,
+) -> (reprise::model::Plan, reprise::scenario::Scenario) {
+    let loaded = reprise::scenario::load(path);
+    let errors: Vec<String> = loaded
+        .document
+        .diagnostics
+        .iter()
+        .chain(loaded.plan.iter().flat_map(|p| p.diagnostics.iter()))
+        .filter(|d| d.is_error())
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{context}");
+    (loaded.plan.unwrap().plan.unwrap(), loaded.scenario.unwrap())
+}
+
+/// Plays a scenario as `simulate` does (the teams plan with a budget of 20
+/// schedules and `seed`), with the work taking `actual` (per service,
+/// `[restore, failover, rebuild, relocation]` seconds) when given.
+pub fn play(
+    plan: &reprise::model::Plan,
+    scenario: &reprise::scenario::Scenario,
+    seed: u64,
+    actual: Option<Vec<[u64; 4]>>,
+) -> reprise::simulation::Run {
+    let graph = reprise::graph::DependencyGraph::new(plan);
+    let mut engine = scenario.engine(
+        plan,
+        &graph,
+        reprise::simulation::Command::Plan { schedules: 20 },
+        reprise::recovery::Options {
+            seed,
+            ..Default::default()
+        },
+    );
+    if let Some(actual) = actual {
+        engine.set_actual(actual);
+    }
+    let horizon = scenario.limit();
+    engine.run_until_quiet(horizon);
+    reprise::simulation::results(engine, horizon)
+}

@@ -15,7 +15,7 @@ use reprise::analysis::state::State;
 use reprise::graph::DependencyGraph;
 use reprise::model::{NodeRef, Plan};
 use reprise::recovery::{Mode, Options};
-use reprise::simulation::{Command, EventKind, Run, results};
+use reprise::simulation::{EventKind, Run};
 
 #[derive(Debug, Clone)]
 enum Copy {
@@ -167,33 +167,11 @@ services:
         let _ = writeln!(s, "  - {{ at: 0m, outage: hb, for: {h}h }}");
     }
     std::fs::write(dir.join("fire.yaml"), &s).unwrap();
-    let loaded = reprise::scenario::load(&dir.join("fire.yaml"));
-    let errors: Vec<String> = loaded
-        .document
-        .diagnostics
-        .iter()
-        .chain(loaded.plan.iter().flat_map(|p| p.diagnostics.iter()))
-        .filter(|d| d.is_error())
-        .map(|d| d.message.clone())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{y}\n{s}");
-    (loaded.plan.unwrap().plan.unwrap(), loaded.scenario.unwrap())
+    crate::load_scenario(&dir.join("fire.yaml"), &format!("{y}\n{s}"))
 }
 
 fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) -> Run {
-    let graph = DependencyGraph::new(plan);
-    let mut engine = scenario.engine(
-        plan,
-        &graph,
-        Command::Plan { schedules: 20 },
-        Options {
-            seed: spec.seed,
-            ..Default::default()
-        },
-    );
-    let horizon = scenario.limit();
-    engine.run_until_quiet(horizon);
-    results(engine, horizon)
+    crate::play(plan, scenario, spec.seed, None)
 }
 
 proptest! {

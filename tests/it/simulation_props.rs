@@ -16,7 +16,7 @@ use reprise::analysis::state::State;
 use reprise::graph::DependencyGraph;
 use reprise::model::{Dependency, NodeRef, Plan, ServiceId};
 use reprise::recovery::{Mode, Options};
-use reprise::simulation::{Command, EventKind, Run, results};
+use reprise::simulation::{EventKind, Run};
 
 #[derive(Debug, Clone)]
 struct ServiceSpec {
@@ -210,32 +210,10 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
         }
     }
     std::fs::write(dir.join("scenario.yaml"), &s).unwrap();
-    let loaded = reprise::scenario::load(&dir.join("scenario.yaml"));
-    let messages: Vec<String> = loaded
-        .document
-        .diagnostics
-        .iter()
-        .chain(loaded.plan.iter().flat_map(|p| p.diagnostics.iter()))
-        .filter(|d| d.is_error())
-        .map(|d| d.message.clone())
-        .collect();
-    assert!(messages.is_empty(), "{messages:?}\n{y}\n{s}");
-    let scenario = loaded.scenario.unwrap();
-    let plan = loaded.plan.unwrap().plan.unwrap();
-    (plan, scenario)
+    crate::load_scenario(&dir.join("scenario.yaml"), &format!("{y}\n{s}"))
 }
 
 fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) -> Run {
-    let graph = DependencyGraph::new(plan);
-    let mut engine = scenario.engine(
-        plan,
-        &graph,
-        Command::Plan { schedules: 20 },
-        Options {
-            seed: spec.seed,
-            ..Default::default()
-        },
-    );
     // The work takes `scale` times the planned duration, whichever way.
     let actual = plan
         .service_ids()
@@ -251,10 +229,7 @@ fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) ->
             ]
         })
         .collect();
-    engine.set_actual(actual);
-    let horizon = scenario.limit();
-    engine.run_until_quiet(horizon);
-    results(engine, horizon)
+    crate::play(plan, scenario, spec.seed, Some(actual))
 }
 
 /// Whether a service's dependencies allow work on it, given the states.
