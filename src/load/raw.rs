@@ -194,6 +194,21 @@ pub struct Failover {
     pub duration: Duration,
     /// Shortest and longest failover time, for simulations.
     pub range: Option<Spanned<(Duration, Duration)>>,
+    /// `automatic` (the platform switches by itself, without people: a
+    /// directory's multi-master, a database availability group) or
+    /// `manual` (the default: people switch once the crisis cell decides).
+    pub kind: Option<FailoverKind>,
+    /// For a manual failover: the time from the loss to the decision
+    /// (default 0).
+    pub decision: Option<Spanned<Duration>>,
+}
+
+/// Who switches a failover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailoverKind {
+    Automatic,
+    Manual,
 }
 
 /// A relocation, in its short form (`true`) or its long one.

@@ -322,11 +322,27 @@ impl Resolver {
             Some(f) => {
                 let range = self.range(f.range.as_ref(), f.duration);
                 ok &= range.is_ok();
+                let automatic = f.kind == Some(raw::FailoverKind::Automatic);
+                if let (true, Some(d)) = (automatic, &f.decision) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "automatic-decision",
+                            format!(
+                                "`{id}` fails over automatically, without a decision to wait for"
+                            ),
+                        )
+                        .at(d.span)
+                        .help("leave out `decision`, or write `kind: manual`"),
+                    );
+                    ok = false;
+                }
                 match self.service(&f.to) {
                     Some(to) => Some(Failover {
                         to: ServiceId(to.0),
                         duration: f.duration,
                         range: range.ok().flatten(),
+                        automatic,
+                        decision: f.decision.as_ref().map_or(Duration::ZERO, |d| d.value),
                     }),
                     None => {
                         ok = false;

@@ -305,6 +305,18 @@ pub struct Failover {
     pub duration: Duration,
     /// Shortest and longest failover time; `min ≤ duration ≤ max`.
     pub range: Option<(Duration, Duration)>,
+    /// Switches by itself, without people, as soon as the primary is lost.
+    pub automatic: bool,
+    /// For a manual failover: from the loss to the decision to switch.
+    pub decision: Duration,
+}
+
+impl Failover {
+    /// When a failover can start at the earliest, for a primary lost at
+    /// `lost`.
+    pub fn decided(&self, lost: u64) -> u64 {
+        lost.saturating_add(self.decision.as_secs())
+    }
 }
 
 /// Bringing a service back at a recovery site from its copies, on that

@@ -32,7 +32,12 @@ use crate::analysis::criticality_weight;
 use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
-use crate::model::{Dependency, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId};
+use crate::model::{
+    Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId,
+};
+
+/// The needs of work nobody does (an automatic failover).
+const NOBODY: Vec<Need> = Vec::new();
 
 /// The problem, and what each task and milestone stands for.
 pub struct Built {
@@ -86,6 +91,10 @@ struct Builder<'a> {
     placement: Vec<Option<SiteId>>,
     /// Per service: why it goes (or does not go) to a recovery site.
     why: Vec<Option<Why>>,
+    /// Per service failed over because of what it needs: from when (the
+    /// snapshot it is stranded at; its failover may start later, once
+    /// decided).
+    stranded: Vec<Option<u64>>,
 }
 
 pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
@@ -128,6 +137,7 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         estimates: HashMap::new(),
         placement: situation.placed.clone(),
         why: vec![None; n],
+        stranded: vec![None; n],
     };
     b.decide_placements();
     let released = b.work_tasks();
@@ -208,6 +218,17 @@ impl<'a> Builder<'a> {
             Some(site) if moved => service.depends_on_at(Some(site)),
             _ => &service.depends_on,
         }
+    }
+
+    /// When failing service `i` over can start, from `at` (when it can
+    /// first be worked on): once the crisis cell has decided, counted from
+    /// when it was lost (before the planning moment when it already was).
+    fn failover_release(&self, i: usize, f: Failover, at: u64) -> u64 {
+        let lost = match self.situation.down_since[i] {
+            Some(since) if at <= self.situation.now => since,
+            _ => at,
+        };
+        at.max(f.decided(lost))
     }
 
     /// When recovery site `site` can take its first service: as the
@@ -423,6 +444,13 @@ impl<'a> Builder<'a> {
                 (Mode::Relocate(site), Some((_, relocation))) => {
                     (self.relocation_release(i, site), &relocation.needs)
                 }
+                // A manual failover waits for the decision; an automatic
+                // one needs nobody.
+                (Mode::Failover, _) => match r.failover {
+                    Some(f) if f.automatic => (release, &NOBODY),
+                    Some(f) => (self.failover_release(i, f, release), &r.needs),
+                    None => (release, &r.needs),
+                },
                 _ => (release, &r.needs),
             };
             self.work[i] = Some(self.tasks.len());
@@ -453,22 +481,25 @@ impl<'a> Builder<'a> {
                     && !situation.unavailable(i, self.times[k])
             });
             let Some(k) = stranded else { continue };
+            let release = self.failover_release(i, f, self.times[k]);
             let est = self.estimates(k);
             let (own, standby) = (est[i], est[f.to.index()]);
-            if self.times[k].saturating_add(f.duration.as_secs()) >= own.max(standby) {
+            if release.saturating_add(f.duration.as_secs()) >= own.max(standby) {
                 continue;
             }
             let r = &plan.services[i].recovery;
+            let needs = if f.automatic { &NOBODY } else { &r.needs };
             self.work[i] = Some(self.tasks.len());
             self.tasks.push(Task {
                 label: plan.services[i].id.clone(),
                 duration: f.duration.as_secs(),
-                release: self.times[k],
-                needs: r.needs.iter().map(|n| (n.team.index(), n.count)).collect(),
+                release,
+                needs: needs.iter().map(|n| (n.team.index(), n.count)).collect(),
                 reqs: Vec::new(),
             });
             self.services.push(ServiceId(i as u32));
             self.modes.push(Mode::Failover);
+            self.stranded[i] = Some(self.times[k]);
             damaged.push(i);
             release_of.push(k);
         }
@@ -641,7 +672,8 @@ impl<'a> Builder<'a> {
                         .filter(|f| !self.down(k, f.to.index()));
                     est[x] = if let Some(f) = standby.filter(|_| s.damage[x].is_some()) {
                         // Its standby is up: it fails over (see `work_tasks`).
-                        s.release[x].max(t).saturating_add(f.duration.as_secs())
+                        self.failover_release(x, f, s.release[x].max(t))
+                            .saturating_add(f.duration.as_secs())
                     } else if s.unavailable(x, t) && s.damage[x].is_some() {
                         let at = self.placement[x].and_then(|site| {
                             let relocation = self.plan.services[x].recovery.relocate.as_ref()?;
@@ -780,7 +812,8 @@ impl<'a> Builder<'a> {
         for &m in &members {
             // Failed over by then (damaged, or stranded by what it needs).
             let failover = self.work[m]
-                .filter(|&w| self.modes[w] == Mode::Failover && self.tasks[w].release <= t);
+                .filter(|&w| self.modes[w] == Mode::Failover)
+                .filter(|_| self.stranded[m].is_some_and(|from| from <= t));
             if self.situation.unavailable(m, t) {
                 release = release.max(self.situation.back_by_itself(m, t));
                 if let Some(w) = self.work[m]

@@ -165,8 +165,9 @@ enum Due {
     StaffBack(TeamId, u64),
     /// The attack ends (encryption or detection): its damage shows.
     AttackEnds,
-    /// A copy has been brought back: work may start.
-    Retrieved(ServiceId),
+    /// Work on a service may start now: its copy is brought back, a
+    /// recovery site opens, a failover's decision is taken.
+    Wake(ServiceId),
 }
 
 /// A service that needs work.
@@ -601,7 +602,7 @@ impl<'p> Engine<'p> {
                 self.set_staff(team, full, true);
             }
             Due::AttackEnds => self.attack_ends(),
-            Due::Retrieved(_) => {}
+            Due::Wake(_) => {}
         }
     }
 
@@ -717,7 +718,7 @@ impl<'p> Engine<'p> {
                 .max()
                 .unwrap_or(0);
             if wait > 0 {
-                self.agenda.push(Reverse((now + wait, Due::Retrieved(s))));
+                self.agenda.push(Reverse((now + wait, Due::Wake(s))));
             }
         }
         // And when the recovery sites standing in for its site open.
@@ -727,7 +728,7 @@ impl<'p> Engine<'p> {
                 if let Some(x) = site.stands_in.as_ref().filter(|x| Some(x.site) == home) {
                     let at = now + x.lead_time.as_secs();
                     if at > now {
-                        self.agenda.push(Reverse((at, Due::Retrieved(s))));
+                        self.agenda.push(Reverse((at, Due::Wake(s))));
                     }
                 }
             }
@@ -922,6 +923,14 @@ impl<'p> Engine<'p> {
             }
             self.states[x] = to;
             self.since[x] = now;
+            // Wake when the decision to fail it over is due.
+            if to == State::Down
+                && let NodeRef::Service(s) = node
+                && let Some(f) = self.plan.service(s).recovery.failover
+                && f.decision.as_secs() > 0
+            {
+                self.agenda.push(Reverse((f.decided(now), Due::Wake(s))));
+            }
         }
     }
 
@@ -993,7 +1002,12 @@ impl<'p> Engine<'p> {
             (_, Some(Damage::Failed), None) => Mode::Restore,
             (_, None, None) => return None,
         };
-        let mut needs: Vec<(TeamId, u32)> = r.needs.iter().map(|n| (n.team, n.count)).collect();
+        let automatic = mode == Mode::Failover && r.failover.is_some_and(|f| f.automatic);
+        let mut needs: Vec<(TeamId, u32)> = if automatic {
+            Vec::new()
+        } else {
+            r.needs.iter().map(|n| (n.team, n.count)).collect()
+        };
         if let (Some(t), Some(first)) = (team, needs.first_mut()) {
             first.0 = t;
         }
@@ -1067,7 +1081,15 @@ impl<'p> Engine<'p> {
                 .filter(|(t, _, _)| *t <= self.now || self.repair)
                 .map(|(_, s, m)| (*s, Some(*m)))
                 .collect(),
-            Command::Orders => self.orders.iter().map(|s| (*s, None)).collect(),
+            Command::Orders => self
+                .orders
+                .iter()
+                .map(|s| (*s, None))
+                .chain(
+                    self.automatic_failovers()
+                        .map(|s| (s, Some(Mode::Failover))),
+                )
+                .collect(),
         };
         let mut blocked = false;
         for (s, planned) in candidates {
@@ -1087,6 +1109,16 @@ impl<'p> Engine<'p> {
                 continue;
             };
             if may_move && mode != Mode::Failover && !self.ready(s, mode.site()) {
+                blocked = true;
+                continue;
+            }
+            // A manual failover the teams plan waits for the crisis cell's
+            // decision (in an exercise, the players' order is the decision).
+            if mode == Mode::Failover
+                && planned.is_some()
+                && let Some(f) = self.plan.service(s).recovery.failover
+                && f.decided(self.since[s.index()]) > self.now
+            {
                 blocked = true;
                 continue;
             }
@@ -1148,6 +1180,25 @@ impl<'p> Engine<'p> {
             });
         }
         blocked
+    }
+
+    /// Services whose automatic failover is due (exercises: they need no
+    /// order): lost, not yet on their standby, nobody working on them.
+    fn automatic_failovers(&self) -> impl Iterator<Item = ServiceId> + '_ {
+        (0..self.svc.len())
+            .map(|i| ServiceId(i as u32))
+            .filter(|&s| {
+                let svc = &self.svc[s.index()];
+                self.plan
+                    .service(s)
+                    .recovery
+                    .failover
+                    .is_some_and(|f| f.automatic)
+                    && svc.work.is_none()
+                    && !svc.on_standby
+                    && svc.ordered.is_none()
+                    && (svc.damage.is_some() || self.states[s.index()] == State::Down)
+            })
     }
 
     /// Whether relocating `s` to `site` can start now: the site open, room

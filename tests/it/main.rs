@@ -14,6 +14,7 @@ mod exercise_generate;
 mod exercise_report;
 mod exercise_run;
 mod exercise_web;
+mod failover;
 mod guards;
 mod recovery_cli;
 mod recovery_props;

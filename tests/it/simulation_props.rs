@@ -28,8 +28,9 @@ struct ServiceSpec {
     hard: Vec<usize>,
     group: Option<(usize, usize)>,
     soft: Option<usize>,
-    /// A failover to an earlier service.
-    failover: Option<usize>,
+    /// A failover to an earlier service: automatic (`None`), or manual
+    /// with a decision after this many hours.
+    failover: Option<(usize, Option<u64>)>,
     admin_by_0: bool,
 }
 
@@ -69,7 +70,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 proptest::sample::subsequence(earlier.clone(), 0..=i.min(2)),
                 proptest::option::of((0..i.max(1), 0..i.max(1))),
                 proptest::option::of(0..i.max(1)),
-                proptest::option::weighted(0.2, 0..i.max(1)),
+                proptest::option::weighted(0.2, (0..i.max(1), proptest::option::of(0u64..3))),
                 any::<bool>(),
             )
                 .prop_map(
@@ -166,8 +167,20 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
             s.hours * 2,
             s.team
         );
-        if let Some(f) = s.failover {
-            let _ = write!(y, ", failover: {{ to: s{f}, duration: 30m }}");
+        match s.failover {
+            Some((f, None)) => {
+                let _ = write!(
+                    y,
+                    ", failover: {{ to: s{f}, duration: 30m, kind: automatic }}"
+                );
+            }
+            Some((f, Some(d))) => {
+                let _ = write!(
+                    y,
+                    ", failover: {{ to: s{f}, duration: 30m, decision: {d}h }}"
+                );
+            }
+            None => {}
         }
         y.push_str(" }\n");
     }
@@ -260,12 +273,14 @@ proptest! {
         // starts only on ready services.
         let mut states = vec![State::Up; plan.node_count()];
         let mut down: HashMap<usize, Vec<(u64, Option<u64>)>> = HashMap::new();
+        let mut since = vec![0u64; plan.node_count()];
         for e in &run.events {
             match (&e.kind, e.node) {
                 (EventKind::State { from, to }, Some(node)) => {
                     let x = plan.node_index(node);
                     prop_assert_eq!(states[x], *from, "state of {} at {}", plan.node_id(node), e.t);
                     states[x] = *to;
+                    since[x] = e.t;
                     if let NodeRef::Process(p) = node {
                         let spans = down.entry(p.index()).or_default();
                         if *to == State::Down {
@@ -277,10 +292,17 @@ proptest! {
                 }
                 (EventKind::RecoveryStarted { mode: Mode::Failover }, Some(NodeRef::Service(s))) => {
                     // A failover needs its standby, not the primary's needs.
-                    let standby = plan.service(s).recovery.failover.unwrap().to;
+                    let f = plan.service(s).recovery.failover.unwrap();
                     prop_assert!(
-                        states[standby.index()] != State::Down,
+                        states[f.to.index()] != State::Down,
                         "{} failed over at {} to a standby that is down",
+                        plan.service(s).id,
+                        e.t
+                    );
+                    // A manual one once decided, counted from the loss.
+                    prop_assert!(
+                        states[s.index()] != State::Down || e.t >= f.decided(since[s.index()]),
+                        "{} failed over at {} before its decision",
                         plan.service(s).id,
                         e.t
                     );
