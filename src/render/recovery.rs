@@ -136,6 +136,14 @@ fn people(plan: &Plan, step: &Step) -> String {
 }
 
 fn who(plan: &Plan, step: &Step, lang: Lang) -> String {
+    let automatic = plan
+        .service(step.service)
+        .recovery
+        .failover
+        .is_some_and(|f| f.automatic);
+    if step.mode == Mode::Failover && automatic {
+        return t(lang, "automatic (check it)", "automatique (à vérifier)").to_string();
+    }
     if step.needs.is_empty() {
         let supplier = plan
             .service(step.service)
@@ -394,6 +402,28 @@ fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<S
                 facts.push((
                     t(lang, "Fail over to", "Basculer vers").to_string(),
                     plan.service(f.to).id.clone(),
+                ));
+                facts.push((
+                    t(lang, "Switch", "Bascule").to_string(),
+                    match lang {
+                        _ if f.automatic => {
+                            t(lang, "automatic: check it happened", "automatique : vérifier qu'elle a eu lieu").into()
+                        }
+                        _ if f.decision.as_secs() == 0 => t(
+                            lang,
+                            "manual, on the crisis cell's decision",
+                            "manuelle, sur décision de la cellule de crise",
+                        )
+                        .into(),
+                        Lang::En => format!(
+                            "manual, on the crisis cell's decision (planned {} after the loss)",
+                            f.decision
+                        ),
+                        Lang::Fr => format!(
+                            "manuelle, sur décision de la cellule de crise (prévue {} après la perte)",
+                            f.decision
+                        ),
+                    },
                 ));
             }
             if let Mode::Relocate(site) = s.mode {
