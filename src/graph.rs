@@ -151,6 +151,94 @@ impl Units {
     pub fn same(&self, a: usize, b: usize) -> bool {
         self.unit_of[a] == self.unit_of[b]
     }
+
+    /// The units in an order where each comes after the units it depends
+    /// on and, for a service alone in its unit, after its failover
+    /// standby's: what an evaluation that lets a service be carried by its
+    /// standby walks. Dependencies are always honoured; a cycle closed by
+    /// standbys is broken by ignoring the standby of the lowest-numbered
+    /// unit still waiting for one (`standby_first` says, per unit, whether
+    /// its standby came first).
+    pub fn order_with_standbys(&self, plan: &Plan) -> (Vec<u32>, Vec<bool>) {
+        let n = self.len();
+        let standby: Vec<Option<usize>> = (0..n)
+            .map(|u| match self.members[u].as_slice() {
+                [x] if *x < plan.services.len() => plan.services[*x]
+                    .recovery
+                    .failover
+                    .map(|f| self.unit_of[f.to.index()] as usize)
+                    .filter(|&v| v != u),
+                _ => None,
+            })
+            .collect();
+        // Without failovers, the numbering already is such an order.
+        if standby.iter().all(Option::is_none) {
+            return ((0..n as u32).collect(), vec![false; n]);
+        }
+        let mut waiting = vec![0usize; n];
+        let mut extra: Vec<Option<usize>> = vec![None; n];
+        let mut next: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for u in 0..n {
+            let mut deps: Vec<usize> = self.members[u]
+                .iter()
+                .flat_map(|&x| plan.depends_on(plan.node_at(x)))
+                .filter(|d| !matches!(d, Dependency::Soft(_)))
+                .flat_map(|d| d.services().iter())
+                .map(|d| self.unit_of[d.index()] as usize)
+                .filter(|&v| v != u)
+                .collect();
+            deps.sort_unstable();
+            deps.dedup();
+            // A standby it also depends on comes first anyway.
+            extra[u] = standby[u].filter(|v| !deps.contains(v));
+            deps.extend(extra[u]);
+            waiting[u] = deps.len();
+            for v in deps {
+                next[v].push(u);
+            }
+        }
+        let mut first: Vec<bool> = standby.iter().map(Option::is_some).collect();
+        let mut done = vec![false; n];
+        let mut ready: std::collections::BTreeSet<usize> =
+            (0..n).filter(|&u| waiting[u] == 0).collect();
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let Some(u) = ready.pop_first() else {
+                // Stuck on a cycle closed by standbys: drop one standby.
+                let Some(u) =
+                    (0..n).find(|&u| !done[u] && first[u] && extra[u].is_some_and(|v| !done[v]))
+                else {
+                    break;
+                };
+                first[u] = false;
+                if let Some(v) = extra[u].take() {
+                    next[v].retain(|&w| w != u);
+                }
+                waiting[u] -= 1;
+                if waiting[u] == 0 {
+                    ready.insert(u);
+                }
+                continue;
+            };
+            done[u] = true;
+            out.push(u as u32);
+            for &w in &next[u] {
+                waiting[w] -= 1;
+                if waiting[w] == 0 {
+                    ready.insert(w);
+                }
+            }
+        }
+        // Never reached (dependencies alone form no cycle between units),
+        // but an order must name every unit.
+        for u in 0..n {
+            if !done[u] {
+                first[u] = false;
+                out.push(u as u32);
+            }
+        }
+        (out, first)
+    }
 }
 
 /// Components larger than this are listed in order, not walked: a walk

@@ -8,6 +8,12 @@
 //! Families are computed unit by unit, dependencies first, truncated to
 //! `max_order` and kept minimal; inside a cycle they are iterated to their
 //! least fixed point. Single points of failure are the cut sets of size one.
+//!
+//! A service with a failover standby is down for good only when it and its
+//! standby are: its family is the AND of its own and its standby's (the
+//! standby evaluated first; a cycle through standbys is cut, and the
+//! service met first there keeps its own family). `impact` says for how
+//! long it is down before the standby takes over.
 
 use std::collections::HashSet;
 
@@ -155,7 +161,9 @@ fn all_of(families: &[&[CutSet]], max: usize) -> Vec<CutSet> {
 pub fn cut_sets(plan: &Plan, units: &Units, max_order: usize) -> Vec<Vec<CutSet>> {
     let max_order = max_order.clamp(1, MAX_ORDER);
     let mut families: Vec<Vec<CutSet>> = vec![Vec::new(); plan.node_count()];
-    for members in &units.members {
+    let (order, standby_first) = units.order_with_standbys(plan);
+    for u in order {
+        let members = &units.members[u as usize];
         // A unit alone needs one pass; a cycle is iterated until stable.
         // Each pass can only add sets or replace them by subsets, so the
         // number of passes is bounded; the cap is a guard, never reached
@@ -177,6 +185,13 @@ pub fn cut_sets(plan: &Plan, units: &Units, max_order: usize) -> Vec<Vec<CutSet>
             if !changed {
                 break;
             }
+        }
+        if standby_first[u as usize]
+            && let [x] = members.as_slice()
+            && let Some(f) = plan.services[*x].recovery.failover
+        {
+            let both = [families[*x].as_slice(), families[f.to.index()].as_slice()];
+            families[*x] = all_of(&both, max_order);
         }
     }
     families

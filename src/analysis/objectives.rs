@@ -18,8 +18,15 @@
 //!   under a cyberattack replicas and online backups are lost, and only
 //!   immutable or offline copies count.
 //!
-//! Both sweeps run over the units in dependency order: linear in the graph
-//! plus a sort of each group's members.
+//! - Standbys: a service alone in its unit with a failover is back at the
+//!   earlier of its own way and its standby's A plus the failover (its
+//!   decision and duration); when the standby is sooner, the requirement
+//!   goes to the standby (R minus the failover), not to the service's own
+//!   dependencies.
+//!
+//! Both sweeps run over the units in dependency order (standbys before the
+//! services they carry): linear in the graph plus a sort of each group's
+//! members.
 
 use crate::graph::Units;
 use crate::model::{Dependency, NodeRef, Plan};
@@ -75,6 +82,12 @@ pub fn duration(plan: &Plan, n: usize) -> i64 {
     }
 }
 
+/// From the loss of a service to its standby carrying it: the decision,
+/// then the switch.
+fn failover_time(f: &crate::model::Failover) -> i64 {
+    (f.decision.as_secs() + f.duration.as_secs()) as i64
+}
+
 /// R of a process: its MTPD, plus the workaround's duration when the
 /// workaround is up before the MTPD runs out.
 pub fn process_required(plan: &Plan, p: crate::model::ProcessId) -> i64 {
@@ -117,8 +130,13 @@ pub fn compute(plan: &Plan, units: &Units) -> Objectives {
         .collect();
 
     // Achievable times, dependencies first.
+    let (order, standby_first) = units.order_with_standbys(plan);
     let mut unit_a = vec![0i64; units.len()];
-    for (u, members) in units.members.iter().enumerate() {
+    // Per unit: carried by its standby, sooner than its own way.
+    let mut via_standby = vec![false; units.len()];
+    for &u in &order {
+        let u = u as usize;
+        let members = &units.members[u];
         let mut start = 0i64;
         let mut decider = None;
         let mut consider = |t: i64, by: usize| {
@@ -148,6 +166,17 @@ pub fn compute(plan: &Plan, units: &Units) -> Objectives {
             }
         }
         unit_a[u] = start + unit_duration[u];
+        if standby_first[u]
+            && let [x] = members.as_slice()
+            && let Some(f) = plan.services[*x].recovery.failover
+        {
+            let over = o.achievable[f.to.index()] + failover_time(&f);
+            if over < unit_a[u] {
+                unit_a[u] = over;
+                decider = Some(f.to.index());
+                via_standby[u] = true;
+            }
+        }
         for &x in members {
             o.achievable[x] = unit_a[u];
             o.critical_dep[x] = decider;
@@ -170,9 +199,24 @@ pub fn compute(plan: &Plan, units: &Units) -> Objectives {
     let tighten = |slot: &mut Option<i64>, value: i64| {
         *slot = Some(slot.map_or(value, |old| old.min(value)));
     };
-    for u in (0..units.len()).rev() {
+    for &u in order.iter().rev() {
+        let u = u as usize;
         let deadline = unit_r[u].map(|r| r - unit_duration[u]);
         let rpo = unit_rpo[u];
+        if via_standby[u]
+            && let [x] = units.members[u].as_slice()
+            && let Some(f) = plan.services[*x].recovery.failover
+        {
+            // Carried by its standby: the standby must be up in time.
+            let su = units.unit_of[f.to.index()] as usize;
+            if let Some(r) = unit_r[u] {
+                tighten(&mut unit_r[su], r - failover_time(&f));
+            }
+            if let Some(r) = rpo {
+                tighten(&mut unit_rpo[su], r);
+            }
+            continue;
+        }
         for &x in &units.members[u] {
             for dep in plan.depends_on(plan.node_at(x)) {
                 match dep {

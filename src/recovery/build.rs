@@ -91,10 +91,10 @@ struct Builder<'a> {
     placement: Vec<Option<SiteId>>,
     /// Per service: why it goes (or does not go) to a recovery site.
     why: Vec<Option<Why>>,
-    /// Per service failed over because of what it needs: from when (the
-    /// snapshot it is stranded at; its failover may start later, once
-    /// decided).
-    stranded: Vec<Option<u64>>,
+    /// Per service planned to fail over: from when it counts as failed
+    /// over (its damage, or the snapshot it is stranded at; the failover
+    /// itself may start later, once decided).
+    over_from: Vec<Option<u64>>,
 }
 
 pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Built {
@@ -137,7 +137,7 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         estimates: HashMap::new(),
         placement: situation.placed.clone(),
         why: vec![None; n],
-        stranded: vec![None; n],
+        over_from: vec![None; n],
     };
     b.decide_placements();
     let released = b.work_tasks();
@@ -433,6 +433,7 @@ impl<'a> Builder<'a> {
             if mode == Mode::Failover {
                 self.placement[i] = None;
                 self.why[i] = None;
+                self.over_from[i] = Some(release);
             }
             // A rebuild from a copy waits for the copy to be brought back;
             // a relocation for the site to open too.
@@ -499,7 +500,7 @@ impl<'a> Builder<'a> {
             });
             self.services.push(ServiceId(i as u32));
             self.modes.push(Mode::Failover);
-            self.stranded[i] = Some(self.times[k]);
+            self.over_from[i] = Some(self.times[k]);
             damaged.push(i);
             release_of.push(k);
         }
@@ -813,7 +814,7 @@ impl<'a> Builder<'a> {
             // Failed over by then (damaged, or stranded by what it needs).
             let failover = self.work[m]
                 .filter(|&w| self.modes[w] == Mode::Failover)
-                .filter(|_| self.stranded[m].is_some_and(|from| from <= t));
+                .filter(|_| self.over_from[m].is_some_and(|from| from <= t));
             if self.situation.unavailable(m, t) {
                 release = release.max(self.situation.back_by_itself(m, t));
                 if let Some(w) = self.work[m]

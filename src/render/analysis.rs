@@ -475,10 +475,24 @@ pub fn impact_json(plan: &Plan, impact: &Impact) -> Value {
                 "state": p.state.key(),
                 "mtpd_s": process.mtpd.as_secs(),
                 "breach_in_s": p.breach_in,
+                "back_after_failover_s": p.back_after_failover,
+                "state_after_failovers": p.after.key(),
             })
         })
         .collect();
-    json!({ "down": ids(State::Down), "degraded": ids(State::Degraded), "processes": processes })
+    let failovers: Vec<Value> = impact
+        .failovers
+        .iter()
+        .map(|(s, to, t)| {
+            json!({ "id": plan.service(*s).id, "standby": plan.service(*to).id, "after_s": t })
+        })
+        .collect();
+    json!({
+        "down": ids(State::Down),
+        "degraded": ids(State::Degraded),
+        "processes": processes,
+        "failovers": failovers,
+    })
 }
 
 pub fn impact_report(
@@ -532,6 +546,7 @@ pub fn impact_report(
             "DMIA (MTPD)",
             t(lang, "Workaround", "Mode dégradé"),
             t(lang, "DMIA breached in", "DMIA dépassée dans"),
+            t(lang, "Back by failover in", "Rétabli par bascule dans"),
         ],
     );
     let mut rows: Vec<_> = impact
@@ -560,9 +575,38 @@ pub fn impact_report(
                 format!("{} (+{}, {})", w.name, w.activation, w.max_duration)
             }),
             opt(p.breach_in),
+            match p.back_after_failover {
+                Some(b) => format!(
+                    "{}{}",
+                    crate::model::Duration::from_secs(b.max(0) as u64),
+                    if p.after == State::Degraded {
+                        t(lang, " (degraded)", " (dégradé)")
+                    } else {
+                        ""
+                    }
+                ),
+                None => "—".into(),
+            },
         ]);
     }
     let _ = writeln!(out, "{tab}\n");
+    if !impact.failovers.is_empty() {
+        heading(&mut out, style, t(lang, "Failovers", "Bascules"));
+        let lines: Vec<String> = impact
+            .failovers
+            .iter()
+            .map(|(s, to, after)| {
+                format!(
+                    "{} → {} ({} {})",
+                    plan.service(*s).id,
+                    plan.service(*to).id,
+                    t(lang, "on its standby after", "sur son secours après"),
+                    crate::model::Duration::from_secs((*after).max(0) as u64)
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "{}\n", lines.join("\n"));
+    }
     for (state, title) in [
         (State::Down, t(lang, "Services down", "Services arrêtés")),
         (

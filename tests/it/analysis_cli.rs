@@ -76,8 +76,13 @@ fn impact_table_in_french() {
     let (code, stdout, _) = run(&["impact", VALID, "db", "--lang", "fr"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("Panne de db"), "{stdout}");
+    // db fails over to its standby in 30 minutes: back within the DMIA.
     assert!(
-        stdout.contains("arrêté") && stdout.contains("DMIA dépassée dans") && stdout.contains("4d"),
+        stdout.contains("arrêté")
+            && stdout.contains("DMIA dépassée dans")
+            && stdout.contains("Rétabli par bascule dans")
+            && stdout.contains("30m")
+            && stdout.contains("db → db-standby (sur son secours après 30m)"),
         "{stdout}"
     );
 }
@@ -88,17 +93,30 @@ fn analyze_derives_the_objectives_of_the_worked_example() {
     let doc = json(&["analyze", VALID, "--format", "json"]);
     let h = |n: i64| Value::from(n * 3600);
     // etat-civil: DMIA 24h + workaround 72h (active at 2h < 24h) → R = 96h.
-    // It needs app (2h), which needs db (6h) and the ad/dns-ad unit (4h + 1h),
-    // both on one of the two 4h clusters: db is ready at 4 + 6 = 10h, the
-    // unit at 4 + 5 = 9h, app at 10 + 2 = 12h, the process at 12 + 1 (resume).
+    // It needs app (2h), which needs db and the ad/dns-ad unit (4h + 1h,
+    // on one of the two 4h clusters: ready at 9h). db on its own would be
+    // ready at 4 + 6 = 10h; through its standby (restored in 6h, then a
+    // 30-minute failover) at 6h30: it takes the sooner. app at 9 + 2 =
+    // 11h, the process at 11 + 1 (resume).
     let p = node(&doc, "etat-civil");
     assert_eq!(p["kind"], "process");
     assert_eq!(p["required_s"], h(96));
-    assert_eq!(p["achievable_s"], h(13));
-    assert_eq!(p["slack_s"], h(83));
-    // app must be up by 96h − 1h (resume) = 95h; it can be at 12h.
+    assert_eq!(p["achievable_s"], h(12));
+    assert_eq!(p["slack_s"], h(84));
+    // app must be up by 96h − 1h (resume) = 95h; it can be at 11h.
     assert_eq!(node(&doc, "app")["required_s"], h(95));
-    assert_eq!(node(&doc, "app")["achievable_s"], h(12));
+    assert_eq!(node(&doc, "app")["achievable_s"], h(11));
+    // db, carried by its standby, passes its requirement to the standby:
+    // up by 93h − 30m.
+    assert_eq!(node(&doc, "db")["required_s"], h(93));
+    assert_eq!(
+        node(&doc, "db")["achievable_s"],
+        Value::from(6 * 3600 + 1800)
+    );
+    assert_eq!(
+        node(&doc, "db-standby")["required_s"],
+        Value::from(93 * 3600 - 1800)
+    );
     // The AD/DNS cycle is one unit: same R and A for both members,
     // R = 95h − 2h (app) = 93h, A = 4h (cluster) + 4h + 1h.
     for id in ["ad", "dns-ad"] {
@@ -106,9 +124,9 @@ fn analyze_derives_the_objectives_of_the_worked_example() {
         assert_eq!(node(&doc, id)["achievable_s"], h(9), "{id}");
     }
     // The group needs one cluster: the requirement goes to the earliest
-    // (a tie, so the first listed) — esx-a — from both ad (93h − 5h = 88h)
-    // and db (93h − 6h = 87h); esx-b gets none.
-    assert_eq!(node(&doc, "esx-a")["required_s"], h(87));
+    // (a tie, so the first listed) — esx-a — from ad (93h − 5h = 88h), not
+    // from db, carried by its standby; esx-b gets none.
+    assert_eq!(node(&doc, "esx-a")["required_s"], h(88));
     assert_eq!(node(&doc, "esx-b")["required_s"], Value::Null);
     // Soft links require nothing.
     assert_eq!(node(&doc, "supervision")["required_s"], Value::Null);
@@ -134,7 +152,8 @@ fn analyze_lists_spof_cut_sets_and_findings() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(spof, ["ad", "dns-ad", "db", "app"]);
+    // db has a standby: not a single point of failure, it falls with it.
+    assert_eq!(spof, ["ad", "dns-ad", "app"]);
     assert_eq!(
         doc["spof"][0]["processes"],
         serde_json::json!(["etat-civil"])
@@ -143,7 +162,13 @@ fn analyze_lists_spof_cut_sets_and_findings() {
     assert_eq!(sets["process"], "etat-civil");
     assert_eq!(
         sets["sets"],
-        serde_json::json!([["ad"], ["dns-ad"], ["db"], ["app"], ["esx-a", "esx-b"]])
+        serde_json::json!([
+            ["ad"],
+            ["dns-ad"],
+            ["app"],
+            ["db", "db-standby"],
+            ["esx-a", "esx-b"]
+        ])
     );
     let codes: Vec<&str> = doc["findings"]
         .as_array()
@@ -175,7 +200,7 @@ fn analyze_max_order_3_finds_larger_cut_sets_only_when_asked() {
         "no set of 3 is minimal here"
     );
     let one = json(&["analyze", VALID, "--format", "json", "--max-order", "1"]);
-    assert_eq!(one["cut_sets"][0]["sets"].as_array().unwrap().len(), 4);
+    assert_eq!(one["cut_sets"][0]["sets"].as_array().unwrap().len(), 3);
     let (code, _, stderr) = run(&["analyze", VALID, "--max-order", "4"]);
     assert_eq!(code, 2, "{stderr}");
 }

@@ -1,8 +1,9 @@
 //! Property tests of the analysis on random plans: single points of failure
 //! and minimal cut sets against brute force (fail every small set, propagate
 //! states naively), and the time objectives against a plain fixed-point
-//! recomputation. The random plans have groups, soft links, cycles and
-//! workarounds; they go through the real loader.
+//! recomputation. The random plans have groups, soft links, cycles,
+//! workarounds and failover standbys (a service with a standby falls only
+//! with it); they go through the real loader.
 
 use std::fmt::Write;
 
@@ -24,7 +25,9 @@ type ProcessSpec = (u64, u64, Option<(u64, u64)>, Vec<Dep>);
 
 #[derive(Debug, Clone)]
 struct Spec {
-    services: Vec<(u64, Vec<Dep>)>,
+    /// Duration (hours), dependencies, a failover standby (kept only when
+    /// it closes no cycle through dependencies and standbys).
+    services: Vec<(u64, Vec<Dep>, Option<usize>)>,
     processes: Vec<ProcessSpec>,
 }
 
@@ -40,8 +43,14 @@ fn dep(n: usize) -> impl Strategy<Value = Dep> {
 
 fn spec() -> impl Strategy<Value = Spec> {
     (2usize..8).prop_flat_map(|n| {
-        let services =
-            proptest::collection::vec((1u64..10, proptest::collection::vec(dep(n), 0..3)), n);
+        let services = proptest::collection::vec(
+            (
+                1u64..10,
+                proptest::collection::vec(dep(n), 0..3),
+                proptest::option::weighted(0.3, 0..n),
+            ),
+            n,
+        );
         let processes = proptest::collection::vec(
             (
                 1u64..60,
@@ -84,12 +93,59 @@ fn write_deps(out: &mut String, own: Option<usize>, deps: &[Dep]) {
     let _ = writeln!(out, "    depends_on: [{}]", entries.join(", "));
 }
 
+/// The failovers kept: none that closes a cycle through dependencies and
+/// standbys (where "falls only with its standby" has no one answer).
+fn failovers(spec: &Spec) -> Vec<Option<usize>> {
+    let n = spec.services.len();
+    let mut edges: Vec<Vec<usize>> = spec
+        .services
+        .iter()
+        .map(|(_, deps, _)| {
+            deps.iter()
+                .flat_map(|d| match d {
+                    Dep::Hard(t) => vec![*t],
+                    Dep::Soft(_) => vec![],
+                    Dep::Group(_, m) => m.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let reaches = |edges: &[Vec<usize>], from: usize, to: usize| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            if x == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[x], true) {
+                stack.extend(edges[x].iter().copied());
+            }
+        }
+        false
+    };
+    let mut out = vec![None; n];
+    for i in 0..n {
+        if let Some(t) = spec.services[i].2
+            && t != i
+            && !reaches(&edges, t, i)
+        {
+            out[i] = Some(t);
+            edges[i].push(t);
+        }
+    }
+    out
+}
+
 fn load(spec: &Spec) -> Plan {
     let mut y = String::from("name: random\nentities: { e: { name: E } }\nservices:\n");
-    for (i, (hours, deps)) in spec.services.iter().enumerate() {
+    let standby = failovers(spec);
+    for (i, (hours, deps, _)) in spec.services.iter().enumerate() {
+        let failover = standby[i]
+            .map(|t| format!(", failover: {{ to: s{t}, duration: 30m }}"))
+            .unwrap_or_default();
         let _ = writeln!(
             y,
-            "  s{i}:\n    name: S{i}\n    kind: application\n    recovery: {{ duration: {hours}h }}"
+            "  s{i}:\n    name: S{i}\n    kind: application\n    recovery: {{ duration: {hours}h{failover} }}"
         );
         write_deps(&mut y, Some(i), deps);
     }
@@ -173,6 +229,53 @@ fn naive_states(plan: &Plan, hit: &[usize]) -> Vec<S> {
     }
 }
 
+/// States for good, by plain iteration: as [`naive_states`], except that a
+/// service with a standby, alone in its unit, that would be down takes its
+/// standby's state (it has failed over).
+fn naive_carried(plan: &Plan, hit: &[usize]) -> Vec<S> {
+    let units = DependencyGraph::new(plan).units();
+    let mut states = vec![S::Up; plan.node_count()];
+    loop {
+        let mut changed = false;
+        for n in 0..plan.node_count() {
+            let mut own = if hit.contains(&n) { S::Down } else { S::Up };
+            for d in plan.depends_on(plan.node_at(n)) {
+                let s = match d {
+                    Dependency::Hard(x) => states[x.index()],
+                    Dependency::Soft(x) if states[x.index()] == S::Down => S::Degraded,
+                    Dependency::Soft(_) => S::Up,
+                    Dependency::Group(g) => {
+                        let up = g.of.iter().filter(|m| states[m.index()] == S::Up).count();
+                        if up >= g.at_least as usize {
+                            S::Up
+                        } else if g.of.iter().all(|m| states[m.index()] == S::Down) {
+                            S::Down
+                        } else {
+                            S::Degraded
+                        }
+                    }
+                };
+                own = own.max(s);
+            }
+            let alone = units.members[units.unit_of[n] as usize].len() == 1;
+            let standby = (n < plan.services.len() && alone)
+                .then(|| plan.services[n].recovery.failover)
+                .flatten();
+            let value = match standby {
+                Some(f) if own == S::Down => states[f.to.index()],
+                _ => own,
+            };
+            if value > states[n] {
+                states[n] = value;
+                changed = true;
+            }
+        }
+        if !changed {
+            return states;
+        }
+    }
+}
+
 fn subsets(n: usize, max: usize) -> Vec<Vec<usize>> {
     let mut out = vec![vec![]];
     for i in 0..n {
@@ -206,7 +309,7 @@ proptest! {
                 .map(|c| c.services().map(|s| s.index()).collect())
                 .collect();
             for hit in subsets(n, order) {
-                let down = naive_states(&plan, &hit)[pn] == S::Down;
+                let down = naive_carried(&plan, &hit)[pn] == S::Down;
                 let covered = sets.iter().any(|c| c.iter().all(|x| hit.contains(x)));
                 prop_assert_eq!(down, covered, "process {} with {:?} failed; cut sets {:?}", p.index(), hit, sets);
             }
@@ -215,12 +318,12 @@ proptest! {
                 for skip in 0..c.len() {
                     let smaller: Vec<usize> = c.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, &x)| x).collect();
                     if !smaller.is_empty() {
-                        prop_assert!(naive_states(&plan, &smaller)[pn] != S::Down, "{:?} is not minimal", c);
+                        prop_assert!(naive_carried(&plan, &smaller)[pn] != S::Down, "{:?} is not minimal", c);
                     }
                 }
             }
             for s in plan.service_ids() {
-                let stops = naive_states(&plan, &[s.index()])[pn] == S::Down;
+                let stops = naive_carried(&plan, &[s.index()])[pn] == S::Down;
                 let listed = a.spof.iter().any(|x| x.service == s && x.processes.contains(&p));
                 prop_assert_eq!(stops, listed, "service {} alone vs process {}", s.index(), p.index());
             }
@@ -285,8 +388,17 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
     let d = |x: usize| objectives::duration(plan, x);
     let unit_d = |x: usize| unit[x].iter().map(|&m| d(m)).sum::<i64>();
 
+    // A service alone in its unit with a standby: back at the sooner of its
+    // own way and its standby's A plus the 30-minute failover, which then
+    // takes its requirement.
+    let standby = |x: usize| {
+        (x < plan.services.len() && unit[x].len() == 1)
+            .then(|| plan.services[x].recovery.failover.map(|f| f.to.index()))
+            .flatten()
+    };
+    let mut via = vec![false; n];
     let mut ach = vec![0i64; n];
-    for _ in 0..=n {
+    for _ in 0..=2 * n {
         let mut next = ach.clone();
         for x in 0..n {
             let mut start = 0;
@@ -314,6 +426,13 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
                 }
             }
             next[x] = start + unit_d(x);
+            via[x] = false;
+            if let Some(f) = standby(x)
+                && ach[f] + 1800 < next[x]
+            {
+                next[x] = ach[f] + 1800;
+                via[x] = true;
+            }
         }
         if next == ach {
             break;
@@ -325,10 +444,16 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
     for p in plan.process_ids() {
         req[plan.node_index(NodeRef::Process(p))] = Some(objectives::process_required(plan, p));
     }
-    for _ in 0..=n + 1 {
+    for _ in 0..=2 * n + 1 {
         let mut next = req.clone();
         for (x, r) in req.iter().enumerate() {
             let Some(r) = *r else { continue };
+            if via[x]
+                && let Some(f) = standby(x)
+            {
+                next[f] = Some(next[f].map_or(r - 1800, |v: i64| v.min(r - 1800)));
+                continue;
+            }
             let deadline = r - unit_d(x);
             for dep in plan.depends_on(plan.node_at(x)) {
                 let targets: Vec<usize> = match dep {
