@@ -287,7 +287,9 @@ pub fn complete(p: &Prepared, line: &str) -> (usize, Vec<String>) {
             };
             let teams = || p.plan.teams.iter().map(|t| t.id.clone()).collect();
             match (*verb, words.len()) {
-                ("restore" | "failover", 1) => services(),
+                ("restore" | "failover" | "relocate", 1) => services(),
+                ("relocate", 2) => vec!["to".into()],
+                ("relocate", 3) => p.plan.sites.iter().map(|x| x.id.clone()).collect(),
                 ("restore", 2) => vec!["with".into()],
                 ("restore", 3) => teams(),
                 ("isolate" | "reconnect", 1) => zones(),

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::load::{self, Spanned};
-use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId};
 use crate::scenario::{self, LoadedScenario};
 pub use raw::{Action, Channel, ExerciseFile, RoleKind};
 
@@ -127,7 +127,8 @@ impl Expectation {
         };
         match (target, decision) {
             (Target::Service(s), Decision::Restore { service, .. })
-            | (Target::Service(s), Decision::Failover { service }) => s == service,
+            | (Target::Service(s), Decision::Failover { service })
+            | (Target::Service(s), Decision::Relocate { service, .. }) => s == service,
             (Target::Zone(z), Decision::Isolate { zone })
             | (Target::Zone(z), Decision::Reconnect { zone }) => z == zone,
             (Target::Process(p), Decision::Workaround { process }) => p == process,
@@ -706,6 +707,7 @@ impl Refs<'_> {
                 let found = match a {
                     Action::Restore => service(plan, &t.value).map(Target::Service),
                     Action::Failover => failover(plan, &t.value).map(Target::Service),
+                    Action::Relocate => relocatable(plan, &t.value).map(Target::Service),
                     Action::Isolate | Action::Reconnect => zone(plan, &t.value).map(Target::Zone),
                     Action::Workaround => workaround(plan, &t.value).map(Target::Process),
                     Action::Staff => team(plan, &t.value).map(Target::Team),
@@ -828,6 +830,53 @@ fn failover(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
     ))
 }
 
+/// A service the plan allows to be relocated.
+fn relocatable(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
+    let s = service(plan, id)?;
+    if plan.service(s).recovery.relocate.is_some() {
+        return Ok(s);
+    }
+    let with: Vec<&str> = plan
+        .services
+        .iter()
+        .filter(|s| s.recovery.relocate.is_some())
+        .map(|s| s.id.as_str())
+        .collect();
+    let help = match did_you_mean(id, with.iter().copied()) {
+        Some(d) => d,
+        None if with.is_empty() => "no service of the plan can be relocated".into(),
+        None => format!("services that can be relocated: {}", list(&with)),
+    };
+    Err(Problem::new(
+        "bad-target",
+        format!("`{id}` cannot be relocated: the plan gives it no `relocate`"),
+        Some(help),
+    ))
+}
+
+/// One of the recovery sites service `s` may be brought to.
+fn recovery_site(plan: &Plan, s: ServiceId, id: &str) -> Result<SiteId, Problem> {
+    let to: Vec<SiteId> = plan
+        .service(s)
+        .recovery
+        .relocate
+        .iter()
+        .flat_map(|r| r.to.iter().map(|p| p.site))
+        .collect();
+    if let Some(&x) = to.iter().find(|x| plan.sites[x.index()].id == id) {
+        return Ok(x);
+    }
+    let ids: Vec<&str> = to
+        .iter()
+        .map(|x| plan.sites[x.index()].id.as_str())
+        .collect();
+    Err(Problem::new(
+        "bad-target",
+        format!("`{}` cannot be relocated to `{id}`", plan.service(s).id),
+        Some(format!("its recovery sites: {}", list(&ids))),
+    ))
+}
+
 /// A zone, written `zone:ID` or `ID`.
 fn zone(plan: &Plan, written: &str) -> Result<ZoneId, Problem> {
     let id = match written.split_once(':') {
@@ -926,6 +975,12 @@ pub enum Decision {
     },
     /// Switch a service to its failover.
     Failover { service: ServiceId },
+    /// Bring a service back at a recovery site (the first it may go to
+    /// when none is given).
+    Relocate {
+        service: ServiceId,
+        site: Option<SiteId>,
+    },
     /// Cut a network zone off.
     Isolate { zone: ZoneId },
     /// Connect an isolated zone again.
@@ -951,6 +1006,7 @@ impl Decision {
         match self {
             Decision::Restore { .. } => Action::Restore,
             Decision::Failover { .. } => Action::Failover,
+            Decision::Relocate { .. } => Action::Relocate,
             Decision::Isolate { .. } => Action::Isolate,
             Decision::Reconnect { .. } => Action::Reconnect,
             Decision::Workaround { .. } => Action::Workaround,
@@ -1007,6 +1063,23 @@ impl Decision {
                 },
                 [] => return Err(format!("which service? {}", usage())),
                 _ => return Err(format!("one service at a time; {}", usage())),
+            },
+            Action::Relocate => match words.as_slice() {
+                [s] => Decision::Relocate {
+                    service: relocatable(plan, s).map_err(Problem::text)?,
+                    site: None,
+                },
+                [s, to, site] if to.eq_ignore_ascii_case("to") => {
+                    let service = relocatable(plan, s).map_err(Problem::text)?;
+                    Decision::Relocate {
+                        service,
+                        site: Some(recovery_site(plan, service, site).map_err(Problem::text)?),
+                    }
+                }
+                [] => return Err(format!("which service? {}", usage())),
+                _ => {
+                    return Err(format!("`{rest}` is not `SERVICE [to SITE]`; {}", usage()));
+                }
             },
             Action::Isolate | Action::Reconnect => match words.as_slice() {
                 [z] => {
@@ -1091,6 +1164,13 @@ impl Decision {
                 c
             }
             Decision::Failover { service } => format!("failover {}", plan.service(*service).id),
+            Decision::Relocate { service, site } => {
+                let mut c = format!("relocate {}", plan.service(*service).id);
+                if let Some(x) = site {
+                    c.push_str(&format!(" to {}", plan.sites[x.index()].id));
+                }
+                c
+            }
             Decision::Isolate { zone } => format!("isolate zone:{}", plan.zones[zone.index()].id),
             Decision::Reconnect { zone } => {
                 format!("reconnect zone:{}", plan.zones[zone.index()].id)

@@ -20,6 +20,9 @@ pub enum Action {
     Restore,
     /// Switch a service to its failover (`failover SERVICE`).
     Failover,
+    /// Bring a service back at a recovery site (`relocate SERVICE [to
+    /// SITE]`).
+    Relocate,
     /// Cut a network zone off (`isolate ZONE`), to contain an attack.
     Isolate,
     /// Connect an isolated zone again (`reconnect ZONE`).
@@ -39,9 +42,10 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order commands are listed in help.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Restore,
         Action::Failover,
+        Action::Relocate,
         Action::Isolate,
         Action::Reconnect,
         Action::Workaround,
@@ -56,6 +60,7 @@ impl Action {
         match self {
             Action::Restore => "restore",
             Action::Failover => "failover",
+            Action::Relocate => "relocate",
             Action::Isolate => "isolate",
             Action::Reconnect => "reconnect",
             Action::Workaround => "workaround",
@@ -71,6 +76,7 @@ impl Action {
         match self {
             Action::Restore => "restore SERVICE [with TEAM]",
             Action::Failover => "failover SERVICE",
+            Action::Relocate => "relocate SERVICE [to SITE]",
             Action::Isolate => "isolate ZONE",
             Action::Reconnect => "reconnect ZONE",
             Action::Workaround => "workaround PROCESS",
@@ -248,7 +254,7 @@ pub struct ObjectiveFile {
 pub struct DeadlineFile {
     /// The decision's action.
     pub action: Spanned<Action>,
-    /// What it acts on: a service (restore, failover), a zone (isolate,
+    /// What it acts on: a service (restore, failover, relocate), a zone (isolate,
     /// reconnect; `zone:ID` or `ID`), a process (workaround), a team
     /// (staff) or an objective (evaluate). Any when omitted.
     pub target: Option<Spanned<String>>,

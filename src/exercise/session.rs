@@ -434,6 +434,10 @@ impl<'a> Session<'a> {
                 team: *team,
             },
             Decision::Failover { service } => Intervention::Failover { service: *service },
+            Decision::Relocate { service, site } => Intervention::Relocate {
+                service: *service,
+                site: *site,
+            },
             Decision::Isolate { zone } => {
                 if self.engine.is_isolated(*zone) {
                     return Err(format!(

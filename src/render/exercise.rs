@@ -317,7 +317,9 @@ fn waits<'s>(session: &'s Session, graph: &DependencyGraph, outcome: &Run) -> Ve
     let mut out = Vec::new();
     for taken in &session.decisions {
         let service = match taken.decision {
-            Decision::Restore { service, .. } | Decision::Failover { service } => service,
+            Decision::Restore { service, .. }
+            | Decision::Failover { service }
+            | Decision::Relocate { service, .. } => service,
             _ => continue,
         };
         let started = outcome
@@ -457,7 +459,10 @@ fn owners_expecting(session: &Session, what: impl Fn(&Expectation) -> bool) -> V
 /// restore or a failover, or the roles that ordered one.
 fn technical_owners(session: &Session) -> Vec<String> {
     let mut out = owners_expecting(session, |e| {
-        matches!(e.action, Action::Restore | Action::Failover)
+        matches!(
+            e.action,
+            Action::Restore | Action::Failover | Action::Relocate
+        )
     });
     if out.is_empty() {
         push_unique(
@@ -468,7 +473,9 @@ fn technical_owners(session: &Session) -> Vec<String> {
                 .filter(|d| {
                     matches!(
                         d.decision,
-                        Decision::Restore { .. } | Decision::Failover { .. }
+                        Decision::Restore { .. }
+                            | Decision::Failover { .. }
+                            | Decision::Relocate { .. }
                     )
                 })
                 .filter_map(|d| d.by.clone()),
@@ -636,12 +643,17 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     let prompt: Vec<String> = session
         .decisions
         .iter()
-        .filter(|x| matches!(x.decision, Decision::Restore { .. } | Decision::Failover { .. }))
+        .filter(|x| {
+            matches!(
+                x.decision,
+                Decision::Restore { .. } | Decision::Failover { .. } | Decision::Relocate { .. }
+            )
+        })
         .filter(|x| !waits.iter().any(|w| std::ptr::eq(w.taken, *x)))
         .filter(|x| {
             outcome.work.iter().any(|w| {
                 w.start == x.t
-                    && matches!(x.decision, Decision::Restore { service, .. } | Decision::Failover { service } if service == w.service)
+                    && matches!(x.decision, Decision::Restore { service, .. } | Decision::Failover { service } | Decision::Relocate { service, .. } if service == w.service)
             })
         })
         .map(|x| quote(lang, &x.command))
@@ -1438,7 +1450,9 @@ fn comparison_section(
             .decisions
             .iter()
             .filter_map(|x| match x.decision {
-                Decision::Restore { service, .. } | Decision::Failover { service }
+                Decision::Restore { service, .. }
+                | Decision::Failover { service }
+                | Decision::Relocate { service, .. }
                     if needs.contains(&service) =>
                 {
                     Some(format!("{} ({})", plan.service(service).id, at(x.t)))

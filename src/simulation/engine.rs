@@ -86,6 +86,12 @@ pub enum Intervention {
     },
     /// A player orders the failover of a service to its standby.
     Failover { service: ServiceId },
+    /// A player orders a service brought back at a recovery site (the
+    /// first it may go to when `site` is `None`).
+    Relocate {
+        service: ServiceId,
+        site: Option<SiteId>,
+    },
     /// A player activates a process's workaround.
     Workaround { process: ProcessId },
 }
@@ -493,6 +499,39 @@ impl<'p> Engine<'p> {
                 self.orders.retain(|o| o != service);
                 self.orders.push(*service);
             }
+            Intervention::Relocate { service, site } => {
+                let s = &self.svc[service.index()];
+                let id = &plan.service(*service).id;
+                let Some(r) = &plan.service(*service).recovery.relocate else {
+                    return Err(format!(
+                        "`{id}` cannot be relocated: the plan gives it no `relocate`"
+                    ));
+                };
+                if s.damage.is_none() {
+                    return Err(format!("`{id}` needs no recovery: it is not damaged"));
+                }
+                if s.work.is_some() {
+                    return Err(format!("`{id}` is already being worked on"));
+                }
+                let Some(target) = site.or(r.to.first().map(|p| p.site)) else {
+                    return Err(format!("`{id}` has no recovery site"));
+                };
+                if s.placed.is_some_and(|p| p != target) {
+                    return Err(format!(
+                        "`{id}` already runs at `{}`",
+                        plan.sites[s.placed.map_or(0, |p| p.index())].id
+                    ));
+                }
+                if copies::relocate_from(plan, *service, &SvcFates(&self.svc)).is_none() {
+                    return Err(format!(
+                        "none of the copies of `{id}` survived: there is nothing to restore at `{}` from",
+                        plan.sites[target.index()].id
+                    ));
+                }
+                self.svc[service.index()].ordered = Some((Some(Mode::Relocate(target)), None));
+                self.orders.retain(|o| o != service);
+                self.orders.push(*service);
+            }
             Intervention::Workaround { process } => {
                 if plan.process(*process).workaround.is_none() {
                     return Err(format!(
@@ -677,7 +716,9 @@ impl<'p> Engine<'p> {
                     self.event(EventKind::Scenario, None, Some(text));
                 }
             }
-            Intervention::Restore { .. } | Intervention::Failover { .. } => {
+            Intervention::Restore { .. }
+            | Intervention::Failover { .. }
+            | Intervention::Relocate { .. } => {
                 self.event(EventKind::Ordered, None, None);
             }
             Intervention::Workaround { .. } => {}
@@ -975,7 +1016,8 @@ impl<'p> Engine<'p> {
         let moved = match planned {
             Some(Mode::Relocate(site)) => Some(site),
             Some(Mode::Failover) => None,
-            _ => svc.placed,
+            Some(_) => svc.placed,
+            None => ordered.and_then(Mode::site).or(svc.placed),
         };
         if let (Some(site), Some(relocation), Some(_)) = (moved, &r.relocate, svc.damage) {
             let mut needs: Vec<(TeamId, u32)> =

@@ -409,3 +409,48 @@ fn the_fire_exercise_runs_in_the_terminal_and_fails_over_to_the_backup_site() {
     // What was not ordered stays destroyed.
     assert_eq!(service("esx-a")["damage"], "destroyed");
 }
+
+#[test]
+fn the_fire_exercise_relocates_to_dc_b_on_the_players_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("fire.jsonl");
+    let (code, out, err) = script(
+        &exercise("incendie-dc-a.yaml"),
+        "--journal",
+        &journal,
+        &[
+            "next",
+            "next",
+            "@dsi failover ad",
+            "@dsi failover sql-a",
+            // Refused with a reason: the burnt hypervisors cannot be moved,
+            // and DC-A is no recovery site.
+            "@dsi relocate esx-a",
+            "@dsi relocate impression to dc-a",
+            "@dsi relocate impression to dc-b",
+            "step 12h",
+            "json",
+            "quit",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("`esx-a` cannot be relocated: the plan gives it no `relocate`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`impression` cannot be relocated to `dc-a`"),
+        "{out}"
+    );
+    let v = state(&out);
+    // Restored at DC-B, once DC-B opened (4 h after the fire) and the
+    // directory was back on its standby: up although DC-A burnt.
+    let s = service(&v, "impression");
+    assert!(s["damage"].is_null(), "{s}");
+    assert_ne!(s["state"], "down", "{s}");
+    assert!(
+        commands_of(&journal).contains(&"@dsi relocate impression to dc-b".to_string()),
+        "{:?}",
+        commands_of(&journal)
+    );
+}
