@@ -281,6 +281,100 @@ fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
     }
 }
 
+/// After the crisis: bringing back to its own site what was failed over or
+/// relocated, for the teams that will do it. Not scheduled (it comes after
+/// the crisis, outside the DMIA), but written down with its durations.
+fn failback(plan: &Plan, rp: &RecoveryPlan, team: Option<TeamId>, lang: Lang) -> Vec<Block> {
+    let mut items = Vec::new();
+    for s in &rp.steps {
+        let service = plan.service(s.service);
+        let r = &service.recovery;
+        let teams = |needs: &[crate::model::Need]| {
+            needs
+                .iter()
+                .map(|n| format!("{} ×{}", plan.team(n.team).id, n.count))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let ours = team.is_none_or(|t| r.needs.iter().any(|n| n.team == t));
+        if !ours {
+            continue;
+        }
+        let home = service
+            .site
+            .map(|x| plan.sites[x.index()].name.clone())
+            .unwrap_or_default();
+        let line = match (s.mode, r.failover) {
+            (Mode::Failover, Some(f)) => match lang {
+                Lang::En => format!(
+                    "{} ({}): once the primary is repaired at {home} (restore {}, rebuild {}), resynchronise it from {} and switch back ({}; {})",
+                    service.name,
+                    service.id,
+                    r.duration,
+                    r.rebuild,
+                    plan.service(f.to).id,
+                    f.duration,
+                    teams(&r.needs)
+                ),
+                Lang::Fr => format!(
+                    "{} ({}) : une fois le primaire réparé à {home} (restauration {}, reconstruction {}), le resynchroniser depuis {} et rebasculer ({} ; {})",
+                    service.name,
+                    service.id,
+                    r.duration,
+                    r.rebuild,
+                    plan.service(f.to).id,
+                    f.duration,
+                    teams(&r.needs)
+                ),
+            },
+            (Mode::Relocate(site), _) => {
+                let size = r.relocate.as_ref().map_or(0, |x| x.size);
+                let there = &plan.sites[site.index()].name;
+                match lang {
+                    Lang::En => format!(
+                        "{} ({}): once {home} is rebuilt, back up the service at {there}, restore it at {home} ({}; {}), then free its {size} units at {there}",
+                        service.name,
+                        service.id,
+                        r.duration,
+                        teams(&r.needs)
+                    ),
+                    Lang::Fr => format!(
+                        "{} ({}) : une fois {home} reconstruit, sauvegarder le service à {there}, le restaurer à {home} ({} ; {}), puis libérer ses {size} unités à {there}",
+                        service.name,
+                        service.id,
+                        r.duration,
+                        teams(&r.needs)
+                    ),
+                }
+            }
+            _ => continue,
+        };
+        items.push(line);
+    }
+    if items.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Block::Heading(
+            t(
+                lang,
+                "After the crisis: failback",
+                "Après la crise : retour sur le site nominal",
+            )
+            .into(),
+        ),
+        Block::Para(
+            t(
+                lang,
+                "Not in the schedule above (it comes after the crisis, outside the DMIA): plan it with the business owners, outside opening hours.",
+                "Hors du planning ci-dessus (après la crise, hors DMIA) : à planifier avec les responsables métier, hors des heures d'ouverture.",
+            )
+            .into(),
+        ),
+        Block::List(items),
+    ]
+}
+
 /// What each recovery site takes, and what waits for lack of room there:
 /// the capacity that bounds the recovery, named.
 fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
@@ -630,6 +724,7 @@ pub fn global(
             });
         }
     }
+    d.blocks.extend(failback(plan, rp, None, lang));
     if with_teams {
         d.push(Block::PageBreak);
     }
@@ -679,6 +774,7 @@ pub fn team(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Doc {
         .into(),
     ));
     d.push(Block::Steps(team_steps(plan, rp, team, lang)));
+    d.blocks.extend(failback(plan, rp, Some(team), lang));
     d
 }
 

@@ -246,6 +246,8 @@ fn the_runbook_names_the_site_and_the_copy_in_both_languages() {
                 "Bring back at",
                 "backup on backup-b",
                 "Recovery sites",
+                "After the crisis: failback",
+                "then free its 1 units at Site B",
             ],
         ),
         (
@@ -255,6 +257,8 @@ fn the_runbook_names_the_site_and_the_copy_in_both_languages() {
                 "Relocaliser vers",
                 "sauvegarde sur backup-b",
                 "Sites de secours",
+                "Après la crise : retour sur le site nominal",
+                "puis libérer ses 1 unités à Site B",
             ],
         ),
     ] {
