@@ -201,6 +201,11 @@ pub struct Failover {
     /// For a manual failover: the time from the loss to the decision
     /// (default 0).
     pub decision: Option<Spanned<Duration>>,
+    /// A cold standby: not running, it holds no live copy. Failing over
+    /// first brings it up (its own restore `duration`) and restores the
+    /// primary's newest surviving copy onto it.
+    #[serde(default)]
+    pub cold: bool,
 }
 
 /// Who switches a failover.

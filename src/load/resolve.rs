@@ -343,6 +343,7 @@ impl Resolver {
                         range: range.ok().flatten(),
                         automatic,
                         decision: f.decision.as_ref().map_or(Duration::ZERO, |d| d.value),
+                        cold: f.cold,
                     }),
                     None => {
                         ok = false;
@@ -850,7 +851,18 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         return (None, diags);
     }
     let plan = (|| {
-        let services: Vec<Service> = all_some(services_out)?;
+        let mut services: Vec<Service> = all_some(services_out)?;
+        // A cold standby is brought up (its own restore) before the switch.
+        for i in 0..services.len() {
+            if let Some(f) = services[i].recovery.failover.filter(|f| f.cold) {
+                let start = services[f.to.index()].recovery.duration;
+                let f = services[i].recovery.failover.as_mut()?;
+                f.duration = f.duration.saturating_add(start);
+                f.range = f
+                    .range
+                    .map(|(a, b)| (a.saturating_add(start), b.saturating_add(start)));
+            }
+        }
         let processes: Vec<Process> = all_some(processes_out)?;
         let mut nodes_by_id = HashMap::with_capacity(services.len() + processes.len());
         for (i, s) in services.iter().enumerate() {

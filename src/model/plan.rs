@@ -309,6 +309,11 @@ pub struct Failover {
     pub automatic: bool,
     /// For a manual failover: from the loss to the decision to switch.
     pub decision: Duration,
+    /// A cold standby: `duration` and `range` include bringing the standby
+    /// up (its own restore, added at load), and the failover restores the
+    /// primary's newest surviving copy (its holder up, its retrieval, the
+    /// data lost since).
+    pub cold: bool,
 }
 
 impl Failover {

@@ -222,13 +222,26 @@ impl<'a> Builder<'a> {
 
     /// When failing service `i` over can start, from `at` (when it can
     /// first be worked on): once the crisis cell has decided, counted from
-    /// when it was lost (before the planning moment when it already was).
+    /// when it was lost (before the planning moment when it already was);
+    /// to a cold standby, once the copy restored onto it is brought back.
     fn failover_release(&self, i: usize, f: Failover, at: u64) -> u64 {
         let lost = match self.situation.down_since[i] {
             Some(since) if at <= self.situation.now => since,
             _ => at,
         };
-        at.max(f.decided(lost))
+        let retrieval = self.situation.relocate_from[i]
+            .filter(|_| f.cold)
+            .map_or(0, |c| c.retrieval);
+        at.max(f.decided(lost)).max(at.saturating_add(retrieval))
+    }
+
+    /// Service `i`'s failover, if it can happen: a cold standby needs a
+    /// surviving copy to restore.
+    fn failover_of(&self, i: usize) -> Option<Failover> {
+        self.plan.services[i]
+            .recovery
+            .failover
+            .filter(|f| !f.cold || self.situation.relocate_from[i].is_some())
     }
 
     /// When recovery site `site` can take its first service: as the
@@ -324,7 +337,10 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let k = self.snapshot(s.release[i].max(s.now));
-            if r.failover.is_some_and(|f| !self.down(k, f.to.index())) {
+            if self
+                .failover_of(i)
+                .is_some_and(|f| !self.down(k, f.to.index()))
+            {
                 continue;
             }
             if s.relocate_from[i].is_none() {
@@ -412,7 +428,7 @@ impl<'a> Builder<'a> {
                 (None, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
                 _ => (Mode::Restore, r.duration),
             };
-            let (mode, duration) = match r.failover {
+            let (mode, duration) = match self.failover_of(i) {
                 Some(f) if !self.down(k, f.to.index()) => (Mode::Failover, f.duration),
                 Some(f) => {
                     self.estimates(k);
@@ -470,7 +486,7 @@ impl<'a> Builder<'a> {
         // host, its power, its site), fails over when the standby is not
         // down and that is expected sooner than what it needs coming back.
         for i in 0..plan.services.len() {
-            let Some(f) = plan.services[i].recovery.failover else {
+            let Some(f) = self.failover_of(i) else {
                 continue;
             };
             if situation.damage[i].is_some() || situation.on_standby[i] {
@@ -524,12 +540,19 @@ impl<'a> Builder<'a> {
         for &(i, k) in released {
             let t = self.work[i].unwrap_or(0);
             if self.modes[t] == Mode::Failover {
-                // The standby carries the service once it is up.
-                if let Some(f) = self.plan.services[i].recovery.failover
-                    && let Some(r) = self.back_of(f.to.index(), k)
-                {
-                    self.tasks[t].reqs = vec![Req::Task(r)];
+                // The standby carries the service once it is up (a cold
+                // one once the copy restored onto it is readable).
+                let mut reqs = Vec::new();
+                if let Some(f) = self.plan.services[i].recovery.failover {
+                    reqs.extend(self.back_of(f.to.index(), k).map(Req::Task));
+                    let holder = self.situation.relocate_from[i]
+                        .filter(|_| f.cold)
+                        .and_then(|c| c.holder);
+                    if let Some(h) = holder {
+                        reqs.extend(self.back_of(h.index(), k).map(Req::Task));
+                    }
                 }
+                self.tasks[t].reqs = reqs;
             } else if self.first_of_chain(i) {
                 let reqs = self.work_reqs(i, k);
                 self.tasks[t].reqs = reqs;
@@ -667,10 +690,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let s = self.situation;
-                    let standby = self.plan.services[x]
-                        .recovery
-                        .failover
-                        .filter(|f| !self.down(k, f.to.index()));
+                    let standby = self.failover_of(x).filter(|f| !self.down(k, f.to.index()));
                     est[x] = if let Some(f) = standby.filter(|_| s.damage[x].is_some()) {
                         // Its standby is up: it fails over (see `work_tasks`).
                         self.failover_release(x, f, s.release[x].max(t))

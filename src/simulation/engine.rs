@@ -1008,7 +1008,9 @@ impl<'p> Engine<'p> {
         let svc = &self.svc[s.index()];
         let r = &self.plan.service(s).recovery;
         let standby = r.failover.filter(|f| {
-            self.states[f.to.index()] != State::Down && !self.unavailable(f.to.index())
+            self.states[f.to.index()] != State::Down
+                && !self.unavailable(f.to.index())
+                && (!f.cold || self.copy_ready(s))
         });
         let (ordered, team) = svc.ordered.unwrap_or((None, None));
         // Brought to a recovery site as planned; once there, it comes back
@@ -1256,10 +1258,17 @@ impl<'p> Engine<'p> {
         {
             return false;
         }
+        self.copy_ready(s)
+    }
+
+    /// Whether the newest surviving copy of `s` can be restored now (at a
+    /// recovery site, or onto a cold standby): brought back, its holder up.
+    fn copy_ready(&self, s: ServiceId) -> bool {
+        let svc = &self.svc[s.index()];
         let Some(from) = copies::relocate_from(self.plan, s, &SvcFates(&self.svc)) else {
             return false;
         };
-        let since = svc.lost_at.or(svc.hit_at).unwrap_or(self.now);
+        let since = svc.lost_at.or(svc.hit_at).unwrap_or(self.since[s.index()]);
         since.saturating_add(from.retrieval) <= self.now
             && from
                 .holder
@@ -1615,6 +1624,18 @@ impl<'p> Engine<'p> {
     /// Per service: the recovery site it was brought to, if any.
     pub fn placed(&self) -> Vec<Option<SiteId>> {
         self.svc.iter().map(|s| s.placed).collect()
+    }
+
+    /// Per service: it runs on what was restored from a copy (at a
+    /// recovery site, or on a cold standby), so it lost the data since.
+    pub fn from_copy(&self) -> Vec<bool> {
+        self.svc
+            .iter()
+            .zip(&self.plan.services)
+            .map(|(s, p)| {
+                s.placed.is_some() || (s.on_standby && p.recovery.failover.is_some_and(|f| f.cold))
+            })
+            .collect()
     }
 
     pub fn capacity_log(&self) -> &[Vec<(u64, u32)>] {

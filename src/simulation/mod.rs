@@ -233,8 +233,7 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     engine.close(end);
     let mut events = std::mem::take(&mut engine.events);
     let (hit, fates) = engine.fates();
-    let relocated: Vec<bool> = engine.placed().iter().map(Option::is_some).collect();
-    let data = data_losses(plan, &hit, &fates, &relocated);
+    let data = data_losses(plan, &hit, &fates, &engine.from_copy());
     let mut processes = Vec::with_capacity(plan.processes.len());
     for p in plan.process_ids() {
         let process = plan.process(p);
@@ -359,14 +358,15 @@ fn order(kind: &EventKind) -> u8 {
 /// an attacker that held a service without encrypting it, loses nothing; a
 /// service burnt or encrypted is restored from its newest surviving copy
 /// (see [`crate::model::copies`]), and loses everything when none survived.
-/// A service brought to a recovery site restores there from the same
-/// copy, whatever happened to its own disks.
-fn data_losses(plan: &Plan, hit: &[bool], fates: &Fates, relocated: &[bool]) -> Vec<DataResult> {
+/// A service brought to a recovery site, or failed over to a cold
+/// standby, restores from the same copy, whatever happened to its own
+/// disks.
+fn data_losses(plan: &Plan, hit: &[bool], fates: &Fates, from_copy: &[bool]) -> Vec<DataResult> {
     plan.service_ids()
-        .filter(|s| plan.service(*s).data.is_some() && hit[s.index()])
+        .filter(|s| plan.service(*s).data.is_some() && (hit[s.index()] || from_copy[s.index()]))
         .map(|s| DataResult {
             service: s,
-            loss: if fates.lost_data(s) || relocated[s.index()] {
+            loss: if fates.lost_data(s) || from_copy[s.index()] {
                 plan.restore_copy(s, fates).map(|c| c.loss)
             } else {
                 Some(0)

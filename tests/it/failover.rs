@@ -36,8 +36,12 @@ processes:
 }
 
 fn play(failover: &str) -> (Value, Value) {
+    play_plan(&plan(failover))
+}
+
+fn play_plan(plan: &str) -> (Value, Value) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("plan.yaml"), plan(failover)).unwrap();
+    std::fs::write(dir.path().join("plan.yaml"), plan).unwrap();
     let sc = dir.path().join("host.yaml");
     std::fs::write(
         &sc,
@@ -109,4 +113,29 @@ fn an_automatic_failover_cannot_wait_for_a_decision() {
     );
     assert!(stderr.contains("plan.yaml:17:114"), "{stderr}");
     assert!(stderr.contains("help: leave out `decision`, or write `kind: manual`"));
+}
+
+#[test]
+fn a_cold_standby_is_brought_up_and_restored_from_the_copy_first() {
+    // db-b is cold: brought up (its 1h restore), then db's nightly backup,
+    // kept off-site with a 2h retrieval, restored onto it, then the 30m
+    // switch.
+    let cold = plan("{ to: db-b, duration: 30m, cold: true }").replace(
+        "    recovery: { duration: 1h, needs: { dba: 1 }, failover",
+        "    data: { backup: { every: 24h, offsite: true, retrieval: 2h } }\n    recovery: { duration: 1h, needs: { dba: 1 }, failover",
+    );
+    let (sim, rp) = play_plan(&cold);
+    let task = &rp["tasks"][0];
+    assert_eq!(task["mode"], "failover", "{rp}");
+    assert_eq!(task["start_s"], 2 * H, "after the copy's retrieval");
+    assert_eq!(task["finish_s"], 2 * H + H + H / 2);
+    assert_eq!(back(&rp), Some(3 * H + H / 2));
+    assert_eq!(back(&sim), Some(3 * H + H / 2), "{sim}");
+    // Restored from the nightly backup: a day of data lost.
+    let data = sim["data"].as_array().unwrap();
+    assert!(
+        data.iter()
+            .any(|d| d["id"] == "db" && d["loss_s"] == 24 * H),
+        "{data:?}"
+    );
 }
