@@ -964,13 +964,26 @@ impl<'p> Engine<'p> {
             }
             self.states[x] = to;
             self.since[x] = now;
-            // Wake when the decision to fail it over is due.
+            // Wake when the decision to fail it over is due, and, for a cold
+            // standby, when the copy to restore onto it is brought back.
             if to == State::Down
                 && let NodeRef::Service(s) = node
                 && let Some(f) = self.plan.service(s).recovery.failover
-                && f.decision.as_secs() > 0
             {
-                self.agenda.push(Reverse((f.decided(now), Due::Wake(s))));
+                let retrieval = if f.cold {
+                    self.plan
+                        .copies(s)
+                        .iter()
+                        .map(|c| c.retrieval)
+                        .max()
+                        .unwrap_or(0)
+                } else {
+                    0
+                };
+                let at = f.decided(now).max(now + retrieval);
+                if at > now {
+                    self.agenda.push(Reverse((at, Due::Wake(s))));
+                }
             }
         }
     }

@@ -29,8 +29,8 @@ struct ServiceSpec {
     group: Option<(usize, usize)>,
     soft: Option<usize>,
     /// A failover to an earlier service: automatic (`None`), or manual
-    /// with a decision after this many hours.
-    failover: Option<(usize, Option<u64>)>,
+    /// with a decision after this many hours; to a cold standby or not.
+    failover: Option<(usize, Option<u64>, bool)>,
     admin_by_0: bool,
 }
 
@@ -70,7 +70,10 @@ fn spec() -> impl Strategy<Value = Spec> {
                 proptest::sample::subsequence(earlier.clone(), 0..=i.min(2)),
                 proptest::option::of((0..i.max(1), 0..i.max(1))),
                 proptest::option::of(0..i.max(1)),
-                proptest::option::weighted(0.2, (0..i.max(1), proptest::option::of(0u64..3))),
+                proptest::option::weighted(
+                    0.2,
+                    (0..i.max(1), proptest::option::of(0u64..3), any::<bool>()),
+                ),
                 any::<bool>(),
             )
                 .prop_map(
@@ -168,16 +171,16 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
             s.team
         );
         match s.failover {
-            Some((f, None)) => {
+            Some((f, None, cold)) => {
                 let _ = write!(
                     y,
-                    ", failover: {{ to: s{f}, duration: 30m, kind: automatic }}"
+                    ", failover: {{ to: s{f}, duration: 30m, kind: automatic, cold: {cold} }}"
                 );
             }
-            Some((f, Some(d))) => {
+            Some((f, Some(d), cold)) => {
                 let _ = write!(
                     y,
-                    ", failover: {{ to: s{f}, duration: 30m, decision: {d}h }}"
+                    ", failover: {{ to: s{f}, duration: 30m, decision: {d}h, cold: {cold} }}"
                 );
             }
             None => {}
