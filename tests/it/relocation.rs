@@ -410,3 +410,36 @@ fn the_shipped_fire_moves_to_dc_b_within_its_room() {
     assert!(text.contains("Sites de secours"), "{text}");
     assert!(text.contains("unités sur 32 occupées"), "{text}");
 }
+
+/// An overflow (a colocation, a cloud) is one more site standing in for the
+/// lost one, with its own room and a longer lead time: what does not fit at
+/// the recovery site goes there when that is still sooner than in place.
+#[test]
+fn what_does_not_fit_goes_to_the_overflow_when_sooner_than_in_place() {
+    let with_cloud = plan(2, "2h", NIGHTLY_AT_B).replace(
+        "services:\n",
+        "  cloud:\n    name: Cloud\n    stands_in_for: { site: a, capacity: 10, lead_time: 3d, twins: { esx-a: vm-cloud } }\nservices:\n  vm-cloud: { name: Cloud VMs, kind: hypervisor, site: cloud, supplier: cloudco, recovery: { duration: 1h } }\n",
+    ).replace(
+        "teams:",
+        "suppliers: { cloudco: { name: CloudCo } }\nteams:",
+    );
+    let case = Case::new(&with_cloud, FIRE_AT_A);
+    let rp = case.recover();
+    let app1 = task(&rp, "app1");
+    assert_eq!(app1["site"], "b", "{app1}");
+    // app2 (2 units) does not fit at b; the cloud opens after 3 days,
+    // still sooner than esx-a's 40-day rebuild.
+    let app2 = task(&rp, "app2");
+    assert_eq!(app2["mode"], "relocate", "{app2}");
+    assert_eq!(app2["site"], "cloud");
+    assert_eq!(app2["start_s"], 3 * 24 * H);
+    let run = case.simulate();
+    let moved = relocations(&run);
+    assert_eq!(
+        moved,
+        [
+            ("app1".to_string(), "b".to_string(), 2 * H),
+            ("app2".to_string(), "cloud".to_string(), 3 * 24 * H)
+        ]
+    );
+}
