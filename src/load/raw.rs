@@ -181,10 +181,23 @@ pub struct Recovery {
     /// `true` (as restored, at any such site), or `{ to, duration, range,
     /// needs, size }`.
     pub relocate: Option<Spanned<Relocate>>,
+    /// Stopped by a power cut, it does not come back by itself when the
+    /// power does: it is restarted, in this time, by these people.
+    pub restart: Option<Restart>,
     /// What to do, for the runbook.
     pub procedure: Option<String>,
     /// How to check it works, for the runbook.
     pub verify: Option<String>,
+}
+
+/// Restarting a service its power cut stopped.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Restart {
+    pub duration: Duration,
+    /// People of each team needed at once.
+    #[serde(default)]
+    pub needs: IndexMap<String, Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

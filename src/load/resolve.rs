@@ -353,6 +353,10 @@ impl Resolver {
             }
             None => None,
         };
+        let restart = raw.restart.as_ref().map(|x| Restart {
+            duration: x.duration,
+            needs: self.needs(id, &x.needs, &mut ok),
+        });
         ok.then(|| Recovery {
             duration: raw.duration,
             range: range.ok().flatten(),
@@ -361,6 +365,7 @@ impl Resolver {
             rebuild_range: rebuild_range.ok().flatten(),
             failover,
             relocate: None,
+            restart,
             procedure: raw.procedure.clone(),
             verify: raw.verify.clone(),
         })

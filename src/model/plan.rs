@@ -289,6 +289,9 @@ pub struct Recovery {
     pub failover: Option<Failover>,
     /// Can be brought back at a recovery site.
     pub relocate: Option<Relocation>,
+    /// Stopped by a power cut, it is restarted (not back by itself) once
+    /// its power is.
+    pub restart: Option<Restart>,
     pub procedure: Option<String>,
     pub verify: Option<String>,
 }
@@ -322,6 +325,13 @@ impl Failover {
     pub fn decided(&self, lost: u64) -> u64 {
         lost.saturating_add(self.decision.as_secs())
     }
+}
+
+/// Restarting a service its power cut stopped.
+#[derive(Debug, Clone)]
+pub struct Restart {
+    pub duration: Duration,
+    pub needs: Vec<Need>,
 }
 
 /// Bringing a service back at a recovery site from its copies, on that

@@ -115,13 +115,32 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     times.sort_unstable();
     times.dedup();
     let runs = runs_elsewhere(plan, &situation.on_standby, &situation.placed);
-    let states: Vec<Vec<State>> = times
-        .iter()
-        .map(|&t| {
-            let hit: Vec<usize> = (0..n).filter(|&i| situation.unavailable(i, t)).collect();
-            propagate_with(plan, graph, &hit, &runs)
-        })
-        .collect();
+    let propagate_all = |situation: &Situation| -> Vec<Vec<State>> {
+        times
+            .iter()
+            .map(|&t| {
+                let hit: Vec<usize> = (0..n).filter(|&i| situation.unavailable(i, t)).collect();
+                propagate_with(plan, graph, &hit, &runs)
+            })
+            .collect()
+    };
+    let mut states = propagate_all(situation);
+    // What a power cut stops is restarted, not back by itself: stopped
+    // from the first moment it is down with power it needs down.
+    let stopped = stopped_by_power(plan, situation, &times, &states);
+    let owned;
+    let situation = if stopped.is_empty() {
+        situation
+    } else {
+        let mut s = situation.clone();
+        for (i, t) in stopped {
+            s.damage[i] = Some(Damage::Stopped);
+            s.release[i] = t;
+        }
+        owned = s;
+        states = propagate_all(&owned);
+        &owned
+    };
     let mut b = Builder {
         plan,
         situation,
@@ -178,6 +197,39 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         copies,
         why,
     }
+}
+
+/// Services with a `restart` that a power cut stops: down, not damaged, at
+/// a moment when a power service they need is down; with the first such
+/// moment.
+fn stopped_by_power(
+    plan: &Plan,
+    situation: &Situation,
+    times: &[u64],
+    states: &[Vec<State>],
+) -> Vec<(usize, u64)> {
+    let mut out = Vec::new();
+    for i in 0..plan.services.len() {
+        if plan.services[i].recovery.restart.is_none()
+            || situation.damage[i].is_some()
+            || situation.on_standby[i]
+        {
+            continue;
+        }
+        let power: Vec<usize> = plan
+            .needs(NodeRef::Service(ServiceId(i as u32)))
+            .into_iter()
+            .filter(|&p| p.index() != i && plan.service(p).kind == crate::model::ServiceKind::Power)
+            .map(|p| p.index())
+            .collect();
+        let first = (0..times.len()).find(|&k| {
+            states[k][i] == State::Down && power.iter().any(|&p| states[k][p] == State::Down)
+        });
+        if let Some(k) = first {
+            out.push((i, times[k]));
+        }
+    }
+    out
 }
 
 /// Services that run elsewhere than on their own dependencies: on their
@@ -289,8 +341,9 @@ impl<'a> Builder<'a> {
         match at {
             None => {
                 let deps = self.estimate_deps(x, &self.plan.services[x].depends_on, k, est);
-                let d = match s.damage[x] {
-                    Some(Damage::Destroyed) => r.rebuild,
+                let d = match (s.damage[x], &r.restart) {
+                    (Some(Damage::Destroyed), _) => r.rebuild,
+                    (Some(Damage::Stopped), Some(restart)) => restart.duration,
                     _ => r.duration,
                 };
                 e.max(deps.max(s.release[x]).saturating_add(d.as_secs()))
@@ -426,6 +479,10 @@ impl<'a> Builder<'a> {
             let own = match (placed, situation.damage[i]) {
                 (Some((site, relocation)), _) => (Mode::Relocate(site), relocation.duration),
                 (None, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
+                (None, Some(Damage::Stopped)) => (
+                    Mode::Restart,
+                    r.restart.as_ref().map_or(r.duration, |x| x.duration),
+                ),
                 _ => (Mode::Restore, r.duration),
             };
             let (mode, duration) = match self.failover_of(i) {
@@ -458,6 +515,7 @@ impl<'a> Builder<'a> {
                     release.saturating_add(situation.restore[i].retrieval),
                     &r.needs,
                 ),
+                (Mode::Restart, _) => (release, r.restart.as_ref().map_or(&r.needs, |x| &x.needs)),
                 (Mode::Relocate(site), Some((_, relocation))) => {
                     (self.relocation_release(i, site), &relocation.needs)
                 }

@@ -15,6 +15,8 @@ pub enum Mode {
     Restore,
     Failover,
     Rebuild,
+    /// Started again after a power cut stopped it.
+    Restart,
     /// Brought back at a recovery site from its copies, on that site's
     /// platform.
     Relocate(SiteId),
@@ -29,6 +31,7 @@ impl Mode {
             Mode::Restore => "restore",
             Mode::Failover => "failover",
             Mode::Rebuild => "rebuild",
+            Mode::Restart => "restart",
             Mode::Relocate(_) => "relocate",
             Mode::Automatic => "automatic",
         }

@@ -12,6 +12,8 @@ pub enum Damage {
     Failed,
     /// Destroyed (or held by an attacker): rebuilt.
     Destroyed,
+    /// Stopped by a power cut: restarted once its power is back.
+    Stopped,
 }
 
 /// A time a service is out and comes back by itself, known in advance (a

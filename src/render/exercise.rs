@@ -1360,6 +1360,8 @@ fn comparison_section(
                 (Mode::Failover, Lang::Fr) => "en basculant",
                 (Mode::Rebuild, Lang::En) => "rebuilding",
                 (Mode::Rebuild, Lang::Fr) => "en reconstruisant",
+                (Mode::Restart, Lang::En) => "restarting",
+                (Mode::Restart, Lang::Fr) => "en redémarrant",
                 (Mode::Relocate(_), Lang::En) => "relocating",
                 (Mode::Relocate(_), Lang::Fr) => "en relocalisant",
                 (_, Lang::En) => "restoring",

@@ -24,6 +24,7 @@ fn mode_label(m: Mode, lang: Lang) -> &'static str {
         Mode::Restore => t(lang, "restore", "restauration"),
         Mode::Failover => t(lang, "failover", "bascule"),
         Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
+        Mode::Restart => t(lang, "restart", "redémarrage"),
         Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
         Mode::Automatic => t(lang, "back by itself", "retour automatique"),
     }

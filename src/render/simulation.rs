@@ -51,6 +51,7 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         EventKind::RecoveryStarted { mode } => match mode {
             Mode::Failover => t(lang, "failover starts", "début de la bascule"),
             Mode::Rebuild => t(lang, "rebuild starts", "début de la reconstruction"),
+            Mode::Restart => t(lang, "restart starts", "début du redémarrage"),
             _ => t(lang, "restore starts", "début de la restauration"),
         }
         .into(),

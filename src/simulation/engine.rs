@@ -39,7 +39,8 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies,
+    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, ServiceKind, SiteId, TeamId,
+    ZoneId, copies,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
@@ -210,6 +211,9 @@ pub struct Engine<'p> {
     /// differs from the plan (Monte Carlo draws).
     actual: Option<Vec<[u64; 4]>>,
     svc: Vec<Svc>,
+    /// Per service with a `restart`: the power services it needs (a cut
+    /// of any of them stops it).
+    powered: Vec<Vec<usize>>,
     /// Per zone: isolated until (`u64::MAX`: until reconnected).
     isolated: Vec<Option<u64>>,
     /// Isolations so far, for the attacker: the last of a zone ends when
@@ -310,6 +314,19 @@ impl<'p> Engine<'p> {
             options,
             actual: None,
             svc: vec![Svc::default(); n],
+            powered: plan
+                .service_ids()
+                .map(|s| {
+                    if plan.service(s).recovery.restart.is_none() {
+                        return Vec::new();
+                    }
+                    plan.needs(NodeRef::Service(s))
+                        .into_iter()
+                        .filter(|&p| p != s && plan.service(p).kind == ServiceKind::Power)
+                        .map(|p| p.index())
+                        .collect()
+                })
+                .collect(),
             isolated: vec![None; plan.zones.len()],
             isolations: Vec::new(),
             staff: plan.teams.iter().map(|t| t.capacity).collect(),
@@ -600,7 +617,13 @@ impl<'p> Engine<'p> {
             }
             Due::Drained(s, until) => {
                 self.event(EventKind::Drained, Some(NodeRef::Service(s)), None);
+                // Announced with its end, the plan already has it (see
+                // `situation`): no news.
+                let replan = self.replan;
                 self.hit(s, None, Some(until));
+                if until != u64::MAX {
+                    self.replan = replan;
+                }
             }
             Due::Finish(s, start) => {
                 let Some(work) = self.svc[s.index()].work.take_if(|w| w.start == start) else {
@@ -621,6 +644,7 @@ impl<'p> Engine<'p> {
                 }
                 self.dirty = true;
                 self.orders.retain(|o| *o != s);
+                self.steps.retain(|&(_, x, m)| !(x == s && m == work.mode));
                 self.done.push(Done {
                     service: s,
                     mode: work.mode,
@@ -948,6 +972,25 @@ impl<'p> Engine<'p> {
         let placed: Vec<Option<SiteId>> = self.svc.iter().map(|s| s.placed).collect();
         let runs = recovery::runs_elsewhere(self.plan, &on_standby, &placed);
         let states = propagate_with(self.plan, self.graph, &hit, &runs);
+        // What a power cut stops needs restarting: it stays down once its
+        // power is back, until the teams restart it.
+        for i in 0..self.svc.len() {
+            let svc = &self.svc[i];
+            if !self.powered[i].is_empty()
+                && states[i] == State::Down
+                && svc.damage.is_none()
+                && !svc.on_standby
+                && self.powered[i].iter().any(|&p| states[p] == State::Down)
+            {
+                self.svc[i].damage = Some(Damage::Stopped);
+                // News unless the plan already restarts it.
+                let planned = self
+                    .steps
+                    .iter()
+                    .any(|(_, x, m)| x.index() == i && *m == Mode::Restart);
+                self.replan |= !planned;
+            }
+        }
         for (x, &to) in states.iter().enumerate() {
             let from = self.states[x];
             if from == to {
@@ -1057,13 +1100,14 @@ impl<'p> Engine<'p> {
             (_, _, Some(_)) => Mode::Failover,
             (_, Some(Damage::Destroyed), None) => Mode::Rebuild,
             (_, Some(Damage::Failed), None) => Mode::Restore,
+            (_, Some(Damage::Stopped), None) => Mode::Restart,
             (_, None, None) => return None,
         };
         let automatic = mode == Mode::Failover && r.failover.is_some_and(|f| f.automatic);
-        let mut needs: Vec<(TeamId, u32)> = if automatic {
-            Vec::new()
-        } else {
-            r.needs.iter().map(|n| (n.team, n.count)).collect()
+        let mut needs: Vec<(TeamId, u32)> = match (&r.restart, mode) {
+            _ if automatic => Vec::new(),
+            (Some(x), Mode::Restart) => x.needs.iter().map(|n| (n.team, n.count)).collect(),
+            _ => r.needs.iter().map(|n| (n.team, n.count)).collect(),
         };
         if let (Some(t), Some(first)) = (team, needs.first_mut()) {
             first.0 = t;
@@ -1112,7 +1156,14 @@ impl<'p> Engine<'p> {
             let steps = std::mem::take(&mut self.steps);
             self.steps = steps
                 .into_iter()
-                .filter(|&(_, s, m)| self.needs_work(s, Some(m)))
+                .filter(|&(_, s, m)| {
+                    // A restart planned for what a coming power cut will
+                    // stop is kept until it is done.
+                    let coming = m == Mode::Restart
+                        && self.svc[s.index()].damage.is_none()
+                        && self.svc[s.index()].work.is_none();
+                    coming || self.needs_work(s, Some(m))
+                })
                 .collect();
         }
     }
@@ -1208,10 +1259,10 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
-            let actual = self
-                .actual
-                .as_ref()
-                .map_or(planned, |a| a[s.index()][mode_index(mode)]);
+            let actual = match &self.actual {
+                Some(a) if mode != Mode::Restart => a[s.index()][mode_index(mode)],
+                _ => planned,
+            };
             let finish = self.now + actual;
             for (team, people) in &needs {
                 self.busy[team.index()] += people;
@@ -1694,7 +1745,8 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
 /// rebuild, relocation]`.
 pub fn mode_index(mode: Mode) -> usize {
     match mode {
-        Mode::Restore | Mode::Automatic => 0,
+        // A restart takes its planned time (it has no range).
+        Mode::Restore | Mode::Restart | Mode::Automatic => 0,
         Mode::Failover => 1,
         Mode::Rebuild => 2,
         Mode::Relocate(_) => 3,
@@ -1709,6 +1761,7 @@ pub fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
         Mode::Rebuild => r.rebuild.as_secs(),
         Mode::Failover => r.failover.map_or(0, |f| f.duration.as_secs()),
         Mode::Relocate(_) => r.relocate.as_ref().map_or(0, |x| x.duration.as_secs()),
+        Mode::Restart => r.restart.as_ref().map_or(0, |x| x.duration.as_secs()),
         Mode::Automatic => 0,
     }
 }

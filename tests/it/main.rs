@@ -16,6 +16,7 @@ mod exercise_run;
 mod exercise_web;
 mod failover;
 mod guards;
+mod power;
 mod recovery_cli;
 mod recovery_props;
 mod relocation;

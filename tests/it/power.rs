@@ -1,0 +1,85 @@
+//! Power restarts (issue 11): what a power cut stops is restarted by
+//! people once the power is back, not back by itself.
+
+use serde_json::Value;
+
+use crate::run;
+
+const H: u64 = 3_600;
+
+const PLAN: &str = "
+name: power
+entities: { e: { name: E } }
+teams: { infra: { name: Infra, capacity: 1 } }
+services:
+  mains: { name: Mains, kind: power, recovery: { duration: 1h } }
+  host: { name: Host, kind: hypervisor, depends_on: [mains], recovery: { duration: 4h, needs: { infra: 1 }, restart: { duration: 1h, needs: { infra: 1 } } } }
+  db: { name: DB, kind: database, depends_on: [host], recovery: { duration: 2h, needs: { infra: 1 }, restart: { duration: 30m, needs: { infra: 1 } } } }
+  app: { name: App, kind: application, depends_on: [db], recovery: { duration: 1h, needs: { infra: 1 } } }
+processes:
+  p: { name: P, entity: e, criticality: vital, mtpd: 1d, resume: 0m, depends_on: [app] }
+";
+
+fn json(args: &[&str]) -> Value {
+    let (code, stdout, stderr) = run(args);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.yaml"), PLAN).unwrap();
+    let sc = dir.path().join("cut.yaml");
+    std::fs::write(
+        &sc,
+        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
+    )
+    .unwrap();
+    let sc = sc.display().to_string();
+    let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
+    // The mains are back at 10h; the host is restarted (1h), then the
+    // database (30m); the application, with no `restart`, comes back with
+    // them.
+    let tasks: Vec<(&str, &str, u64, u64)> = rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap(),
+                t["mode"].as_str().unwrap(),
+                t["start_s"].as_u64().unwrap(),
+                t["finish_s"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tasks,
+        [
+            ("host", "restart", 10 * H, 11 * H),
+            ("db", "restart", 11 * H, 11 * H + H / 2)
+        ]
+    );
+    let sim = json(&["simulate", &sc, "--format", "json"]);
+    let p = &sim["processes"][0];
+    assert_eq!(p["restored_s"], 11 * H + H / 2, "{p}");
+    assert_eq!(rp["processes"][0]["restored_s"], 11 * H + H / 2);
+    // No data is lost by a restart.
+    assert_eq!(p["data_loss_s"], 0);
+    let restarts = sim["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["mode"] == "restart")
+        .count();
+    assert_eq!(restarts, 2);
+
+    // Without `restart`, the same cut is a free return at 10h.
+    let free = PLAN
+        .replace(", restart: { duration: 1h, needs: { infra: 1 } }", "")
+        .replace(", restart: { duration: 30m, needs: { infra: 1 } }", "");
+    std::fs::write(dir.path().join("plan.yaml"), free).unwrap();
+    let sim = json(&["simulate", &sc, "--format", "json"]);
+    assert_eq!(sim["processes"][0]["restored_s"], 10 * H);
+}
