@@ -380,9 +380,9 @@ impl<'a> Builder<'a> {
         let s = self.situation;
         let n = plan.services.len();
         // A service already at a recovery site stays there.
-        let forced: Vec<Option<SiteId>> = (0..n)
-            .map(|i| s.placed[i].filter(|_| s.damage[i].is_some()))
-            .collect();
+        // What is at a recovery site already stays there (damaged or not:
+        // it runs on that site's platform).
+        let forced: Vec<Option<SiteId>> = s.placed.clone();
         let mut candidates: Vec<usize> = Vec::new();
         for i in 0..n {
             let r = &plan.services[i].recovery;
