@@ -808,50 +808,57 @@ fn service(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
 
 /// A service that has a failover in the plan.
 fn failover(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
-    let s = service(plan, id)?;
-    if plan.service(s).recovery.failover.is_some() {
-        return Ok(s);
-    }
-    let with: Vec<&str> = plan
-        .services
-        .iter()
-        .filter(|s| s.recovery.failover.is_some())
-        .map(|s| s.id.as_str())
-        .collect();
-    let help = match did_you_mean(id, with.iter().copied()) {
-        Some(d) => d,
-        None if with.is_empty() => "no service of the plan has a failover".into(),
-        None => format!("services with a failover: {}", list(&with)),
-    };
-    Err(Problem::new(
-        "bad-target",
+    service_with(
+        plan,
+        id,
+        |s| s.recovery.failover.is_some(),
         format!("`{id}` has no failover in the plan"),
-        Some(help),
-    ))
+        (
+            "no service of the plan has a failover",
+            "services with a failover",
+        ),
+    )
 }
 
 /// A service the plan allows to be relocated.
 fn relocatable(plan: &Plan, id: &str) -> Result<ServiceId, Problem> {
+    service_with(
+        plan,
+        id,
+        |s| s.recovery.relocate.is_some(),
+        format!("`{id}` cannot be relocated: the plan gives it no `relocate`"),
+        (
+            "no service of the plan can be relocated",
+            "services that can be relocated",
+        ),
+    )
+}
+
+/// A service with what `has` asks for; else `message`, with the closest
+/// such service or the list of them (`none` when there is none).
+fn service_with(
+    plan: &Plan,
+    id: &str,
+    has: impl Fn(&crate::model::Service) -> bool,
+    message: String,
+    (none, those): (&str, &str),
+) -> Result<ServiceId, Problem> {
     let s = service(plan, id)?;
-    if plan.service(s).recovery.relocate.is_some() {
+    if has(plan.service(s)) {
         return Ok(s);
     }
     let with: Vec<&str> = plan
         .services
         .iter()
-        .filter(|s| s.recovery.relocate.is_some())
+        .filter(|s| has(s))
         .map(|s| s.id.as_str())
         .collect();
     let help = match did_you_mean(id, with.iter().copied()) {
         Some(d) => d,
-        None if with.is_empty() => "no service of the plan can be relocated".into(),
-        None => format!("services that can be relocated: {}", list(&with)),
+        None if with.is_empty() => none.into(),
+        None => format!("{those}: {}", list(&with)),
     };
-    Err(Problem::new(
-        "bad-target",
-        format!("`{id}` cannot be relocated: the plan gives it no `relocate`"),
-        Some(help),
-    ))
+    Err(Problem::new("bad-target", message, Some(help)))
 }
 
 /// One of the recovery sites service `s` may be brought to.

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::run;
+use crate::{json, run};
 
 const H: u64 = 3_600;
 
@@ -49,11 +49,6 @@ fn play_plan(plan: &str) -> (Value, Value) {
     )
     .unwrap();
     let sc = sc.display().to_string();
-    let json = |args: &[&str]| -> Value {
-        let (code, stdout, stderr) = run(args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-        serde_json::from_str(&stdout).unwrap()
-    };
     (
         json(&["simulate", &sc, "--format", "json"]),
         json(&["recover", "--scenario", &sc, "--format", "json"]),

@@ -1,9 +1,7 @@
 //! Power restarts (issue 11): what a power cut stops is restarted by
 //! people once the power is back, not back by itself.
 
-use serde_json::Value;
-
-use crate::run;
+use crate::json;
 
 const H: u64 = 3_600;
 
@@ -19,12 +17,6 @@ services:
 processes:
   p: { name: P, entity: e, criticality: vital, mtpd: 1d, resume: 0m, depends_on: [app] }
 ";
-
-fn json(args: &[&str]) -> Value {
-    let (code, stdout, stderr) = run(args);
-    assert_eq!(code, 0, "{args:?}: {stderr}");
-    serde_json::from_str(&stdout).unwrap()
-}
 
 #[test]
 fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
