@@ -353,9 +353,11 @@ impl Resolver {
             }
             None => None,
         };
+        // Its power services are found once the plan is whole.
         let restart = raw.restart.as_ref().map(|x| Restart {
             duration: x.duration,
             needs: self.needs(id, &x.needs, &mut ok),
+            power: Vec::new(),
         });
         ok.then(|| Recovery {
             duration: raw.duration,
@@ -876,7 +878,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         for (i, p) in processes.iter().enumerate() {
             nodes_by_id.insert(p.id.clone(), NodeRef::Process(ProcessId(i as u32)));
         }
-        Some(Plan {
+        let mut plan = Plan {
             name: name?,
             description: c.description.clone(),
             entities: all_some(entities_out)?,
@@ -887,7 +889,21 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
             services,
             processes,
             nodes_by_id,
-        })
+        };
+        // What a power cut stops: the power services each `restart` needs.
+        for s in (0..plan.services.len()).map(|i| ServiceId(i as u32)) {
+            if plan.service(s).recovery.restart.is_some() {
+                let power: Vec<ServiceId> = plan
+                    .needs(NodeRef::Service(s))
+                    .into_iter()
+                    .filter(|&p| p != s && plan.service(p).kind == ServiceKind::Power)
+                    .collect();
+                if let Some(r) = plan.services[s.index()].recovery.restart.as_mut() {
+                    r.power = power;
+                }
+            }
+        }
+        Some(plan)
     })();
     if let Some(plan) = &plan {
         diags.extend(recovery_site_warnings(plan));

@@ -332,6 +332,9 @@ impl Failover {
 pub struct Restart {
     pub duration: Duration,
     pub needs: Vec<Need>,
+    /// The power services it needs (hard and group links, through
+    /// others): a cut of any of them stops it. Found at load.
+    pub power: Vec<ServiceId>,
 }
 
 /// Bringing a service back at a recovery site from its copies, on that
@@ -357,18 +360,18 @@ pub struct Placement {
     pub depends_on: Vec<Dependency>,
 }
 
+impl Relocation {
+    /// Where it goes at recovery site `site`, if it may go there.
+    pub fn at(&self, site: SiteId) -> Option<&Placement> {
+        self.to.iter().find(|p| p.site == site)
+    }
+}
+
 impl Service {
     /// What the service depends on where it runs: at its own site
     /// (`None`), or at a recovery site it was brought to.
     pub fn depends_on_at(&self, at: Option<SiteId>) -> &[Dependency] {
-        match at.and_then(|site| {
-            self.recovery
-                .relocate
-                .as_ref()?
-                .to
-                .iter()
-                .find(|p| p.site == site)
-        }) {
+        match at.and_then(|site| self.recovery.relocate.as_ref()?.at(site)) {
             Some(p) => &p.depends_on,
             None => &self.depends_on,
         }

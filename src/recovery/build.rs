@@ -210,20 +210,18 @@ fn stopped_by_power(
 ) -> Vec<(usize, u64)> {
     let mut out = Vec::new();
     for i in 0..plan.services.len() {
-        if plan.services[i].recovery.restart.is_none()
-            || situation.damage[i].is_some()
-            || situation.on_standby[i]
-        {
+        let Some(restart) = &plan.services[i].recovery.restart else {
+            continue;
+        };
+        if situation.damage[i].is_some() || situation.on_standby[i] {
             continue;
         }
-        let power: Vec<usize> = plan
-            .needs(NodeRef::Service(ServiceId(i as u32)))
-            .into_iter()
-            .filter(|&p| p.index() != i && plan.service(p).kind == crate::model::ServiceKind::Power)
-            .map(|p| p.index())
-            .collect();
         let first = (0..times.len()).find(|&k| {
-            states[k][i] == State::Down && power.iter().any(|&p| states[k][p] == State::Down)
+            states[k][i] == State::Down
+                && restart
+                    .power
+                    .iter()
+                    .any(|p| states[k][p.index()] == State::Down)
         });
         if let Some(k) = first {
             out.push((i, times[k]));
@@ -296,25 +294,6 @@ impl<'a> Builder<'a> {
             .filter(|f| !f.cold || self.situation.relocate_from[i].is_some())
     }
 
-    /// When recovery site `site` can take its first service: as the
-    /// situation says, else its home site's first damage plus its lead
-    /// time.
-    fn opens(&self, site: SiteId) -> u64 {
-        if let Some(t) = self.situation.opens[site.index()] {
-            return t;
-        }
-        let Some(x) = self.plan.sites[site.index()].stands_in.as_ref() else {
-            return self.situation.now;
-        };
-        let first = (0..self.plan.services.len())
-            .filter(|&i| self.situation.damage[i].is_some())
-            .filter(|&i| self.plan.services[i].site == Some(x.site))
-            .map(|i| self.situation.release[i])
-            .min()
-            .unwrap_or(self.situation.now);
-        first.saturating_add(x.lead_time.as_secs())
-    }
-
     /// When relocating damaged service `i` to `site` can start: its damage,
     /// the site open, its copy brought back.
     fn relocation_release(&self, i: usize, site: SiteId) -> u64 {
@@ -325,9 +304,9 @@ impl<'a> Builder<'a> {
             // Already there: only its copy to wait for.
             return release.saturating_add(retrieval);
         }
-        release
-            .max(self.opens(site))
-            .max(release.saturating_add(retrieval))
+        // Not open while its home site has lost nothing (never, then).
+        let opens = s.opens[site.index()].unwrap_or(u64::MAX);
+        release.max(opens).max(release.saturating_add(retrieval))
     }
 
     /// When damaged service `x` is expected back at the earliest if worked
@@ -379,9 +358,8 @@ impl<'a> Builder<'a> {
         let plan = self.plan;
         let s = self.situation;
         let n = plan.services.len();
-        // A service already at a recovery site stays there.
         // What is at a recovery site already stays there (damaged or not:
-        // it runs on that site's platform).
+        // it runs on that site's platform); `placement` starts so.
         let forced: Vec<Option<SiteId>> = s.placed.clone();
         let mut candidates: Vec<usize> = Vec::new();
         for i in 0..n {
@@ -407,7 +385,6 @@ impl<'a> Builder<'a> {
         }
         let rank = priorities(plan);
         candidates.sort_by_key(|&i| (rank[i], i));
-        self.placement = forced.clone();
         for _ in 0..8 {
             self.estimates.clear();
             let mut room = s.room.clone();
@@ -491,9 +468,7 @@ impl<'a> Builder<'a> {
                     self.estimates(k);
                     let est = &self.estimates[&k];
                     let standby = est[f.to.index()];
-                    let at = placed.and_then(|(site, relocation)| {
-                        relocation.to.iter().find(|p| p.site == site)
-                    });
+                    let at = placed.and_then(|(site, relocation)| relocation.at(site));
                     let work = self.work_estimate(i, k, est, at);
                     if standby.saturating_add(f.duration.as_secs()) < work {
                         (Mode::Failover, f.duration)
@@ -734,7 +709,8 @@ impl<'a> Builder<'a> {
     /// with unlimited teams and each damaged service brought back the way
     /// it will be (failed over when its standby is up then, else restored,
     /// rebuilt, or relocated where placed): what chooses between waiting
-    /// for a standby and working on the primary, and where to relocate. Computed units first (dependencies come
+    /// for a standby and working on the primary, and where to relocate.
+    /// Computed units first (dependencies come
     /// first in their numbering), members of a cycle counting each other as
     /// back.
     fn estimates(&mut self, k: usize) -> &[u64] {
@@ -755,8 +731,7 @@ impl<'a> Builder<'a> {
                             .saturating_add(f.duration.as_secs())
                     } else if s.unavailable(x, t) && s.damage[x].is_some() {
                         let at = self.placement[x].and_then(|site| {
-                            let relocation = self.plan.services[x].recovery.relocate.as_ref()?;
-                            relocation.to.iter().find(|p| p.site == site)
+                            self.plan.services[x].recovery.relocate.as_ref()?.at(site)
                         });
                         self.work_estimate(x, k, &est, at)
                     } else {

@@ -50,9 +50,9 @@ pub struct Situation {
     pub placed: Vec<Option<SiteId>>,
     /// Per site: hosting units still free for services brought there.
     pub room: Vec<u32>,
-    /// Per site: when it can take its first service, once known (its home
-    /// site's first loss plus its lead time); otherwise counted from the
-    /// first damage at its home site.
+    /// Per site: when it can take its first service as a recovery site
+    /// (its home site's first loss plus its lead time); `None` while its
+    /// home site lost nothing, or when it is no recovery site.
     pub opens: Vec<Option<u64>>,
     /// Per service: what a relocation restores from (its newest surviving
     /// copy's holder and retrieval); `None` when it has data and no copy
@@ -89,6 +89,7 @@ impl Situation {
         Situation {
             damage: vec![Some(Damage::Failed); plan.services.len()],
             down_since: vec![Some(0); plan.node_count()],
+            opens: crate::scenario::opens(plan, |_| Some(0)),
             ..Situation::calm(plan)
         }
     }

@@ -514,8 +514,17 @@ impl Scenario {
                 fates.exposed[i] = o.encrypted && o.reachable[i];
             }
         }
-        // When each service is first hit by an outage or a destruction.
+        // When each service is first hit by an outage, a destruction, a
+        // power cut once its reserves are spent, or the attacker (found at
+        // the attack's end): as the engine's `hit`.
         let mut first_hit = vec![u64::MAX; n];
+        if let Some(o) = &outcome {
+            for (hit, c) in first_hit.iter_mut().zip(&o.compromised) {
+                if c.is_some() {
+                    *hit = o.end;
+                }
+            }
+        }
         for e in &self.events {
             let at = e.at.as_secs();
             let spell = |from: u64, until: u64| Spell { from, until };
@@ -527,6 +536,7 @@ impl Scenario {
                         let from = at + plan.service(*s).autonomy.map_or(0, |a| a.as_secs());
                         if from < end {
                             situation.spells[s.index()].push(spell(from, end));
+                            first_hit[s.index()] = first_hit[s.index()].min(from);
                         }
                     }
                 }

@@ -39,8 +39,7 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, ServiceKind, SiteId, TeamId,
-    ZoneId, copies,
+    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
@@ -211,9 +210,6 @@ pub struct Engine<'p> {
     /// differs from the plan (Monte Carlo draws).
     actual: Option<Vec<[u64; 4]>>,
     svc: Vec<Svc>,
-    /// Per service with a `restart`: the power services it needs (a cut
-    /// of any of them stops it).
-    powered: Vec<Vec<usize>>,
     /// Per zone: isolated until (`u64::MAX`: until reconnected).
     isolated: Vec<Option<u64>>,
     /// Isolations so far, for the attacker: the last of a zone ends when
@@ -314,19 +310,6 @@ impl<'p> Engine<'p> {
             options,
             actual: None,
             svc: vec![Svc::default(); n],
-            powered: plan
-                .service_ids()
-                .map(|s| {
-                    if plan.service(s).recovery.restart.is_none() {
-                        return Vec::new();
-                    }
-                    plan.needs(NodeRef::Service(s))
-                        .into_iter()
-                        .filter(|&p| p != s && plan.service(p).kind == ServiceKind::Power)
-                        .map(|p| p.index())
-                        .collect()
-                })
-                .collect(),
             isolated: vec![None; plan.zones.len()],
             isolations: Vec::new(),
             staff: plan.teams.iter().map(|t| t.capacity).collect(),
@@ -976,11 +959,16 @@ impl<'p> Engine<'p> {
         // power is back, until the teams restart it.
         for i in 0..self.svc.len() {
             let svc = &self.svc[i];
-            if !self.powered[i].is_empty()
-                && states[i] == State::Down
+            let Some(restart) = &self.plan.services[i].recovery.restart else {
+                continue;
+            };
+            if states[i] == State::Down
                 && svc.damage.is_none()
                 && !svc.on_standby
-                && self.powered[i].iter().any(|&p| states[p] == State::Down)
+                && restart
+                    .power
+                    .iter()
+                    .any(|p| states[p.index()] == State::Down)
             {
                 self.svc[i].damage = Some(Damage::Stopped);
                 // News unless the plan already restarts it.
@@ -1318,7 +1306,8 @@ impl<'p> Engine<'p> {
             return false;
         };
         if svc.placed != Some(site)
-            && (self.opens(site).is_none_or(|t| t > self.now) || self.room(site) < relocation.size)
+            && (self.opens()[site.index()].is_none_or(|t| t > self.now)
+                || self.room(site) < relocation.size)
         {
             return false;
         }
@@ -1339,15 +1328,10 @@ impl<'p> Engine<'p> {
                 .is_none_or(|h| self.states[h.index()] != State::Down)
     }
 
-    /// When recovery site `site` can take services: its home site's first
-    /// hit plus its lead time; `None` while its home site is intact.
-    fn opens(&self, site: SiteId) -> Option<u64> {
-        let x = self.plan.sites[site.index()].stands_in.as_ref()?;
-        let first = (0..self.svc.len())
-            .filter(|&i| self.plan.services[i].site == Some(x.site))
-            .filter_map(|i| self.svc[i].hit_at)
-            .min()?;
-        Some(first.saturating_add(x.lead_time.as_secs()))
+    /// When each recovery site can take services: its home site's first
+    /// hit plus its lead time (see [`crate::scenario::opens`]).
+    fn opens(&self) -> Vec<Option<u64>> {
+        crate::scenario::opens(self.plan, |i| self.svc[i].hit_at)
     }
 
     /// Room left at recovery site `site`: its capacity minus what was
@@ -1474,10 +1458,9 @@ impl<'p> Engine<'p> {
             situation.placed[i] = s.placed;
         }
         for site in 0..plan.sites.len() {
-            let site = SiteId(site as u32);
-            situation.room[site.index()] = self.room(site);
-            situation.opens[site.index()] = self.opens(site);
+            situation.room[site] = self.room(SiteId(site as u32));
         }
+        situation.opens = self.opens();
         // Reserves announced to run out.
         for Reverse((at, due)) in self.agenda.iter() {
             if let Due::Drained(s, until) = due

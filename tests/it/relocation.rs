@@ -443,3 +443,30 @@ fn what_does_not_fit_goes_to_the_overflow_when_sooner_than_in_place() {
         ]
     );
 }
+
+/// The ransomware: what the attacker held is found at the attack's end, and
+/// that is when DC-B opens for `recover --scenario` as for `simulate` (a
+/// recovery site opens after its home site's first hit, whatever the hit).
+#[test]
+fn the_shipped_ransomware_relocates_the_same_services_in_both_commands() {
+    let sc = crate::scenarios().join("rancongiciel-vpn.yaml");
+    let sc = sc.display().to_string();
+    let (code, stdout, stderr) = run(&["simulate", &sc, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let sim: Value = serde_json::from_str(&stdout).unwrap();
+    let mut simulated: Vec<String> = relocations(&sim).into_iter().map(|r| r.0).collect();
+    simulated.sort();
+    let (code, stdout, stderr) = run(&["recover", "--scenario", &sc, "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rp: Value = serde_json::from_str(&stdout).unwrap();
+    let mut planned: Vec<&str> = rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["mode"] == "relocate")
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    planned.sort();
+    assert!(!planned.is_empty());
+    assert_eq!(simulated, planned);
+}
