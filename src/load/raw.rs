@@ -122,10 +122,53 @@ pub struct Team {
     /// How many people can work at once.
     #[schemars(range(min = 1))]
     pub capacity: u32,
+    /// Teams whose work this one can take on, by team id: `infra: {
+    /// slowdown: 1.5, kinds: [hypervisor, storage] }` (an outsourcer's
+    /// on-call team, a neighbouring team). Each need of that team can be
+    /// filled by as many people of this one, the work taking `slowdown`
+    /// times as long.
+    #[serde(default)]
+    pub stands_in_for: IndexMap<String, Spanned<TeamStandIn>>,
+    /// People cannot work around the clock for weeks: from `after` (counted
+    /// from T0) on, the team has `capacity` people at once (shifts, rest).
+    pub sustained: Option<Spanned<Sustained>>,
     pub contact: Option<String>,
     /// Whom to call when the team cannot be reached.
     pub escalation: Option<String>,
     pub description: Option<String>,
+}
+
+/// What a team standing in for another can take on, and how fast.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamStandIn {
+    /// How much longer the work takes (1 = as fast; default 1).
+    #[schemars(range(min = 1, max = 100))]
+    pub slowdown: Option<f64>,
+    /// The kinds of service it can work on (default: every kind).
+    pub kinds: Option<Vec<ServiceKind>>,
+}
+
+/// A team's strength once the first surge is over.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sustained {
+    /// From when, counted from T0.
+    pub after: Duration,
+    /// People at once from then on (at most the team's capacity).
+    #[schemars(range(min = 1))]
+    pub capacity: u32,
+}
+
+/// The same work with fewer people, slower.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReducedCrew {
+    /// People of each team at once, fewer than `needs` for at least one.
+    pub needs: IndexMap<String, Spanned<u32>>,
+    /// How much longer the work takes (≥ 1).
+    #[schemars(range(min = 1, max = 100))]
+    pub slowdown: f64,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -184,6 +227,11 @@ pub struct Recovery {
     /// Stopped by a power cut, it does not come back by itself when the
     /// power does: it is restarted, in this time, by these people.
     pub restart: Option<Restart>,
+    /// The work can be done by fewer people than `needs`, slower: `{ needs:
+    /// { infra: 1 }, slowdown: 1.8 }`. It applies to every task on the
+    /// service (restore, rebuild, failover, relocation, restart) that needs
+    /// more of those teams.
+    pub reduced_crew: Option<Spanned<ReducedCrew>>,
     /// What to do, for the runbook.
     pub procedure: Option<String>,
     /// How to check it works, for the runbook.

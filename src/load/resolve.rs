@@ -359,6 +359,10 @@ impl Resolver {
             needs: self.needs(id, &x.needs, &mut ok),
             power: Vec::new(),
         });
+        let reduced_crew = raw
+            .reduced_crew
+            .as_ref()
+            .and_then(|x| self.reduced_crew(id, x, &needs, restart.as_ref(), &mut ok));
         ok.then(|| Recovery {
             duration: raw.duration,
             range: range.ok().flatten(),
@@ -368,8 +372,79 @@ impl Resolver {
             failover,
             relocate: None,
             restart,
+            reduced_crew,
             procedure: raw.procedure.clone(),
             verify: raw.verify.clone(),
+        })
+    }
+
+    /// A slowdown factor as written: a number from 1 to 100.
+    fn slowdown(&mut self, factor: f64, span: Span, ok: &mut bool) -> Slowdown {
+        if !(1.0..=Slowdown::MAX).contains(&factor) {
+            self.diags.push(
+                Diagnostic::error(
+                    "bad-slowdown",
+                    format!("a slowdown of {factor}: work cannot take less than its planned time"),
+                )
+                .at(span)
+                .help("write how many times as long the work takes, from 1 (as fast) to 100"),
+            );
+            *ok = false;
+        }
+        Slowdown::from_factor(factor)
+    }
+
+    /// A service's reduced crew: fewer people of teams its work needs.
+    fn reduced_crew(
+        &mut self,
+        id: &str,
+        raw: &Spanned<raw::ReducedCrew>,
+        needs: &[Need],
+        restart: Option<&Restart>,
+        ok: &mut bool,
+    ) -> Option<ReducedCrew> {
+        let slowdown = self.slowdown(raw.slowdown, raw.span, ok);
+        let fewer = self.needs(id, &raw.needs, ok);
+        let planned = |team: TeamId| {
+            needs
+                .iter()
+                .chain(restart.iter().flat_map(|r| &r.needs))
+                .filter(|n| n.team == team)
+                .map(|n| n.count)
+                .max()
+        };
+        let mut lowers = false;
+        for (n, (team, count)) in fewer.iter().zip(&raw.needs) {
+            match planned(n.team) {
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "reduced-crew-unknown-team",
+                            format!("`{id}`'s work does not need team `{team}`"),
+                        )
+                        .at(count.span)
+                        .help("a reduced crew lowers the people of teams the service's `needs` name; remove this entry"),
+                    );
+                    *ok = false;
+                }
+                Some(p) if n.count < p => lowers = true,
+                Some(_) => {}
+            }
+        }
+        if !lowers && *ok {
+            self.diags.push(
+                Diagnostic::error(
+                    "reduced-crew-not-fewer",
+                    format!("`{id}`'s reduced crew has as many people as its planned one"),
+                )
+                .at(raw.span)
+                .help("write fewer people than `needs` for at least one team, or remove `reduced_crew`"),
+            );
+            *ok = false;
+        }
+        Some(ReducedCrew {
+            needs: fewer,
+            slowdown,
         })
     }
 
@@ -822,10 +897,69 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
                 );
                 return None;
             }
+            let mut ok = true;
+            let mut stands_in_for = Vec::with_capacity(raw.stands_in_for.len());
+            for (team, x) in &raw.stands_in_for {
+                let at = Spanned {
+                    span: x.span,
+                    value: team.clone(),
+                };
+                let slowdown = r.slowdown(x.slowdown.unwrap_or(1.0), x.span, &mut ok);
+                let Some(t) = r.lookup(|r| &r.teams, &at) else {
+                    ok = false;
+                    continue;
+                };
+                if *team == i.id {
+                    r.diags.push(
+                        Diagnostic::error(
+                            "team-self-stand-in",
+                            format!("team `{team}` stands in for itself"),
+                        )
+                        .at(x.span)
+                        .help("name the other teams whose work this one can take on"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                stands_in_for.push(TeamStandIn {
+                    team: TeamId(t),
+                    slowdown,
+                    kinds: x.kinds.clone(),
+                });
+            }
+            let sustained = raw.sustained.as_ref().and_then(|x| {
+                if x.capacity == 0 || x.capacity > raw.capacity {
+                    r.diags.push(
+                        Diagnostic::error(
+                            "bad-sustained",
+                            format!(
+                                "team `{}` keeps {} people at once after the surge, out of a capacity of {}",
+                                i.id, x.capacity, raw.capacity
+                            ),
+                        )
+                        .at(x.span)
+                        .help(format!(
+                            "write how many of its {} people work at once once shifts start: 1 to {}",
+                            raw.capacity, raw.capacity
+                        )),
+                    );
+                    ok = false;
+                    return None;
+                }
+                Some(Sustained {
+                    after: x.after,
+                    capacity: x.capacity,
+                })
+            });
+            if !ok {
+                return None;
+            }
             Some(Team {
                 id: i.id.clone(),
                 name: raw.name.clone(),
                 capacity: raw.capacity,
+                stands_in_for,
+                sustained,
                 contact: raw.contact.clone(),
                 escalation: raw.escalation.clone(),
                 description: raw.description.clone(),

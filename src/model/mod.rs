@@ -6,11 +6,13 @@
 //! algorithms work on arrays.
 
 pub mod copies;
+mod crew;
 mod duration;
 mod kinds;
 mod plan;
 
 pub use copies::{DataCopy, Fate, Fates, Restore, survives};
+pub use crew::{Crew, Slowdown, crews};
 pub use duration::{Duration, DurationError};
 pub use kinds::{Criticality, ServiceKind};
 pub use plan::*;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Criticality, Duration, ServiceKind};
+use super::{Criticality, Duration, ServiceKind, Slowdown};
 use crate::diag::Span;
 
 macro_rules! ids {
@@ -207,10 +207,69 @@ pub struct Team {
     pub name: String,
     /// People who can work at once.
     pub capacity: u32,
+    /// Teams whose work this one can take on, slower.
+    pub stands_in_for: Vec<TeamStandIn>,
+    /// People at once once the first surge is over (rest, rotation).
+    pub sustained: Option<Sustained>,
     pub contact: Option<String>,
     pub escalation: Option<String>,
     pub description: Option<String>,
     pub span: Span,
+}
+
+impl Team {
+    /// People at once at full strength, `t` seconds after T0: its
+    /// capacity, then its sustained capacity once the surge is over.
+    pub fn usual(&self, t: u64) -> u32 {
+        match self.sustained {
+            Some(s) if t >= s.after.as_secs() => s.capacity,
+            _ => self.capacity,
+        }
+    }
+
+    /// Its full-strength capacity steps `(from, people)` from T0.
+    pub fn usual_steps(&self) -> Vec<(u64, u32)> {
+        let mut steps = vec![(0, self.capacity)];
+        if let Some(s) = self.sustained {
+            steps.push((s.after.as_secs(), s.capacity));
+        }
+        steps
+    }
+}
+
+/// A team that can take on another team's work.
+#[derive(Debug, Clone)]
+pub struct TeamStandIn {
+    /// The team whose work it takes on.
+    pub team: TeamId,
+    /// How much longer the work takes it.
+    pub slowdown: Slowdown,
+    /// The kinds of service it can work on; every kind when `None`.
+    pub kinds: Option<Vec<ServiceKind>>,
+}
+
+impl TeamStandIn {
+    pub fn covers(&self, kind: ServiceKind) -> bool {
+        self.kinds.as_ref().is_none_or(|k| k.contains(&kind))
+    }
+}
+
+/// A team's strength once the first surge is over: people cannot work
+/// around the clock for weeks.
+#[derive(Debug, Clone, Copy)]
+pub struct Sustained {
+    /// Counted from T0.
+    pub after: Duration,
+    /// People at once from then on (≤ the team's capacity).
+    pub capacity: u32,
+}
+
+/// Doing a service's work with fewer people than planned, slower.
+#[derive(Debug, Clone)]
+pub struct ReducedCrew {
+    /// People of each team at once (fewer than planned for some).
+    pub needs: Vec<Need>,
+    pub slowdown: Slowdown,
 }
 
 #[derive(Debug)]
@@ -292,6 +351,8 @@ pub struct Recovery {
     /// Stopped by a power cut, it is restarted (not back by itself) once
     /// its power is.
     pub restart: Option<Restart>,
+    /// Its work can be done by fewer people, slower.
+    pub reduced_crew: Option<ReducedCrew>,
     pub procedure: Option<String>,
     pub verify: Option<String>,
 }

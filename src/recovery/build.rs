@@ -33,7 +33,8 @@ use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId,
+    Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId,
+    TeamId, crews,
 };
 
 /// The needs of work nobody does (an automatic failover).
@@ -53,6 +54,9 @@ pub struct Built {
     /// Per task: why its service comes back this way rather than at a
     /// recovery site, or there rather than in place.
     pub why: Vec<Option<Why>>,
+    /// Per task: the crews that can do it, in the order of its modes
+    /// (none for returns).
+    pub crews: Vec<Vec<Crew>>,
 }
 
 /// Why a service allowed to move to a recovery site is (or is not) brought
@@ -80,6 +84,8 @@ struct Builder<'a> {
     tasks: Vec<Task>,
     services: Vec<ServiceId>,
     modes: Vec<Mode>,
+    /// Per task: the crews that can do it.
+    crews: Vec<Vec<Crew>>,
     /// Returns by `(unit, snapshot)`; `None`: the unit is not down there.
     back: HashMap<(u32, usize), Option<usize>>,
     /// Identical returns are one task.
@@ -151,6 +157,7 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         tasks: Vec::new(),
         services: Vec::new(),
         modes: Vec::new(),
+        crews: Vec::new(),
         back: HashMap::new(),
         same: HashMap::new(),
         estimates: HashMap::new(),
@@ -196,6 +203,7 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         processes,
         copies,
         why,
+        crews: b.crews,
     }
 }
 
@@ -504,15 +512,7 @@ impl<'a> Builder<'a> {
                 _ => (release, &r.needs),
             };
             self.work[i] = Some(self.tasks.len());
-            self.tasks.push(Task {
-                label: plan.services[i].id.clone(),
-                duration: duration.as_secs(),
-                release,
-                needs: needs.iter().map(|n| (n.team.index(), n.count)).collect(),
-                reqs: Vec::new(),
-            });
-            self.services.push(ServiceId(i as u32));
-            self.modes.push(mode);
+            self.push_work(i, mode, duration.as_secs(), release, needs);
             release_of.push(k);
         }
         // A service with a standby, down because of what it needs (its
@@ -540,15 +540,7 @@ impl<'a> Builder<'a> {
             let r = &plan.services[i].recovery;
             let needs = if f.automatic { &NOBODY } else { &r.needs };
             self.work[i] = Some(self.tasks.len());
-            self.tasks.push(Task {
-                label: plan.services[i].id.clone(),
-                duration: f.duration.as_secs(),
-                release,
-                needs: needs.iter().map(|n| (n.team.index(), n.count)).collect(),
-                reqs: Vec::new(),
-            });
-            self.services.push(ServiceId(i as u32));
-            self.modes.push(Mode::Failover);
+            self.push_work(i, Mode::Failover, f.duration.as_secs(), release, needs);
             self.over_from[i] = Some(self.times[k]);
             damaged.push(i);
             release_of.push(k);
@@ -566,6 +558,28 @@ impl<'a> Builder<'a> {
             }
         }
         damaged.into_iter().zip(release_of).collect()
+    }
+
+    /// A work task on service `i`, with every crew that can do it (the
+    /// planned one first, see [`crews`]).
+    fn push_work(&mut self, i: usize, mode: Mode, duration: u64, release: u64, needs: &[Need]) {
+        let planned: Vec<(TeamId, u32)> = needs.iter().map(|n| (n.team, n.count)).collect();
+        let crews = crews(self.plan, ServiceId(i as u32), &planned);
+        let index = |c: &Crew| c.needs.iter().map(|&(t, n)| (t.index(), n)).collect();
+        self.tasks.push(Task {
+            label: self.plan.services[i].id.clone(),
+            duration,
+            release,
+            needs: index(&crews[0]),
+            reqs: Vec::new(),
+            alternatives: crews[1..]
+                .iter()
+                .map(|c| (c.slowdown.apply(duration), index(c)))
+                .collect(),
+        });
+        self.crews.push(crews);
+        self.services.push(ServiceId(i as u32));
+        self.modes.push(mode);
     }
 
     /// What the work on each damaged service waits for (the returns exist).
@@ -690,14 +704,20 @@ impl<'a> Builder<'a> {
         let tasks = std::mem::take(&mut self.tasks);
         let services = std::mem::take(&mut self.services);
         let modes = std::mem::take(&mut self.modes);
-        for (t, ((mut task, service), mode)) in
-            tasks.into_iter().zip(services).zip(modes).enumerate()
+        let crews = std::mem::take(&mut self.crews);
+        for (t, (((mut task, service), mode), crew)) in tasks
+            .into_iter()
+            .zip(services)
+            .zip(modes)
+            .zip(crews)
+            .enumerate()
         {
             if keep[t] {
                 remap(&mut task.reqs);
                 self.tasks.push(task);
                 self.services.push(service);
                 self.modes.push(mode);
+                self.crews.push(crew);
             }
         }
         for m in milestones.iter_mut() {
@@ -1014,7 +1034,9 @@ impl<'a> Builder<'a> {
             release,
             needs: Vec::new(),
             reqs: key.1.clone(),
+            alternatives: Vec::new(),
         });
+        self.crews.push(Vec::new());
         self.services.push(ServiceId(service as u32));
         self.modes.push(Mode::Automatic);
         self.same.insert(key, t);

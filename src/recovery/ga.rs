@@ -74,7 +74,7 @@ impl Individual {
 /// and a horizon for the rest. Smaller means more urgent.
 pub fn latest_finish(problem: &Problem, successors: &dyn Fn(usize) -> Vec<usize>) -> Vec<u64> {
     let n = problem.tasks.len();
-    let horizon: u64 = problem.tasks.iter().map(|t| t.duration).sum::<u64>()
+    let horizon: u64 = problem.tasks.iter().map(|t| t.longest()).sum::<u64>()
         + problem.tasks.iter().map(|t| t.release).max().unwrap_or(0);
     let mut lft = vec![horizon; n];
     for m in &problem.milestones {
@@ -92,7 +92,7 @@ pub fn latest_finish(problem: &Problem, successors: &dyn Fn(usize) -> Vec<usize>
         for j in (0..n).rev() {
             let mut best = lft[j];
             for s in successors(j) {
-                best = best.min(lft[s].saturating_sub(problem.tasks[s].duration));
+                best = best.min(lft[s].saturating_sub(problem.tasks[s].shortest()));
             }
             if best < lft[j] {
                 lft[j] = best;
@@ -125,8 +125,8 @@ fn critical_path(problem: &Problem) -> u64 {
                     }
                 }
             }
-            if start + t.duration > ef[j] {
-                ef[j] = start + t.duration;
+            if start + t.shortest() > ef[j] {
+                ef[j] = start + t.shortest();
                 changed = true;
             }
         }

@@ -7,7 +7,7 @@ use super::problem::{ProblemError, Req};
 use super::sgs::Score;
 use super::situation::Situation;
 use crate::graph::DependencyGraph;
-use crate::model::{Plan, ProcessId, ServiceId, SiteId, TeamId};
+use crate::model::{Crew, Plan, ProcessId, ServiceId, SiteId};
 
 /// How a service comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +52,9 @@ pub struct Step {
     pub mode: Mode,
     pub start: u64,
     pub finish: u64,
-    pub needs: Vec<(TeamId, u32)>,
+    /// Who does it (its people of each team at once), and how much slower
+    /// than planned.
+    pub crew: Crew,
     /// What must be up first: `(need, services)`, all of them when `need`
     /// is their number, else any `need` of them (a redundancy group).
     pub after: Vec<(u32, Vec<ServiceId>)>,
@@ -194,11 +196,10 @@ pub fn recover(
             mode: built.modes[t],
             start: schedule.start[t],
             finish: schedule.finish[t],
-            needs: built.problem.tasks[t]
-                .needs
-                .iter()
-                .map(|&(team, n)| (TeamId(team as u32), n))
-                .collect(),
+            crew: built.crews[t]
+                .get(usize::from(schedule.mode[t]))
+                .cloned()
+                .unwrap_or_else(|| Crew::planned(Vec::new())),
             after: after(&built.problem.tasks[t].reqs),
             why: built.why[t],
             from: built.copies[t],

@@ -26,6 +26,39 @@ pub struct Task {
     /// (team, people) needed for the whole duration.
     pub needs: Vec<(usize, u32)>,
     pub reqs: Vec<Req>,
+    /// Other ways of staffing it: `(duration, needs)` (another team
+    /// standing in, fewer people), each usually slower. The scheduler
+    /// picks one per task; `duration` and `needs` above are mode 0.
+    pub alternatives: Vec<(u64, Vec<(usize, u32)>)>,
+}
+
+impl Task {
+    /// Its modes, `(duration, needs)`, mode 0 first.
+    pub fn modes(&self) -> impl Iterator<Item = (u64, &[(usize, u32)])> {
+        std::iter::once((self.duration, self.needs.as_slice()))
+            .chain(self.alternatives.iter().map(|(d, n)| (*d, n.as_slice())))
+    }
+
+    /// Its shortest duration over its modes.
+    pub fn shortest(&self) -> u64 {
+        self.modes().map(|(d, _)| d).min().unwrap_or(self.duration)
+    }
+
+    /// Its longest duration over its modes.
+    pub fn longest(&self) -> u64 {
+        self.modes().map(|(d, _)| d).max().unwrap_or(self.duration)
+    }
+
+    /// Mode `m`'s `(duration, needs)`.
+    pub fn mode(&self, m: usize) -> (u64, &[(usize, u32)]) {
+        match m {
+            0 => (self.duration, &self.needs),
+            _ => {
+                let (d, n) = &self.alternatives[m - 1];
+                (*d, n)
+            }
+        }
+    }
 }
 
 /// A process's incident: back once its requirements are met and its work
@@ -122,16 +155,23 @@ impl Problem {
         };
         for t in &self.tasks {
             check_reqs(&t.label, &t.reqs)?;
-            for &(team, need) in &t.needs {
-                let capacity = self.capacity[team].last().map_or(0, |c| c.1);
-                if need > capacity {
-                    return Err(ProblemError::OverCapacity {
-                        task: t.label.clone(),
-                        team: self.teams[team].clone(),
-                        need,
-                        capacity,
-                    });
-                }
+            // Some mode must fit the final capacity; the first one's
+            // shortfall is said.
+            let over = |needs: &[(usize, u32)]| {
+                needs.iter().find_map(|&(team, need)| {
+                    let capacity = self.capacity[team].last().map_or(0, |c| c.1);
+                    (need > capacity).then_some((team, need, capacity))
+                })
+            };
+            if let Some((team, need, capacity)) = over(&t.needs)
+                && t.alternatives.iter().all(|(_, n)| over(n).is_some())
+            {
+                return Err(ProblemError::OverCapacity {
+                    task: t.label.clone(),
+                    team: self.teams[team].clone(),
+                    need,
+                    capacity,
+                });
             }
         }
         for (k, m) in self.milestones.iter().enumerate() {

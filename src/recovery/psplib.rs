@@ -78,6 +78,7 @@ pub fn parse(text: &str) -> Result<Problem, ParseError> {
                 .filter(|&(_, &r)| r > 0)
                 .map(|(team, &r)| (team, r as u32))
                 .collect(),
+            alternatives: Vec::new(),
             reqs: Vec::new(),
         });
     }

@@ -30,6 +30,8 @@ pub struct Score {
 pub struct Schedule {
     pub start: Vec<u64>,
     pub finish: Vec<u64>,
+    /// Per task: the mode it is done in (see [`super::problem::Task::modes`]).
+    pub mode: Vec<u8>,
     /// When each milestone is met (its requirements done, plus resume); its
     /// `at` when it is no incident.
     pub milestone: Vec<u64>,
@@ -111,6 +113,7 @@ impl<'p> Decoder<'p> {
         let mut start = vec![0u64; n];
         let mut finish = vec![0u64; n];
         let mut placed = vec![false; n];
+        let mut mode = vec![0u8; n];
         let mut scratch = Vec::new();
         let mut pending: Vec<usize> = Vec::new();
         let mut cursor = 0;
@@ -146,21 +149,18 @@ impl<'p> Decoder<'p> {
                 continue;
             };
             let task = &problem.tasks[j];
-            let s = earliest(
-                &profiles,
-                task.needs.as_slice(),
-                ready.max(task.release),
-                task.duration,
-            );
-            for &(team, need) in &task.needs {
-                profiles[team].reserve(s, task.duration, i64::from(need));
+            let (m, s) = best_mode(&profiles, task, ready.max(task.release));
+            let (d, needs) = task.mode(m);
+            for &(team, need) in needs {
+                profiles[team].reserve(s, d, i64::from(need));
             }
             start[j] = s;
-            finish[j] = s + task.duration;
+            finish[j] = s + d;
+            mode[j] = m as u8;
             placed[j] = true;
             count += 1;
         }
-        self.score(start, finish)
+        self.score(start, finish, mode)
     }
 
     /// Parallel SGS over `list`: time moves forward from event to event,
@@ -175,6 +175,7 @@ impl<'p> Decoder<'p> {
         let mut start = vec![0u64; n];
         let mut finish = vec![0u64; n];
         let mut placed = vec![false; n];
+        let mut mode = vec![0u8; n];
         // "Done by now": placed and finished.
         let mut done = vec![false; n];
         let mut scratch = Vec::new();
@@ -194,17 +195,21 @@ impl<'p> Decoder<'p> {
                 {
                     continue;
                 }
-                if earliest(&profiles, &task.needs, t, task.duration) != t {
+                // The mode that ends first, if it can start now.
+                let (m, s) = best_mode(&profiles, task, t);
+                if s != t {
                     continue;
                 }
-                for &(team, need) in &task.needs {
-                    profiles[team].reserve(t, task.duration, i64::from(need));
+                let (d, needs) = task.mode(m);
+                for &(team, need) in needs {
+                    profiles[team].reserve(t, d, i64::from(need));
                 }
                 start[j] = t;
-                finish[j] = t + task.duration;
+                finish[j] = t + d;
+                mode[j] = m as u8;
                 placed[j] = true;
                 count += 1;
-                if task.duration == 0 {
+                if d == 0 {
                     done[j] = true;
                 }
             }
@@ -221,11 +226,11 @@ impl<'p> Decoder<'p> {
                 None => break,
             }
         }
-        self.score(start, finish)
+        self.score(start, finish, mode)
     }
 
     /// Milestones and the objective of given start and finish times.
-    pub fn score(&self, start: Vec<u64>, finish: Vec<u64>) -> Schedule {
+    pub fn score(&self, start: Vec<u64>, finish: Vec<u64>, mode: Vec<u8>) -> Schedule {
         let placed = vec![true; finish.len()];
         let mut scratch = Vec::new();
         let mut score = Score {
@@ -277,6 +282,7 @@ impl<'p> Decoder<'p> {
         Schedule {
             start,
             finish,
+            mode,
             milestone,
             incident,
             score,
@@ -318,19 +324,19 @@ impl<'p> Decoder<'p> {
         let mut done = vec![false; n];
         for &j in &order {
             let task = &problem.tasks[j];
+            let (d, needs) = task.mode(usize::from(schedule.mode[j]));
             let mut latest = makespan;
             for &s in &succ[j] {
                 if done[s] {
                     latest = latest.min(right_start[s]);
                 }
             }
-            let Some(f) = latest_fit(&profiles, &task.needs, latest, task.duration, task.release)
-            else {
+            let Some(f) = latest_fit(&profiles, needs, latest, d, task.release) else {
                 return schedule.clone();
             };
-            let s = f - task.duration;
-            for &(team, need) in &task.needs {
-                profiles[team].reserve(s, task.duration, i64::from(need));
+            let s = f - d;
+            for &(team, need) in needs {
+                profiles[team].reserve(s, d, i64::from(need));
             }
             right_start[j] = s;
             done[j] = true;
@@ -348,24 +354,37 @@ impl<'p> Decoder<'p> {
 }
 
 /// The earliest start ≥ `t` at which every needed team has the people for
-/// `d` seconds.
-fn earliest(profiles: &[Profile], needs: &[(usize, u32)], mut t: u64, d: u64) -> u64 {
+/// `d` seconds; `None` if that never happens.
+fn earliest(profiles: &[Profile], needs: &[(usize, u32)], mut t: u64, d: u64) -> Option<u64> {
     loop {
         let mut moved = false;
         for &(team, need) in needs {
-            // `Problem::validate` guarantees the final capacity suffices.
-            let s = profiles[team]
-                .earliest_fit(t, d, i64::from(need))
-                .unwrap_or(t);
+            let s = profiles[team].earliest_fit(t, d, i64::from(need))?;
             if s > t {
                 t = s;
                 moved = true;
             }
         }
         if !moved {
-            return t;
+            return Some(t);
         }
     }
+}
+
+/// The mode of `task` that ends first when it can start from `t`, and its
+/// start; among equals, the first mode. `Problem::validate` guarantees
+/// some mode fits the final capacity.
+fn best_mode(profiles: &[Profile], task: &super::problem::Task, t: u64) -> (usize, u64) {
+    let mut best: Option<(u64, usize, u64)> = None;
+    for (m, (d, needs)) in task.modes().enumerate() {
+        let Some(s) = earliest(profiles, needs, t, d) else {
+            continue;
+        };
+        if best.is_none_or(|(f, _, _)| s + d < f) {
+            best = Some((s + d, m, s));
+        }
+    }
+    best.map_or((0, t), |(_, m, s)| (m, s))
 }
 
 /// The latest finish ≤ `t` at which every needed team has the people for the

@@ -128,12 +128,50 @@ fn dur(secs: u64) -> String {
     Duration::from_secs(secs).to_string()
 }
 
-fn people(plan: &Plan, step: &Step) -> String {
-    step.needs
+fn people(plan: &Plan, step: &Step, lang: Lang) -> String {
+    let list = step
+        .crew
+        .needs
         .iter()
         .map(|(team, n)| format!("{} ×{n}", plan.team(*team).id))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match crew_note(plan, &step.crew, lang) {
+        Some(note) => format!("{list} ({note})"),
+        None => list,
+    }
+}
+
+/// How a crew differs from the planned one, for people: `standing in for
+/// infra, reduced crew, ×1.5 time`; `None` for the planned crew.
+pub fn crew_note(plan: &Plan, crew: &crate::model::Crew, lang: Lang) -> Option<String> {
+    if crew.is_planned() {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !crew.stand_ins.is_empty() {
+        let teams: Vec<&str> = crew
+            .stand_ins
+            .iter()
+            .map(|(of, _)| plan.team(*of).id.as_str())
+            .collect();
+        parts.push(format!(
+            "{} {}",
+            t(lang, "standing in for", "en remplacement de"),
+            teams.join(", ")
+        ));
+    }
+    if crew.reduced {
+        parts.push(t(lang, "reduced crew", "effectif réduit").to_string());
+    }
+    if !crew.slowdown.is_none() {
+        parts.push(format!(
+            "×{} {}",
+            crew.slowdown.factor(),
+            t(lang, "time", "de temps")
+        ));
+    }
+    Some(parts.join(", "))
 }
 
 fn who(plan: &Plan, step: &Step, lang: Lang) -> String {
@@ -145,14 +183,14 @@ fn who(plan: &Plan, step: &Step, lang: Lang) -> String {
     if step.mode == Mode::Failover && automatic {
         return t(lang, "automatic (check it)", "automatique (à vérifier)").to_string();
     }
-    if step.needs.is_empty() {
+    if step.crew.needs.is_empty() {
         let supplier = plan
             .service(step.service)
             .supplier
             .map(|s| plan.suppliers[s.index()].name.clone());
         return supplier.unwrap_or_else(|| t(lang, "no team", "aucune équipe").to_string());
     }
-    people(plan, step)
+    people(plan, step, lang)
 }
 
 fn after(plan: &Plan, step: &Step, lang: Lang) -> String {
@@ -451,7 +489,7 @@ fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
         .work()
         .map(|s| Bar {
             label: plan.service(s.service).id.clone(),
-            group: s.needs.first().map_or_else(
+            group: s.crew.needs.first().map_or_else(
                 || t(lang, "suppliers", "fournisseurs").to_string(),
                 |(team, _)| plan.team(*team).name.clone(),
             ),
@@ -466,7 +504,7 @@ fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
 fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<StepCard> {
     rp.steps
         .iter()
-        .filter(|s| s.needs.iter().any(|(tm, _)| *tm == team))
+        .filter(|s| s.crew.needs.iter().any(|(tm, _)| *tm == team))
         .enumerate()
         .map(|(i, s)| {
             let service = plan.service(s.service);
@@ -482,7 +520,7 @@ fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<S
                 ),
                 (
                     t(lang, "People", "Intervenants").to_string(),
-                    people(plan, s),
+                    people(plan, s, lang),
                 ),
                 (
                     t(lang, "Once up", "Après").to_string(),
@@ -675,7 +713,7 @@ pub fn global(
         let steps: Vec<&Step> = rp
             .steps
             .iter()
-            .filter(|s| s.needs.iter().any(|(tm, _)| tm.index() == i))
+            .filter(|s| s.crew.needs.iter().any(|(tm, _)| tm.index() == i))
             .collect();
         if steps.is_empty() {
             continue;
@@ -717,7 +755,7 @@ pub fn global(
                             ),
                             at(s.start),
                             at(s.finish),
-                            people(plan, s),
+                            people(plan, s, lang),
                             after(plan, s, lang),
                         ]
                     })
@@ -975,6 +1013,10 @@ struct TaskJson<'a> {
     start_s: u64,
     finish_s: u64,
     needs: indexmap::IndexMap<&'a str, u32>,
+    /// When not the planned crew: the teams standing in, a reduced crew,
+    /// the slowdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crew: Option<serde_json::Value>,
     /// Written as in plans: an id, or `{"at_least": k, "of": [ids]}`.
     after: Vec<serde_json::Value>,
 }
@@ -1040,10 +1082,12 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
                 start_s: s.start,
                 finish_s: s.finish,
                 needs: s
+                    .crew
                     .needs
                     .iter()
                     .map(|(tm, n)| (plan.team(*tm).id.as_str(), *n))
                     .collect(),
+                crew: crew_json(plan, &s.crew),
                 after: s
                     .after
                     .iter()
@@ -1081,4 +1125,23 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
             .map(|(team, steps)| serde_json::json!({ "id": team.id, "capacity": steps }))
             .collect(),
     }
+}
+
+/// A crew other than the planned one, in JSON: `{ "stand_ins": [{ "for":
+/// "infra", "by": "infogerance" }], "reduced": false, "slowdown": 1.5 }`.
+pub fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::Value> {
+    if crew.is_planned() {
+        return None;
+    }
+    let stand_ins: Vec<serde_json::Value> = crew
+        .stand_ins
+        .iter()
+        .map(|(of, by)| serde_json::json!({ "for": plan.team(*of).id, "by": plan.team(*by).id }))
+        .collect();
+    let slowdown: f64 = crew.slowdown.factor().parse().unwrap_or(1.0);
+    Some(serde_json::json!({
+        "stand_ins": stand_ins,
+        "reduced": crew.reduced,
+        "slowdown": slowdown,
+    }))
 }

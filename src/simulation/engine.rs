@@ -39,7 +39,8 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::analysis::state::{State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies,
+    Crew, Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId,
+    copies, crews,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
@@ -113,7 +114,7 @@ struct Work {
     start: u64,
     /// When the teams expect it to end.
     expected: u64,
-    needs: Vec<(TeamId, u32)>,
+    crew: Crew,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -149,7 +150,8 @@ pub struct Done {
     pub mode: Mode,
     pub start: u64,
     pub finish: u64,
-    pub needs: Vec<(TeamId, u32)>,
+    /// Who did it (the planned crew, or another the plan allows).
+    pub crew: Crew,
     /// Stopped before the end (staff fell below the work in progress, or
     /// the service was hit again).
     pub interrupted: bool,
@@ -228,8 +230,9 @@ pub struct Engine<'p> {
     attack: Option<(attack::Attack, u64)>,
     outcome: Option<Outcome>,
     attack_over: bool,
-    /// The teams' current plan: steps to start, by planned start, and how.
-    steps: Vec<(u64, ServiceId, Mode)>,
+    /// The teams' current plan: steps to start, by planned start, how, and
+    /// with whom.
+    steps: Vec<(u64, ServiceId, Mode, Crew)>,
     /// Players' orders, in the order given.
     orders: Vec<ServiceId>,
     replan: bool,
@@ -401,8 +404,8 @@ impl<'p> Engine<'p> {
             Command::Plan { .. } if !self.repair => self
                 .steps
                 .iter()
-                .filter(|(t, s, _)| *t > self.now && self.svc[s.index()].work.is_none())
-                .map(|(t, _, _)| *t)
+                .filter(|(t, s, _, _)| *t > self.now && self.svc[s.index()].work.is_none())
+                .map(|(t, _, _, _)| *t)
                 .min(),
             Command::Plan { .. } => None,
             Command::Orders => None,
@@ -612,7 +615,7 @@ impl<'p> Engine<'p> {
                 let Some(work) = self.svc[s.index()].work.take_if(|w| w.start == start) else {
                     return;
                 };
-                for (team, people) in &work.needs {
+                for (team, people) in &work.crew.needs {
                     self.busy[team.index()] -= people;
                 }
                 if work.expected != now {
@@ -627,13 +630,14 @@ impl<'p> Engine<'p> {
                 }
                 self.dirty = true;
                 self.orders.retain(|o| *o != s);
-                self.steps.retain(|&(_, x, m)| !(x == s && m == work.mode));
+                self.steps
+                    .retain(|&(_, x, m, _)| !(x == s && m == work.mode));
                 self.done.push(Done {
                     service: s,
                     mode: work.mode,
                     start: work.start,
                     finish: now,
-                    needs: work.needs,
+                    crew: work.crew,
                     interrupted: false,
                 });
             }
@@ -797,7 +801,7 @@ impl<'p> Engine<'p> {
         let Some(work) = self.svc[s.index()].work.take() else {
             return;
         };
-        for (team, people) in &work.needs {
+        for (team, people) in &work.crew.needs {
             self.busy[team.index()] -= people;
         }
         self.event(EventKind::Interrupted, Some(NodeRef::Service(s)), None);
@@ -806,7 +810,7 @@ impl<'p> Engine<'p> {
             mode: work.mode,
             start: work.start,
             finish: self.now,
-            needs: work.needs,
+            crew: work.crew,
             interrupted: true,
         });
         self.replan = true;
@@ -859,15 +863,17 @@ impl<'p> Engine<'p> {
         );
         // News only for a plan that needs the team: work on what is
         // damaged, or a failover still planned.
+        // Its own work, or work it can stand in for.
+        let standing = &self.plan.team(team).stands_in_for;
         let uses = |i: usize| {
             self.plan.services[i]
                 .recovery
                 .needs
                 .iter()
-                .any(|n| n.team == team)
+                .any(|n| n.team == team || standing.iter().any(|x| x.team == n.team))
         };
         let needed = (0..self.svc.len()).any(|i| self.svc[i].damage.is_some() && uses(i))
-            || self.steps.iter().any(|(_, s, _)| uses(s.index()));
+            || self.steps.iter().any(|(_, s, _, _)| uses(s.index()));
         self.replan |= !announced && needed;
     }
 
@@ -882,7 +888,8 @@ impl<'p> Engine<'p> {
                     .enumerate()
                     .filter_map(|(i, s)| {
                         let w = s.work.as_ref()?;
-                        w.needs
+                        w.crew
+                            .needs
                             .iter()
                             .any(|(team, _)| team.index() == t)
                             .then_some((w.start, i))
@@ -975,7 +982,7 @@ impl<'p> Engine<'p> {
                 let planned = self
                     .steps
                     .iter()
-                    .any(|(_, x, m)| x.index() == i && *m == Mode::Restart);
+                    .any(|(_, x, m, _)| x.index() == i && *m == Mode::Restart);
                 self.replan |= !planned;
             }
         }
@@ -1056,7 +1063,7 @@ impl<'p> Engine<'p> {
                 && !self.unavailable(f.to.index())
                 && (!f.cold || self.copy_ready(s))
         });
-        let (ordered, team) = svc.ordered.unwrap_or((None, None));
+        let (ordered, _) = svc.ordered.unwrap_or((None, None));
         // Brought to a recovery site as planned; once there, it comes back
         // there.
         let moved = match planned {
@@ -1066,11 +1073,7 @@ impl<'p> Engine<'p> {
             None => ordered.and_then(Mode::site).or(svc.placed),
         };
         if let (Some(site), Some(relocation), Some(_)) = (moved, &r.relocate, svc.damage) {
-            let mut needs: Vec<(TeamId, u32)> =
-                relocation.needs.iter().map(|n| (n.team, n.count)).collect();
-            if let (Some(t), Some(first)) = (team, needs.first_mut()) {
-                first.0 = t;
-            }
+            let needs = relocation.needs.iter().map(|n| (n.team, n.count)).collect();
             return Some((Mode::Relocate(site), needs));
         }
         let forced = match planned {
@@ -1092,15 +1095,41 @@ impl<'p> Engine<'p> {
             (_, None, None) => return None,
         };
         let automatic = mode == Mode::Failover && r.failover.is_some_and(|f| f.automatic);
-        let mut needs: Vec<(TeamId, u32)> = match (&r.restart, mode) {
+        let needs = match (&r.restart, mode) {
             _ if automatic => Vec::new(),
             (Some(x), Mode::Restart) => x.needs.iter().map(|n| (n.team, n.count)).collect(),
             _ => r.needs.iter().map(|n| (n.team, n.count)).collect(),
         };
-        if let (Some(t), Some(first)) = (team, needs.first_mut()) {
-            first.0 = t;
-        }
         Some((mode, needs))
+    }
+
+    /// The crew for work on `s` planned with `needs`: as planned, or with
+    /// the team a player named (`with TEAM`) doing the first need — at the
+    /// pace the plan declares when that team stands in for it, else at the
+    /// planned pace (the players' call).
+    fn ordered_crew(&self, s: ServiceId, needs: Vec<(TeamId, u32)>) -> Crew {
+        let team = self.svc[s.index()].ordered.and_then(|o| o.1);
+        let Some((team, first)) = team.zip(needs.first().map(|n| n.0)) else {
+            return Crew::planned(needs);
+        };
+        if team == first {
+            return Crew::planned(needs);
+        }
+        let declared = crews(self.plan, s, &needs)
+            .into_iter()
+            .find(|c| !c.reduced && c.stand_ins == [(first, team)]);
+        declared.unwrap_or_else(|| {
+            let mut crew = Crew::planned(Vec::with_capacity(needs.len()));
+            for (k, &(t, n)) in needs.iter().enumerate() {
+                let t = if k == 0 { team } else { t };
+                match crew.needs.iter_mut().find(|x| x.0 == t) {
+                    Some(x) => x.1 += n,
+                    None => crew.needs.push((t, n)),
+                }
+            }
+            crew.stand_ins.push((first, team));
+            crew
+        })
     }
 
     /// Whether the team has `people` free from now until `until`, given the
@@ -1119,7 +1148,7 @@ impl<'p> Engine<'p> {
                     .iter()
                     .filter_map(|s| s.work.as_ref())
                     .filter(|w| w.expected > at)
-                    .flat_map(|w| w.needs.iter())
+                    .flat_map(|w| w.crew.needs.iter())
                     .filter(|(tm, _)| tm.index() == t)
                     .map(|(_, p)| p)
                     .sum();
@@ -1144,7 +1173,7 @@ impl<'p> Engine<'p> {
             let steps = std::mem::take(&mut self.steps);
             self.steps = steps
                 .into_iter()
-                .filter(|&(_, s, m)| {
+                .filter(|&(_, s, m, _)| {
                     // A restart planned for what a coming power cut will
                     // stop is kept until it is done.
                     let coming = m == Mode::Restart
@@ -1170,25 +1199,25 @@ impl<'p> Engine<'p> {
 
     /// One pass over the candidates in order; whether one due was blocked.
     fn dispatch_pass(&mut self) -> bool {
-        let candidates: Vec<(ServiceId, Option<Mode>)> = match self.command {
+        let candidates: Vec<(ServiceId, Option<Mode>, Option<Crew>)> = match self.command {
             Command::Plan { .. } => self
                 .steps
                 .iter()
-                .filter(|(t, _, _)| *t <= self.now || self.repair)
-                .map(|(_, s, m)| (*s, Some(*m)))
+                .filter(|(t, _, _, _)| *t <= self.now || self.repair)
+                .map(|(_, s, m, c)| (*s, Some(*m), Some(c.clone())))
                 .collect(),
             Command::Orders => self
                 .orders
                 .iter()
-                .map(|s| (*s, None))
+                .map(|s| (*s, None, None))
                 .chain(
                     self.automatic_failovers()
-                        .map(|s| (s, Some(Mode::Failover))),
+                        .map(|s| (s, Some(Mode::Failover), None)),
                 )
                 .collect(),
         };
         let mut blocked = false;
-        for (s, planned) in candidates {
+        for (s, planned, planned_crew) in candidates {
             if !self.needs_work(s, planned) {
                 continue;
             }
@@ -1200,9 +1229,14 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
-            let Some((mode, needs)) = self.method(s, planned) else {
+            let Some((mode, planned_needs)) = self.method(s, planned) else {
                 blocked |= planned.is_some();
                 continue;
+            };
+            // The crew the plan picked for this work, else as ordered.
+            let crew = match planned_crew {
+                Some(c) if planned == Some(mode) => c,
+                _ => self.ordered_crew(s, planned_needs),
             };
             if may_move && mode != Mode::Failover && !self.ready(s, mode.site()) {
                 blocked = true;
@@ -1241,18 +1275,20 @@ impl<'p> Engine<'p> {
                     continue;
                 }
             }
-            let planned = nominal(self.plan, s, mode);
+            let planned = crew.slowdown.apply(nominal(self.plan, s, mode));
             let expected = self.now + planned;
-            if !needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {
+            if !crew.needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {
                 blocked = true;
                 continue;
             }
             let actual = match &self.actual {
-                Some(a) if mode != Mode::Restart => a[s.index()][mode_index(mode)],
+                Some(a) if mode != Mode::Restart => {
+                    crew.slowdown.apply(a[s.index()][mode_index(mode)])
+                }
                 _ => planned,
             };
             let finish = self.now + actual;
-            for (team, people) in &needs {
+            for (team, people) in &crew.needs {
                 self.busy[team.index()] += people;
             }
             self.event(
@@ -1272,7 +1308,7 @@ impl<'p> Engine<'p> {
                 mode,
                 start,
                 expected,
-                needs,
+                crew,
             });
         }
         blocked
@@ -1397,7 +1433,10 @@ impl<'p> Engine<'p> {
             Ok(rp) => {
                 self.repair = false;
                 self.generated += rp.generated;
-                self.steps = rp.work().map(|s| (s.start, s.service, s.mode)).collect();
+                self.steps = rp
+                    .work()
+                    .map(|s| (s.start, s.service, s.mode, s.crew.clone()))
+                    .collect();
                 self.event(
                     EventKind::Replan {
                         steps: self.steps.len(),
@@ -1535,7 +1574,7 @@ impl<'p> Engine<'p> {
                 let busy: u32 = works
                     .iter()
                     .filter(|(end, _)| *end > at_or_now)
-                    .flat_map(|(_, w)| w.needs.iter())
+                    .flat_map(|(_, w)| w.crew.needs.iter())
                     .filter(|(tm, _)| tm.index() == t)
                     .map(|(_, p)| p)
                     .sum();
@@ -1650,7 +1689,7 @@ impl<'p> Engine<'p> {
                     mode: w.mode,
                     start: w.start,
                     finish: end.max(w.start),
-                    needs: w.needs.clone(),
+                    crew: w.crew.clone(),
                     interrupted: true,
                 });
             }
@@ -1720,7 +1759,7 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
     if w.expected > now {
         w.expected
     } else {
-        now + (nominal(plan, s, w.mode) / 4).max(900)
+        now + (w.crew.slowdown.apply(nominal(plan, s, w.mode)) / 4).max(900)
     }
 }
 

@@ -298,7 +298,7 @@ pub fn results(mut engine: Engine, horizon: u64) -> Run {
     }
     let mut team_work = vec![0u64; plan.teams.len()];
     for d in &engine.done {
-        for (team, people) in &d.needs {
+        for (team, people) in &d.crew.needs {
             team_work[team.index()] += u64::from(*people) * (d.finish - d.start);
         }
     }

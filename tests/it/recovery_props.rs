@@ -7,7 +7,9 @@
 use proptest::prelude::*;
 use reprise::recovery::{Budget, Milestone, Options, Problem, Req, Score, Task, solve};
 
-fn problem(max_tasks: usize, max_duration: u64) -> impl Strategy<Value = Problem> {
+/// Random problems; with `multi`, tasks may have a second mode (another
+/// team, slower), as a team standing in does.
+fn problem(max_tasks: usize, max_duration: u64, multi: bool) -> impl Strategy<Value = Problem> {
     (2..=max_tasks, 1usize..=3).prop_flat_map(move |(n, teams)| {
         let task = move |j: usize| {
             (
@@ -19,6 +21,7 @@ fn problem(max_tasks: usize, max_duration: u64) -> impl Strategy<Value = Problem
                     0..=2,
                 ),
                 0u32..3,
+                proptest::collection::vec((0..teams, 1u32..=2, 0u64..=3), 0..=usize::from(multi)),
             )
         };
         let tasks: Vec<_> = (0..n).map(task).collect();
@@ -39,35 +42,43 @@ fn problem(max_tasks: usize, max_duration: u64) -> impl Strategy<Value = Problem
             let tasks: Vec<Task> = tasks
                 .into_iter()
                 .enumerate()
-                .map(|(j, (duration, release, mut needs, groups, k))| {
-                    needs.sort();
-                    needs.dedup_by_key(|x| x.0);
-                    let reqs = if j == 0 {
-                        Vec::new()
-                    } else {
-                        groups
-                            .into_iter()
-                            .filter(|g| !g.is_empty())
-                            .map(|of| {
-                                if of.len() == 1 {
-                                    Req::Task(of[0])
-                                } else {
-                                    Req::Group {
-                                        need: (k as usize % of.len() + 1) as u32,
-                                        of,
+                .map(
+                    |(j, (duration, release, mut needs, groups, k, alternative))| {
+                        needs.sort();
+                        needs.dedup_by_key(|x| x.0);
+                        let reqs = if j == 0 {
+                            Vec::new()
+                        } else {
+                            groups
+                                .into_iter()
+                                .filter(|g| !g.is_empty())
+                                .map(|of| {
+                                    if of.len() == 1 {
+                                        Req::Task(of[0])
+                                    } else {
+                                        Req::Group {
+                                            need: (k as usize % of.len() + 1) as u32,
+                                            of,
+                                        }
                                     }
-                                }
-                            })
-                            .collect()
-                    };
-                    Task {
-                        label: format!("t{j}"),
-                        duration,
-                        release,
-                        needs,
-                        reqs,
-                    }
-                })
+                                })
+                                .collect()
+                        };
+                        Task {
+                            label: format!("t{j}"),
+                            duration,
+                            release,
+                            needs,
+                            reqs,
+                            alternatives: alternative
+                                .into_iter()
+                                .map(|(team, people, extra)| {
+                                    (duration + extra, vec![(team, people)])
+                                })
+                                .collect(),
+                        }
+                    },
+                )
                 .collect();
             // Full strength, possibly a dip (staff shortage) for a while.
             let capacity: Vec<Vec<(u64, u32)>> = capacity
@@ -119,14 +130,10 @@ fn met(reqs: &[Req], finish: &[u64], at: u64) -> bool {
     })
 }
 
-/// Why `start` is not a feasible schedule of `p`, if it is not.
-fn infeasible(p: &Problem, start: &[u64]) -> Option<String> {
-    let finish: Vec<u64> = p
-        .tasks
-        .iter()
-        .zip(start)
-        .map(|(t, s)| s + t.duration)
-        .collect();
+/// Why `start` (each task in its `mode`) is not a feasible schedule of
+/// `p`, if it is not.
+fn infeasible(p: &Problem, start: &[u64], mode: &[u8]) -> Option<String> {
+    let finish: Vec<u64> = finishes(p, start, mode);
     for (j, t) in p.tasks.iter().enumerate() {
         if start[j] < t.release {
             return Some(format!("t{j} starts before its release"));
@@ -143,8 +150,11 @@ fn infeasible(p: &Problem, start: &[u64]) -> Option<String> {
                 .tasks
                 .iter()
                 .enumerate()
-                .filter(|(j, t)| start[*j] <= m && m < finish[*j] && t.duration > 0)
-                .flat_map(|(_, t)| t.needs.iter().filter(|n| n.0 == team).map(|n| n.1))
+                .filter(|(j, _)| start[*j] <= m && m < finish[*j])
+                .flat_map(|(j, t)| {
+                    let needs = t.mode(usize::from(mode[j])).1.to_vec();
+                    needs.into_iter().filter(|n| n.0 == team).map(|n| n.1)
+                })
                 .sum();
             if used > capacity_at(steps, m) {
                 return Some(format!("team {team} over capacity at {m}: {used}"));
@@ -154,13 +164,16 @@ fn infeasible(p: &Problem, start: &[u64]) -> Option<String> {
     None
 }
 
-fn score(p: &Problem, start: &[u64]) -> Score {
-    let finish: Vec<u64> = p
-        .tasks
+fn finishes(p: &Problem, start: &[u64], mode: &[u8]) -> Vec<u64> {
+    p.tasks
         .iter()
-        .zip(start)
-        .map(|(t, s)| s + t.duration)
-        .collect();
+        .enumerate()
+        .map(|(j, t)| start[j] + t.mode(usize::from(mode[j])).0)
+        .collect()
+}
+
+fn score(p: &Problem, start: &[u64], mode: &[u8]) -> Score {
+    let finish: Vec<u64> = finishes(p, start, mode);
     let mut s = Score {
         makespan: finish.iter().copied().max().unwrap_or(0),
         ..Score::default()
@@ -194,8 +207,9 @@ fn exhaustive(p: &Problem, horizon: u64) -> Score {
     fn go(p: &Problem, horizon: u64, start: &mut Vec<u64>, best: &mut Option<Score>) {
         let j = start.len();
         if j == p.tasks.len() {
-            if infeasible(p, start).is_none() {
-                let s = score(p, start);
+            let single = vec![0; start.len()];
+            if infeasible(p, start, &single).is_none() {
+                let s = score(p, start, &single);
                 if best.is_none_or(|b| s < b) {
                     *best = Some(s);
                 }
@@ -217,17 +231,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
 
     #[test]
-    fn schedules_are_feasible(p in problem(9, 6), seed in 0u64..1000) {
+    fn schedules_are_feasible(p in problem(9, 6, true), seed in 0u64..1000) {
         prop_assume!(p.validate().is_ok());
         let never = || false;
         let s = solve(&p, Options { seed, ..Options::default() }, &Budget { schedules: 300, stop: &never });
-        prop_assert_eq!(infeasible(&p, &s.schedule.start), None);
-        prop_assert_eq!(s.schedule.score, score(&p, &s.schedule.start));
+        let (start, mode) = (&s.schedule.start, &s.schedule.mode);
+        prop_assert!(mode.iter().zip(&p.tasks).all(|(&m, t)| usize::from(m) <= t.alternatives.len()));
+        prop_assert_eq!(&s.schedule.finish, &finishes(&p, start, mode));
+        prop_assert_eq!(infeasible(&p, start, mode), None);
+        prop_assert_eq!(s.schedule.score, score(&p, start, mode));
         prop_assert!(s.schedule.score.makespan >= s.lower_bound);
     }
 
     #[test]
-    fn the_same_seed_gives_the_same_schedule(p in problem(8, 5), seed in 0u64..1000) {
+    fn the_same_seed_gives_the_same_schedule(p in problem(8, 5, true), seed in 0u64..1000) {
         prop_assume!(p.validate().is_ok());
         let never = || false;
         let a = solve(&p, Options { seed, ..Options::default() }, &Budget { schedules: 500, stop: &never });
@@ -241,7 +258,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 60, .. ProptestConfig::default() })]
 
     #[test]
-    fn tiny_problems_are_solved_to_optimality(p in problem(4, 3)) {
+    fn tiny_problems_are_solved_to_optimality(p in problem(4, 3, false)) {
         prop_assume!(p.validate().is_ok());
         // Every task can always run alone after every dip: this horizon
         // holds an optimal schedule.

@@ -344,7 +344,7 @@ proptest! {
                     .work
                     .iter()
                     .filter(|w| w.start <= m && m < w.finish)
-                    .flat_map(|w| w.needs.iter())
+                    .flat_map(|w| w.crew.needs.iter())
                     .filter(|(team, _)| team.index() == t)
                     .map(|(_, p)| p)
                     .sum();
