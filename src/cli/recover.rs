@@ -182,7 +182,7 @@ fn assumptions(
     let teams = plan
         .teams
         .iter()
-        .map(|t| format!("{} {}", t.id, t.capacity))
+        .map(|t| format!("{} {}", t.id, crate::render::strength(t, lang)))
         .collect::<Vec<_>>()
         .join(", ");
     let mut out: Vec<String> = match lang {

@@ -139,7 +139,7 @@ pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> std::io
             t.add_row(vec![
                 team.id.clone(),
                 team.name.clone(),
-                team.capacity.to_string(),
+                render::strength(team, lang),
                 team.contact.clone().unwrap_or_default(),
                 team.escalation.clone().unwrap_or_default(),
             ]);
@@ -215,6 +215,12 @@ fn teams_json(plan: &Plan) -> Value {
                 "id": t.id,
                 "name": t.name,
                 "capacity": t.capacity,
+                "sustained": t.sustained.map(|x| json!({ "after_s": x.after.as_secs(), "capacity": x.capacity })),
+                "stands_in_for": t.stands_in_for.iter().map(|x| json!({
+                    "team": plan.team(x.team).id,
+                    "slowdown": x.slowdown.factor().parse::<f64>().unwrap_or(1.0),
+                    "kinds": x.kinds.as_ref().map(|k| k.iter().map(|k| k.key()).collect::<Vec<_>>()),
+                })).collect::<Vec<_>>(),
                 "contact": t.contact,
                 "escalation": t.escalation,
             })

@@ -310,7 +310,9 @@ impl Facts {
                     }
                     false
                 }
-                (EventKind::Staff { team, capacity }, _) => {
+                // Going on shifts is the plan's, not news.
+                (EventKind::Staff { shift: true, .. }, _) => false,
+                (EventKind::Staff { team, capacity, .. }, _) => {
                     f.staff.push((e.t, *team, *capacity));
                     true
                 }

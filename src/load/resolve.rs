@@ -68,8 +68,9 @@ struct Resolver {
     suppliers: Index,
     services: Index,
     processes: Index,
-    /// Capacity and place of each team, to check needs.
-    team_capacity: Vec<Option<(u32, Span)>>,
+    /// Capacity, sustained capacity and place of each team, to check
+    /// needs.
+    team_capacity: Vec<Option<(u32, Option<(u32, Duration)>, Span)>>,
     /// Per site, when it is a recovery site: the site it stands in for,
     /// its room and its twins.
     stand_ins: Vec<Option<StandIn>>,
@@ -275,7 +276,23 @@ impl Resolver {
                 *ok = false;
                 continue;
             }
-            if let Some((capacity, team_span)) = self.team_capacity[t as usize]
+            if let Some((_, Some((sustained, after)), team_span)) = self.team_capacity[t as usize]
+                && count.value > sustained
+            {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "need-over-sustained",
+                        format!(
+                            "`{id}` needs {} people of team `{team}`, which keeps {sustained} at once after {after}",
+                            count.value
+                        ),
+                    )
+                    .at(count.span)
+                    .note(team_span, format!("`{team}` is defined here"))
+                    .help(format!("this work cannot start once the surge is over; declare a `reduced_crew`, a team standing in for `{team}`, or a larger sustained capacity")),
+                );
+            }
+            if let Some((capacity, _, team_span)) = self.team_capacity[t as usize]
                 && count.value > capacity
             {
                 self.diags.push(
@@ -803,7 +820,12 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
     }
 
     let team_capacity = kept(&c.teams, &keep_teams)
-        .map(|t| t.raw.as_ref().map(|raw| (raw.capacity, t.span)))
+        .map(|t| {
+            t.raw.as_ref().map(|raw| {
+                let sustained = raw.sustained.as_ref().map(|x| (x.capacity, x.after));
+                (raw.capacity, sustained, t.span)
+            })
+        })
         .collect();
     let mut r = Resolver {
         diags,

@@ -61,6 +61,9 @@ struct Individual {
     /// Decoded with the parallel scheme rather than the serial one; each
     /// individual carries its choice and passes it on (self-adaptation).
     parallel: bool,
+    /// Per task, its mode plus one, or 0 for the mode that ends first;
+    /// empty when no task has more than one mode.
+    genes: Vec<u8>,
     schedule: Schedule,
 }
 
@@ -246,11 +249,21 @@ fn mutate(problem: &Problem, list: &mut [usize], p: f64, rng: &mut ChaCha8Rng) {
     }
 }
 
-fn evaluate(decoder: &mut Decoder, list: Vec<usize>, parallel: bool) -> Individual {
+/// Draws new mode genes: each task with several modes, with probability
+/// `p`, gets a mode or goes back to "the one that ends first".
+fn mutate_genes(problem: &Problem, genes: &mut [u8], p: f64, rng: &mut ChaCha8Rng) {
+    for (g, t) in genes.iter_mut().zip(&problem.tasks) {
+        if !t.alternatives.is_empty() && rng.random_bool(p) {
+            *g = rng.random_range(0..=t.alternatives.len() + 1) as u8;
+        }
+    }
+}
+
+fn evaluate(decoder: &mut Decoder, list: Vec<usize>, genes: Vec<u8>, parallel: bool) -> Individual {
     let first = if parallel {
-        decoder.decode_parallel(&list)
+        decoder.decode_parallel(&list, &genes)
     } else {
-        decoder.decode(&list)
+        decoder.decode_with(&list, &genes)
     };
     let better = decoder.justify(&first);
     // Write the improved order back, so offspring inherit it.
@@ -264,6 +277,7 @@ fn evaluate(decoder: &mut Decoder, list: Vec<usize>, parallel: bool) -> Individu
     Individual {
         list,
         parallel,
+        genes,
         schedule: better,
     }
 }
@@ -296,10 +310,15 @@ pub fn solve(problem: &Problem, options: Options, budget: &Budget) -> Solution {
             && problem.milestones.is_empty()
     };
 
+    // Mode genes only where some task has a choice of crews: problems
+    // without keep the same random draws.
+    let multi = problem.tasks.iter().any(|t| !t.alternatives.is_empty());
+    let greedy_genes = || vec![0u8; if multi { problem.tasks.len() } else { 0 }];
     let mut population: Vec<Individual> = Vec::with_capacity(options.population * 2);
     population.push(evaluate(
         &mut decoder,
         sample(problem, &lft, &successors, &mut rng, true),
+        greedy_genes(),
         false,
     ));
     while population.len() < options.population.max(2)
@@ -308,7 +327,9 @@ pub fn solve(problem: &Problem, options: Options, budget: &Budget) -> Solution {
     {
         let list = sample(problem, &lft, &successors, &mut rng, false);
         let parallel = rng.random_bool(0.5);
-        population.push(evaluate(&mut decoder, list, parallel));
+        let mut genes = greedy_genes();
+        mutate_genes(problem, &mut genes, 0.5, &mut rng);
+        population.push(evaluate(&mut decoder, list, genes, parallel));
     }
     select(&mut population, options.population.max(2));
     let n = problem.tasks.len();
@@ -334,7 +355,16 @@ pub fn solve(problem: &Problem, options: Options, budget: &Budget) -> Solution {
                 let mut child = crossover(&population[a].list, &population[b].list, q1, q2);
                 mutate(problem, &mut child, options.mutation, &mut rng);
                 let parallel = population[a].parallel ^ rng.random_bool(options.mutation);
-                children.push(evaluate(&mut decoder, child, parallel));
+                // Modes: the mother's before the second point, the
+                // father's after (as the list's head and tail).
+                let mut genes: Vec<u8> = (0..population[a].genes.len())
+                    .map(|j| {
+                        let from = if j < q2 { a } else { b };
+                        population[from].genes[j]
+                    })
+                    .collect();
+                mutate_genes(problem, &mut genes, options.mutation, &mut rng);
+                children.push(evaluate(&mut decoder, child, genes, parallel));
             }
         }
         population.extend(children);
@@ -350,15 +380,19 @@ pub fn solve(problem: &Problem, options: Options, budget: &Budget) -> Solution {
             stale = 0;
             population.truncate((size / 10).max(1));
             while population.len() < size && decoder.generated < budget.schedules {
-                let list = if rng.random_bool(0.5) {
+                let (list, mut genes) = if rng.random_bool(0.5) {
                     let mut l = population[0].list.clone();
                     mutate(problem, &mut l, 0.5, &mut rng);
-                    l
+                    (l, population[0].genes.clone())
                 } else {
-                    sample(problem, &lft, &successors, &mut rng, false)
+                    (
+                        sample(problem, &lft, &successors, &mut rng, false),
+                        greedy_genes(),
+                    )
                 };
+                mutate_genes(problem, &mut genes, 0.5, &mut rng);
                 let parallel = rng.random_bool(0.5);
-                population.push(evaluate(&mut decoder, list, parallel));
+                population.push(evaluate(&mut decoder, list, genes, parallel));
             }
             select(&mut population, size);
         }

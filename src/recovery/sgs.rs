@@ -104,8 +104,15 @@ impl<'p> Decoder<'p> {
         &self.successors[j]
     }
 
-    /// Serial SGS over `list` (a permutation of the tasks).
+    /// Serial SGS over `list` (a permutation of the tasks), each task in
+    /// the mode that ends first.
     pub fn decode(&mut self, list: &[usize]) -> Schedule {
+        self.decode_with(list, &[])
+    }
+
+    /// Serial SGS over `list`, with `genes[j]` the mode of task `j` plus
+    /// one, or 0 (or no gene) for the mode that ends first.
+    pub fn decode_with(&mut self, list: &[usize], genes: &[u8]) -> Schedule {
         self.generated += 1;
         let problem = self.problem;
         let n = problem.tasks.len();
@@ -149,7 +156,7 @@ impl<'p> Decoder<'p> {
                 continue;
             };
             let task = &problem.tasks[j];
-            let (m, s) = best_mode(&profiles, task, ready.max(task.release));
+            let (m, s) = choose(&profiles, task, ready.max(task.release), genes.get(j));
             let (d, needs) = task.mode(m);
             for &(team, need) in needs {
                 profiles[team].reserve(s, d, i64::from(need));
@@ -167,7 +174,7 @@ impl<'p> Decoder<'p> {
     /// and at each moment the ready tasks start in list order while their
     /// teams have people. Produces non-delay schedules, a different (often
     /// better, sometimes worse) set than the serial scheme.
-    pub fn decode_parallel(&mut self, list: &[usize]) -> Schedule {
+    pub fn decode_parallel(&mut self, list: &[usize], genes: &[u8]) -> Schedule {
         self.generated += 1;
         let problem = self.problem;
         let n = problem.tasks.len();
@@ -195,8 +202,9 @@ impl<'p> Decoder<'p> {
                 {
                     continue;
                 }
-                // The mode that ends first, if it can start now.
-                let (m, s) = best_mode(&profiles, task, t);
+                // Its mode (by default the one that ends first), if it can
+                // start now.
+                let (m, s) = choose(&profiles, task, t, genes.get(j));
                 if s != t {
                     continue;
                 }
@@ -222,7 +230,7 @@ impl<'p> Decoder<'p> {
                 .min();
             match next {
                 Some(next) => t = next,
-                None if count < n => return self.decode(list),
+                None if count < n => return self.decode_with(list, genes),
                 None => break,
             }
         }
@@ -344,7 +352,8 @@ impl<'p> Decoder<'p> {
         // Left shift, earliest starters first.
         let mut list: Vec<usize> = (0..n).collect();
         list.sort_by_key(|&j| (right_start[j], j));
-        let left = self.decode(&list);
+        let genes: Vec<u8> = schedule.mode.iter().map(|m| m + 1).collect();
+        let left = self.decode_with(&list, &genes);
         if left.score < schedule.score {
             left
         } else {
@@ -369,6 +378,24 @@ fn earliest(profiles: &[Profile], needs: &[(usize, u32)], mut t: u64, d: u64) ->
             return Some(t);
         }
     }
+}
+
+/// The mode its gene gives `task` (when that mode can ever fit), else the
+/// one that ends first; and its start from `t`.
+fn choose(
+    profiles: &[Profile],
+    task: &super::problem::Task,
+    t: u64,
+    gene: Option<&u8>,
+) -> (usize, u64) {
+    if let Some(&g) = gene.filter(|&&g| g > 0 && usize::from(g) <= task.alternatives.len() + 1) {
+        let m = usize::from(g) - 1;
+        let (d, needs) = task.mode(m);
+        if let Some(s) = earliest(profiles, needs, t, d) {
+            return (m, s);
+        }
+    }
+    best_mode(profiles, task, t)
 }
 
 /// The mode of `task` that ends first when it can start from `t`, and its

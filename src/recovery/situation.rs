@@ -72,7 +72,7 @@ impl Situation {
             on_standby: vec![false; n],
             down_since: vec![None; plan.node_count()],
             restore: vec![Restore::default(); n],
-            capacity: plan.teams.iter().map(|t| vec![(0, t.capacity)]).collect(),
+            capacity: plan.teams.iter().map(|t| t.usual_steps()).collect(),
             placed: vec![None; n],
             room: plan
                 .sites

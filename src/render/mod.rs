@@ -10,7 +10,8 @@ pub mod simulation;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
-use crate::model::{Dependency, Duration, Plan};
+use crate::i18n::Lang;
+use crate::model::{Dependency, Duration, Plan, Team};
 
 /// How a table is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,46 @@ pub fn table(style: TableStyle, header: Vec<&str>) -> Table {
     }
     t.set_header(header);
     t
+}
+
+/// A team's people at once for people: `3`, or `3, then 2 after 24h`
+/// when it cannot keep its strength.
+pub fn strength(team: &Team, lang: Lang) -> String {
+    match team.sustained {
+        Some(x) => match lang {
+            Lang::En => format!("{}, then {} after {}", team.capacity, x.capacity, x.after),
+            Lang::Fr => format!("{}, puis {} après {}", team.capacity, x.capacity, x.after),
+        },
+        None => team.capacity.to_string(),
+    }
+}
+
+/// The work a team can take on for others, for people: `infra (×1.5:
+/// hypervisor, storage), poste`; `None` when it stands in for nobody.
+pub fn stands_in(plan: &Plan, team: &Team, lang: Lang) -> Option<String> {
+    if team.stands_in_for.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = team
+        .stands_in_for
+        .iter()
+        .map(|x| {
+            let mut detail: Vec<String> = Vec::new();
+            if !x.slowdown.is_none() {
+                detail.push(format!("×{}", x.slowdown.factor()));
+            }
+            if let Some(kinds) = &x.kinds {
+                let names: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+                detail.push(names.join(", "));
+            }
+            let id = &plan.team(x.team).id;
+            match detail.is_empty() {
+                true => id.clone(),
+                false => format!("{id} ({})", detail.join(": ")),
+            }
+        })
+        .collect();
+    Some(list.join("; "))
 }
 
 /// A duration for people: `4h`, `1d12h`, or `—` when there is none.

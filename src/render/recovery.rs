@@ -634,7 +634,7 @@ fn contacts(plan: &Plan, lang: Lang) -> Vec<Block> {
                 .map(|tm| {
                     vec![
                         tm.name.clone(),
-                        tm.capacity.to_string(),
+                        super::strength(tm, lang),
                         tm.contact.clone().unwrap_or_default(),
                         tm.escalation.clone().unwrap_or_default(),
                     ]
@@ -730,7 +730,7 @@ pub fn global(
             d.push(Block::Para(format!(
                 "{} ({} {}):",
                 team.name,
-                team.capacity,
+                super::strength(team, lang),
                 t(lang, "people", "personnes")
             )));
             d.push(Block::Table {
@@ -794,8 +794,14 @@ pub fn team(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Doc {
     let mut facts = vec![format!(
         "{}{colon}{}",
         t(lang, "People available", "Effectif disponible"),
-        tm.capacity
+        super::strength(tm, lang)
     )];
+    if let Some(x) = super::stands_in(plan, tm, lang) {
+        facts.push(format!(
+            "{}{colon}{x}",
+            t(lang, "Can stand in for", "Peut remplacer")
+        ));
+    }
     if let Some(c) = &tm.contact {
         facts.push(format!("{}{colon}{c}", t(lang, "Contact", "Contact")));
     }

@@ -30,7 +30,21 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
     let process = matches!(e.node, Some(NodeRef::Process(_)));
     let text = match &e.kind {
         EventKind::Scenario => String::new(),
-        EventKind::Staff { team, capacity } => match lang {
+        EventKind::Staff {
+            team,
+            capacity,
+            shift: true,
+        } => match lang {
+            Lang::En => format!(
+                "team {} goes on shifts: {capacity} people at once",
+                plan.team(*team).id
+            ),
+            Lang::Fr => format!(
+                "l'équipe {} passe en roulement : {capacity} personne(s) à la fois",
+                plan.team(*team).id
+            ),
+        },
+        EventKind::Staff { team, capacity, .. } => match lang {
             Lang::En => format!("team {} has {capacity} people", plan.team(*team).id),
             Lang::Fr => format!(
                 "l'équipe {} compte {capacity} personne(s)",
@@ -312,7 +326,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
             .map(|(team, w)| {
                 vec![
                     team.name.clone(),
-                    team.capacity.to_string(),
+                    super::strength(team, lang),
                     format!("{:.1}", *w as f64 / 3600.0),
                 ]
             })

@@ -608,9 +608,13 @@ impl Scenario {
         situation.opens = opens(plan, |i| (first_hit[i] != u64::MAX).then_some(first_hit[i]));
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {
-            // Changes in time order; a change with a duration reverts to full
-            // strength after it.
+            // Changes in time order, the last one holding; a change with a
+            // duration reverts to full strength after it (the team's
+            // sustained capacity once its surge is over). The change to the
+            // sustained capacity does not happen while a staff change holds:
+            // the scenario says who works then. As the engine.
             let mut changes: Vec<(u64, u32)> = vec![(0, team.capacity)];
+            let mut holds_at_rota = false;
             for e in &self.events {
                 if let Action::Staff {
                     team: id,
@@ -619,11 +623,19 @@ impl Scenario {
                 } = &e.action
                     && id.index() == t
                 {
-                    changes.push((e.at.as_secs(), *c));
-                    if let Some(d) = lasts {
-                        changes.push((e.at.as_secs() + d.as_secs(), team.capacity));
+                    let (at, until) = (e.at.as_secs(), lasts.map(|d| e.at.as_secs() + d.as_secs()));
+                    changes.push((at, *c));
+                    if let Some(u) = until {
+                        changes.push((u, team.usual(u)));
+                    }
+                    if let Some(x) = team.sustained {
+                        let rota = x.after.as_secs();
+                        holds_at_rota |= at <= rota && until.is_none_or(|u| rota < u);
                     }
                 }
+            }
+            if let Some(x) = team.sustained.filter(|_| !holds_at_rota) {
+                changes.insert(1, (x.after.as_secs(), x.capacity));
             }
             changes.sort_by_key(|c| c.0);
             let mut steps: Vec<(u64, u32)> = Vec::new();

@@ -176,6 +176,8 @@ enum Due {
     /// Work on a service may start now: its copy is brought back, a
     /// recovery site opens, a failover's decision is taken.
     Wake(ServiceId),
+    /// The team's surge is over: it goes to its sustained capacity.
+    Rota(TeamId),
 }
 
 /// A service that needs work.
@@ -220,6 +222,9 @@ pub struct Engine<'p> {
     staff: Vec<u32>,
     /// Per team: announced changes `(at, people)` still to come.
     announced: Vec<Vec<(u64, u32)>>,
+    /// Per team: its change to its sustained capacity is still to come
+    /// (no staff change holds at that moment).
+    rota: Vec<bool>,
     /// Per team: capacity history `(from, people)`.
     capacity_log: Vec<Vec<(u64, u32)>>,
     busy: Vec<u32>,
@@ -304,7 +309,7 @@ impl<'p> Engine<'p> {
         options: recovery::Options,
     ) -> Engine<'p> {
         let n = plan.services.len();
-        Engine {
+        let mut engine = Engine {
             plan,
             graph,
             units: graph.units(),
@@ -340,7 +345,21 @@ impl<'p> Engine<'p> {
             plans: 0,
             first_plan: None,
             cache: None,
+            rota: vec![false; plan.teams.len()],
+        };
+        // Teams that cannot keep their strength for long go to their
+        // sustained capacity after the surge, as announced from the start.
+        for (t, team) in plan.teams.iter().enumerate() {
+            if let Some(x) = team.sustained {
+                let at = x.after.as_secs();
+                engine.rota[t] = true;
+                engine.announced[t].push((at, x.capacity));
+                engine
+                    .agenda
+                    .push(Reverse((at, Due::Rota(TeamId(t as u32)))));
+            }
         }
+        engine
     }
 
     /// Shares plans with other engines playing the same scenario.
@@ -648,8 +667,15 @@ impl<'p> Engine<'p> {
             }
             Due::StaffBack(team, at) => {
                 self.announced[team.index()].retain(|(t, _)| *t != at);
-                let full = self.plan.team(team).capacity;
-                self.set_staff(team, full, true);
+                let full = self.plan.team(team).usual(now);
+                self.set_staff(team, full, true, false);
+            }
+            Due::Rota(team) => {
+                if std::mem::take(&mut self.rota[team.index()]) {
+                    self.announced[team.index()].retain(|(t, _)| *t != now);
+                    let sustained = self.plan.team(team).usual(now);
+                    self.set_staff(team, sustained, true, true);
+                }
             }
             Due::AttackEnds => self.attack_ends(),
             Due::Wake(_) => {}
@@ -675,11 +701,22 @@ impl<'p> Engine<'p> {
                 capacity,
                 until,
             } => {
+                // A change that holds when the surge ends replaces the
+                // sustained capacity then.
+                let t = team.index();
+                if let Some(x) = self.plan.team(team).sustained
+                    && self.rota[t]
+                    && until.is_none_or(|u| x.after.as_secs() < u)
+                {
+                    self.rota[t] = false;
+                    let at = x.after.as_secs();
+                    self.announced[t].retain(|(a, _)| *a != at);
+                }
                 if let Some(u) = until {
-                    self.announced[team.index()].push((u, self.plan.team(team).capacity));
+                    self.announced[t].push((u, self.plan.team(team).usual(u)));
                     self.agenda.push(Reverse((u, Due::StaffBack(team, u))));
                 }
-                self.set_staff(team, capacity, false);
+                self.set_staff(team, capacity, false, false);
             }
             Intervention::Isolate { zone, until } => {
                 // Isolated while any of its isolations lasts.
@@ -843,7 +880,8 @@ impl<'p> Engine<'p> {
 
     /// The team has `people` from now on; `announced` when the change was
     /// known in advance (the end of a staff change given with its length).
-    fn set_staff(&mut self, team: TeamId, people: u32, announced: bool) {
+    /// `shift` when the team's surge ends.
+    fn set_staff(&mut self, team: TeamId, people: u32, announced: bool, shift: bool) {
         if self.staff[team.index()] == people {
             return;
         }
@@ -857,6 +895,7 @@ impl<'p> Engine<'p> {
             EventKind::Staff {
                 team,
                 capacity: people,
+                shift,
             },
             None,
             None,

@@ -28,8 +28,13 @@ pub const SCHEDULES: u64 = 2_000;
 pub enum EventKind {
     /// A line of the scenario.
     Scenario,
-    /// A team's available people change.
-    Staff { team: TeamId, capacity: u32 },
+    /// A team's available people change; `shift` when it is the team's
+    /// surge ending (it goes to its sustained capacity, as planned).
+    Staff {
+        team: TeamId,
+        capacity: u32,
+        shift: bool,
+    },
     /// A service is hit by the scenario.
     Hit { destroyed: bool },
     /// A team starts restoring, failing over or rebuilding a service.
