@@ -59,6 +59,9 @@ impl Index {
     }
 }
 
+/// A team's capacity, its sustained capacity and from when, and its place.
+type TeamStrength = (u32, Option<(u32, Duration)>, Span);
+
 struct Resolver {
     diags: Vec<Diagnostic>,
     entities: Index,
@@ -70,7 +73,7 @@ struct Resolver {
     processes: Index,
     /// Capacity, sustained capacity and place of each team, to check
     /// needs.
-    team_capacity: Vec<Option<(u32, Option<(u32, Duration)>, Span)>>,
+    team_capacity: Vec<Option<TeamStrength>>,
     /// Per site, when it is a recovery site: the site it stands in for,
     /// its room and its twins.
     stand_ins: Vec<Option<StandIn>>,
