@@ -1314,12 +1314,34 @@ impl<'p> Engine<'p> {
                     continue;
                 }
             }
-            let planned = crew.slowdown.apply(nominal(self.plan, s, mode));
-            let expected = self.now + planned;
-            if !crew.needs.iter().all(|&(t, p)| self.fits(t, p, expected)) {
+            let base = nominal(self.plan, s, mode);
+            let fits = |e: &Self, c: &Crew| {
+                let expected = e.now + c.slowdown.apply(base);
+                c.needs.iter().all(|&(t, p)| e.fits(t, p, expected))
+            };
+            // Once the plan's times no longer hold, the teams take the
+            // first crew the plan allows that can do it now (a player's
+            // order is followed as given).
+            let crew = if fits(self, &crew) {
+                crew
+            } else if let Some(c) = (self.repair
+                && matches!(self.command, Command::Plan { .. })
+                && !crew.needs.is_empty())
+            .then(|| {
+                let needs = crew_base(self.plan, s, mode, &crew);
+                crews(self.plan, s, &needs)
+                    .into_iter()
+                    .find(|c| fits(self, c))
+            })
+            .flatten()
+            {
+                c
+            } else {
                 blocked = true;
                 continue;
-            }
+            };
+            let planned = crew.slowdown.apply(base);
+            let expected = self.now + planned;
             let actual = match &self.actual {
                 Some(a) if mode != Mode::Restart => {
                     crew.slowdown.apply(a[s.index()][mode_index(mode)])
@@ -1800,6 +1822,21 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
     } else {
         now + (w.crew.slowdown.apply(nominal(plan, s, w.mode)) / 4).max(900)
     }
+}
+
+/// The planned needs behind `crew` (work on `s` in `mode`): those its crews
+/// are derived from.
+fn crew_base(plan: &Plan, s: ServiceId, mode: Mode, crew: &Crew) -> Vec<(TeamId, u32)> {
+    let r = &plan.service(s).recovery;
+    let needs = match (mode, &r.relocate, &r.restart) {
+        (Mode::Relocate(_), Some(x), _) => &x.needs,
+        (Mode::Restart, _, Some(x)) => &x.needs,
+        _ => &r.needs,
+    };
+    if crew.stand_ins.is_empty() && !crew.reduced {
+        return crew.needs.clone();
+    }
+    needs.iter().map(|n| (n.team, n.count)).collect()
 }
 
 /// The slot of a way of bringing a service back in `[restore, failover,

@@ -24,6 +24,7 @@ mod relocation_props;
 mod scenario_cli;
 mod simulate_cli;
 mod simulation_props;
+mod staff;
 mod trust;
 
 use std::path::{Path, PathBuf};

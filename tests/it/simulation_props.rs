@@ -32,6 +32,8 @@ struct ServiceSpec {
     /// with a decision after this many hours; to a cold standby or not.
     failover: Option<(usize, Option<u64>, bool)>,
     admin_by_0: bool,
+    /// One person can do it, twice as slowly (when it needs two).
+    reduced: bool,
 }
 
 /// A process: mtpd and resume (hours), workaround, dependencies.
@@ -45,9 +47,16 @@ enum Shock {
     Isolate(usize, u64),
 }
 
+/// A team's flexibility: another team it stands in for (slowdown in
+/// tenths), its sustained capacity (from this hour, this many people).
+type Flex = (Option<(usize, u32)>, Option<(u64, u32)>);
+
 #[derive(Debug, Clone)]
 struct Spec {
     teams: Vec<u32>,
+    /// Per team: another team it stands in for (its slowdown in tenths),
+    /// and its sustained capacity (from this hour, this many people).
+    flex: Vec<Flex>,
     services: Vec<ServiceSpec>,
     processes: Vec<ProcessSpec>,
     shocks: Vec<(u64, Shock)>,
@@ -75,9 +84,21 @@ fn spec() -> impl Strategy<Value = Spec> {
                     (0..i.max(1), proptest::option::of(0u64..3), any::<bool>()),
                 ),
                 any::<bool>(),
+                any::<bool>(),
             )
                 .prop_map(
-                    move |(zone, team, people, hours, hard, group, soft, failover, admin)| {
+                    move |(
+                        zone,
+                        team,
+                        people,
+                        hours,
+                        hard,
+                        group,
+                        soft,
+                        failover,
+                        admin,
+                        reduced,
+                    )| {
                         ServiceSpec {
                             zone,
                             team,
@@ -88,6 +109,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                             soft: soft.filter(|_| i > 0),
                             failover: failover.filter(|_| i > 0),
                             admin_by_0: admin && i > 0,
+                            reduced,
                         }
                     },
                 )
@@ -112,8 +134,16 @@ fn spec() -> impl Strategy<Value = Spec> {
         let attack =
             proptest::option::weighted(0.4, (0..n, 1u64..30, proptest::option::of(1u64..40)));
         let scale = proptest::collection::vec(0.3f64..3.0, n);
+        let flex = proptest::collection::vec(
+            (
+                proptest::option::weighted(0.4, (0..teams, 10u32..=30)),
+                proptest::option::weighted(0.3, (1u64..30, 1u32..=3)),
+            ),
+            teams,
+        );
         (
             proptest::collection::vec(2u32..=3, teams),
+            flex,
             services,
             processes,
             shocks,
@@ -122,8 +152,9 @@ fn spec() -> impl Strategy<Value = Spec> {
             any::<u64>(),
         )
             .prop_map(
-                |(teams, services, processes, shocks, attack, scale, seed)| Spec {
+                |(teams, flex, services, processes, shocks, attack, scale, seed)| Spec {
                     teams,
+                    flex,
                     services,
                     processes,
                     shocks,
@@ -141,7 +172,24 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
         "name: random\nentities: { e: { name: E } }\nzones:\n  z0: { reach: [z1] }\n  z1: { reach: [] }\nteams:\n",
     );
     for (t, cap) in spec.teams.iter().enumerate() {
-        let _ = writeln!(y, "  t{t}: {{ name: T{t}, capacity: {cap} }}");
+        let _ = write!(y, "  t{t}: {{ name: T{t}, capacity: {cap}");
+        let (stand_in, sustained) = spec.flex[t];
+        if let Some((other, tenths)) = stand_in.filter(|&(o, _)| o != t) {
+            let _ = write!(
+                y,
+                ", stands_in_for: {{ t{other}: {{ slowdown: {}.{} }} }}",
+                tenths / 10,
+                tenths % 10
+            );
+        }
+        if let Some((after, people)) = sustained {
+            let _ = write!(
+                y,
+                ", sustained: {{ after: {after}h, capacity: {} }}",
+                people.min(*cap)
+            );
+        }
+        y.push_str(" }\n");
     }
     y.push_str("services:\n");
     for (i, s) in spec.services.iter().enumerate() {
@@ -170,6 +218,17 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
             s.hours * 2,
             s.team
         );
+        // Work a team on shifts cannot staff has a reduced crew: every
+        // plan stays schedulable.
+        let shifts = spec.flex[s.team].1.map(|(_, c)| c.min(spec.teams[s.team]));
+        let reduced = s.reduced || shifts.is_some_and(|c| people > c);
+        if reduced && people >= 2 {
+            let _ = write!(
+                y,
+                ", reduced_crew: {{ needs: {{ t{}: 1 }}, slowdown: 2 }}",
+                s.team
+            );
+        }
         match s.failover {
             Some((f, None, cold)) => {
                 let _ = write!(
