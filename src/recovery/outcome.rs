@@ -189,8 +189,20 @@ pub fn recover(
     let solution = solve(&built.problem, options, budget);
     let schedule = &solution.schedule;
     let after = |reqs: &[Req]| waits_for(&built, &schedule.finish, reqs);
+    // A failover planned for a service stranded by what it needs is moot
+    // once what it needs is back first: the teams do not do it (the
+    // engine does not either).
+    let moot = |t: usize| {
+        built.modes[t] == Mode::Failover
+            && situation.damage[built.services[t].index()].is_none()
+            && (0..built.services.len()).any(|a| {
+                built.modes[a] == Mode::Automatic
+                    && built.services[a] == built.services[t]
+                    && schedule.finish[a] <= schedule.start[t]
+            })
+    };
     let mut steps: Vec<Step> = (0..built.services.len())
-        .filter(|&t| built.modes[t] != Mode::Automatic)
+        .filter(|&t| built.modes[t] != Mode::Automatic && !moot(t))
         .map(|t| Step {
             service: built.services[t],
             mode: built.modes[t],
@@ -231,11 +243,17 @@ pub fn recover(
         }
         slot[m] = slot[head];
     }
+    // Without the moot failovers.
+    let makespan = (0..built.services.len())
+        .filter(|&t| !moot(t))
+        .map(|t| schedule.finish[t])
+        .max()
+        .unwrap_or(0);
     Ok(RecoveryPlan {
         steps,
         processes,
         score: schedule.score,
-        makespan: schedule.score.makespan,
+        makespan,
         generated: solution.generated,
         lower_bound: solution.lower_bound,
         capacity: situation.capacity.clone(),
