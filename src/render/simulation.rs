@@ -296,6 +296,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
             })
             .collect(),
     });
+    held(&mut d, plan, scenario, run, lang);
     if !run.data.is_empty() {
         d.push(Block::Heading(t(lang, "Data", "Données").into()));
         d.push(Block::Table {
@@ -384,6 +385,9 @@ struct ProcessJson<'a> {
     restored_s: Option<u64>,
     /// Still down when the run ends.
     not_back: bool,
+    /// For a process past its DMIA: what held it, last back first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    held_by: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -409,6 +413,85 @@ pub struct RunJson<'a> {
     processes: Vec<ProcessJson<'a>>,
     data: Vec<serde_json::Value>,
     teams: Vec<serde_json::Value>,
+}
+
+/// What held each process past its DMIA: the chain of what came back last,
+/// down to the service that held itself (its own work, or not back).
+fn held(d: &mut Doc, plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) {
+    let late: Vec<_> = run.processes.iter().filter(|r| r.breach).collect();
+    if late.is_empty() {
+        return;
+    }
+    d.push(Block::Heading(
+        t(
+            lang,
+            "What held the late processes",
+            "Ce qui a retenu les processus en retard",
+        )
+        .into(),
+    ));
+    d.push(Block::Para(
+        t(
+            lang,
+            "From each process, what it needs that came back last, then what that waited for, down to what held itself; the last line is where time was lost.",
+            "Pour chaque processus, ce dont il dépend qui est revenu en dernier, puis ce que cela attendait, jusqu'à ce qui s'est retenu lui-même : la dernière ligne dit où le temps a été perdu.",
+        )
+        .into(),
+    ));
+    d.push(Block::Table {
+        header: vec![
+            t(lang, "Process", "Processus").into(),
+            t(
+                lang,
+                "Held by (last back first)",
+                "Retenu par (dernier revenu d'abord)",
+            )
+            .into(),
+        ],
+        rows: late
+            .iter()
+            .map(|r| {
+                let chain: Vec<String> = run
+                    .held_by(plan, r.process)
+                    .iter()
+                    .map(|h| hold(plan, scenario, h, lang))
+                    .collect();
+                vec![plan.process(r.process).id.clone(), chain.join(" ← ")]
+            })
+            .collect(),
+    });
+}
+
+/// One link of a chain for people: `coeur-dc-a (rebuild from T+4h, back
+/// T+3w4h)`.
+fn hold(plan: &Plan, scenario: &Scenario, h: &crate::simulation::Hold, lang: Lang) -> String {
+    let back = match h.back {
+        Some(b) => format!("{} {}", t(lang, "back", "rétabli"), when(scenario, b)),
+        None => t(lang, "not back", "non rétabli").into(),
+    };
+    let work = h.work.map(|(mode, start)| {
+        let how = match mode {
+            Mode::Failover => t(lang, "failover", "bascule"),
+            Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
+            Mode::Restart => t(lang, "restart", "redémarrage"),
+            Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
+            _ => t(lang, "restore", "restauration"),
+        };
+        let site = mode
+            .site()
+            .map(|s| format!(" → {}", plan.sites[s.index()].id))
+            .unwrap_or_default();
+        format!(
+            "{how}{site} {} {}, ",
+            t(lang, "from", "à partir de"),
+            when(scenario, start)
+        )
+    });
+    format!(
+        "{} ({}{back})",
+        plan.service(h.service).id,
+        work.unwrap_or_default()
+    )
 }
 
 pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run, budget: u64) -> RunJson<'a> {
@@ -457,6 +540,22 @@ pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run, budget: u6
                 rpo_s: plan.process(r.process).rpo.map(|d| d.as_secs()),
                 restored_s: r.restored,
                 not_back: r.not_back,
+                held_by: match r.breach {
+                    true => run
+                        .held_by(plan, r.process)
+                        .iter()
+                        .map(|h| {
+                            serde_json::json!({
+                                "id": plan.service(h.service).id,
+                                "back_s": h.back,
+                                "mode": h.work.map(|w| w.0.key()),
+                                "site": h.work.and_then(|w| w.0.site()).map(|s| plan.sites[s.index()].id.as_str()),
+                                "start_s": h.work.map(|w| w.1),
+                            })
+                        })
+                        .collect(),
+                    false => Vec::new(),
+                },
             })
             .collect(),
         data: run

@@ -11,6 +11,8 @@
 pub mod engine;
 pub mod monte_carlo;
 
+use std::collections::HashMap;
+
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
 use crate::model::{Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
@@ -190,6 +192,106 @@ pub struct Run {
     pub capacity: Vec<Vec<(u64, u32)>>,
     /// Person-seconds of work per team.
     pub team_work: Vec<u64>,
+}
+
+/// One link of what held a late process: a service, when it came back
+/// (`None`: not by the end of the run), and the last work done on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub service: ServiceId,
+    pub back: Option<u64>,
+    /// The last work that finished on it, if any: how, and from when.
+    /// (`back` is when it was last no longer down: up, or degraded.)
+    pub work: Option<(Mode, u64)>,
+}
+
+impl Run {
+    /// What held process `p` back, from the process down: the dependency
+    /// (hard, or a group's member) that came back last, then the one that
+    /// came back last of what it needs where it ran (its standby once
+    /// failed over, its dependencies at the recovery site once relocated),
+    /// and so on, until a service that waited for nothing later than
+    /// itself: its own work, started for want of people or a release rather
+    /// than waiting for something. Empty when the process did not stop.
+    pub fn held_by(&self, plan: &Plan, p: ProcessId) -> Vec<Hold> {
+        // When each service was last no longer down (up, or degraded: what
+        // needs it works again).
+        let mut back: HashMap<ServiceId, u64> = HashMap::new();
+        for e in &self.events {
+            if let (
+                EventKind::State {
+                    from: State::Down,
+                    to,
+                },
+                Some(NodeRef::Service(s)),
+            ) = (&e.kind, e.node)
+                && *to != State::Down
+            {
+                back.insert(s, e.t);
+            }
+        }
+        for n in &self.not_back {
+            if let NodeRef::Service(s) = n {
+                back.insert(*s, u64::MAX);
+            }
+        }
+        // Where each service last ran: failed over, or at a recovery site.
+        let mut last: HashMap<ServiceId, &Done> = HashMap::new();
+        for d in self.work.iter().filter(|d| !d.interrupted) {
+            last.insert(d.service, d);
+        }
+        let waits = |node: NodeRef| -> Vec<ServiceId> {
+            let deps: Vec<ServiceId> = match node {
+                NodeRef::Service(s) => match last.get(&s).map(|d| d.mode) {
+                    Some(Mode::Failover) => plan
+                        .service(s)
+                        .recovery
+                        .failover
+                        .map(|f| vec![f.to])
+                        .unwrap_or_default(),
+                    Some(Mode::Relocate(site)) => hard(plan.service(s).depends_on_at(Some(site))),
+                    _ => hard(plan.depends_on(node)),
+                },
+                NodeRef::Process(_) => hard(plan.depends_on(node)),
+            };
+            deps.into_iter().filter(|s| back.contains_key(s)).collect()
+        };
+        let mut chain: Vec<Hold> = Vec::new();
+        let mut frontier = waits(NodeRef::Process(p));
+        while let Some(&s) = frontier
+            .iter()
+            .max_by_key(|s| (back[s], std::cmp::Reverse(**s)))
+        {
+            if chain.iter().any(|h| h.service == s) {
+                break;
+            }
+            chain.push(Hold {
+                service: s,
+                back: Some(back[&s]).filter(|&t| t != u64::MAX),
+                work: last.get(&s).map(|d| (d.mode, d.start)),
+            });
+            // Back when its own work ended: held by what that work waited
+            // to start for (what came back just then), else by itself (its
+            // team, its release). Otherwise by what it needs.
+            let next = waits(NodeRef::Service(s));
+            frontier = match last.get(&s) {
+                Some(d) if back[&s] <= d.finish => {
+                    next.into_iter().filter(|x| back[x] == d.start).collect()
+                }
+                _ => next.into_iter().filter(|x| back[x] <= back[&s]).collect(),
+            };
+        }
+        chain
+    }
+}
+
+/// The services a list of dependencies waits for (soft links wait for
+/// nothing).
+fn hard(deps: &[crate::model::Dependency]) -> Vec<ServiceId> {
+    deps.iter()
+        .filter(|d| !matches!(d, crate::model::Dependency::Soft(_)))
+        .flat_map(|d| d.services().to_vec())
+        .collect()
 }
 
 /// Plays the scenario out: the teams plan with the scheduler (each planning

@@ -10,14 +10,12 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::engine::PlanCache;
-use super::{Command, EventKind, results};
-use crate::analysis::state::State;
+use super::{Command, results};
 use crate::graph::DependencyGraph;
-use crate::model::{Dependency, NodeRef, Plan, ProcessId, ServiceId};
+use crate::model::{Plan, ProcessId, ServiceId};
 use crate::recovery;
 use crate::scenario::Scenario;
 
@@ -231,48 +229,14 @@ fn one(
     engine.set_actual(actual);
     engine.run_until_quiet(scenario.limit());
     let run = results(engine, scenario.limit());
-    // The critical path of each breaching process: from the process, the
-    // dependency that came back last (after work, or by itself once what it
-    // needs was back), and so on.
-    let mut back: HashMap<ServiceId, u64> = HashMap::new();
-    for e in &run.events {
-        if let (EventKind::State { to: State::Up, .. }, Some(NodeRef::Service(s))) =
-            (&e.kind, e.node)
-        {
-            back.insert(s, e.t);
-        }
-    }
-    let down_at_end: Vec<ServiceId> = run
-        .not_back
-        .iter()
-        .filter_map(|n| match n {
-            NodeRef::Service(s) => Some(*s),
-            NodeRef::Process(_) => None,
-        })
-        .collect();
-    for s in down_at_end {
-        back.insert(s, u64::MAX);
-    }
-    let waits = |node: NodeRef| -> Vec<ServiceId> {
-        plan.depends_on(node)
-            .iter()
-            .filter(|d| !matches!(d, Dependency::Soft(_)))
-            .flat_map(|d| d.services().to_vec())
-            .filter(|s| back.contains_key(s))
-            .collect()
-    };
+    // The critical path of each breaching process (see `Run::held_by`).
     let mut critical = Vec::new();
     for r in run.processes.iter().filter(|r| r.breach) {
-        let mut frontier = waits(NodeRef::Process(r.process));
-        while let Some(&last) = frontier
-            .iter()
-            .max_by_key(|s| (back[s], std::cmp::Reverse(**s)))
-        {
-            if critical.contains(&last) {
+        for h in run.held_by(plan, r.process) {
+            if critical.contains(&h.service) {
                 break;
             }
-            critical.push(last);
-            frontier = waits(NodeRef::Service(last));
+            critical.push(h.service);
         }
     }
     Sample {

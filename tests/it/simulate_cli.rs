@@ -435,3 +435,111 @@ fn simulate_fixture(name: &str) -> Value {
     assert_eq!(code, 0, "{stderr}");
     serde_json::from_str(&stdout).unwrap()
 }
+
+/// What held a late process, from the process down to where time was lost:
+/// the cooling's rebuild waited for the power, the host's for the cooling,
+/// the application came back with its host.
+#[test]
+fn a_late_process_names_what_held_it_down_to_the_work_that_took_the_time() {
+    const H: u64 = 3_600;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.yaml"),
+        "
+name: held
+entities: { e: { name: E } }
+teams: { t: { name: T, capacity: 3 } }
+services:
+  elec: { name: Elec, kind: power, recovery: { duration: 1h, rebuild: 2h, needs: { t: 1 } } }
+  clim: { name: Clim, kind: cooling, depends_on: [elec], recovery: { duration: 1h, rebuild: 10h, needs: { t: 1 } } }
+  host: { name: Host, kind: hypervisor, depends_on: [elec, clim], recovery: { duration: 1h, rebuild: 3h, needs: { t: 1 } } }
+  app: { name: App, kind: application, depends_on: [host, { soft: elec }], recovery: { duration: 1h, needs: { t: 1 } } }
+processes:
+  p: { name: P, entity: e, criticality: vital, mtpd: 1h, resume: 0m, depends_on: [app] }
+",
+    )
+    .unwrap();
+    let sc = dir.path().join("s.yaml");
+    std::fs::write(
+        &sc,
+        "name: s\nplan: plan.yaml\nevents:\n  - { at: 0m, destroy: [elec, clim, host] }\n",
+    )
+    .unwrap();
+    let sc = sc.display().to_string();
+    let (code, out, err) = run(&["simulate", &sc, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let held: Vec<(String, Option<u64>, Option<String>)> = v["processes"][0]["held_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["id"].as_str().unwrap().to_string(),
+                h["back_s"].as_u64(),
+                h["mode"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    assert_eq!(
+        held,
+        [
+            ("app".to_string(), Some(15 * H), None),
+            (
+                "host".to_string(),
+                Some(15 * H),
+                Some("rebuild".to_string())
+            ),
+            (
+                "clim".to_string(),
+                Some(12 * H),
+                Some("rebuild".to_string())
+            ),
+            ("elec".to_string(), Some(2 * H), Some("rebuild".to_string())),
+        ]
+    );
+    // In words, in both languages.
+    let (_, out, _) = run(&["simulate", &sc]);
+    assert!(out.contains("What held the late processes"), "{out}");
+    assert!(
+        out.contains("clim (rebuild from T+2h, back T+12h) ← elec (rebuild from T0, back T+2h)"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["simulate", &sc, "--lang", "fr"]);
+    assert!(
+        out.contains("Ce qui a retenu les processus en retard"),
+        "{out}"
+    );
+}
+
+/// The shipped fire names what keeps the offices' processes late: the
+/// Hôtel de Métropole's LAN hangs off DC-A's network core, rebuilt once
+/// DC-A's cooling is.
+#[test]
+fn the_shipped_fire_names_what_holds_its_late_processes() {
+    let v = simulate("incendie-dc-a.yaml");
+    let p = v["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "collecte-ordures")
+        .unwrap();
+    assert_eq!(p["breach"], true, "{p}");
+    let ids: Vec<&str> = p["held_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    for id in ["lan-hotel-metropole", "coeur-dc-a", "clim-dc-a-1"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    // A process within its DMIA carries no chain.
+    let ok = v["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "etat-civil-nantes")
+        .unwrap();
+    assert!(ok.get("held_by").is_none(), "{ok}");
+}
