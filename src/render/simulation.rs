@@ -433,8 +433,8 @@ fn held(d: &mut Doc, plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) {
     d.push(Block::Para(
         t(
             lang,
-            "From each process, what it needs that came back last, then what that waited for, down to what held itself; the last line is where time was lost.",
-            "Pour chaque processus, ce dont il dépend qui est revenu en dernier, puis ce que cela attendait, jusqu'à ce qui s'est retenu lui-même : la dernière ligne dit où le temps a été perdu.",
+            "From each process, what it needs that came back last, then what that waited for, down to where the chain starts (work that waited for nothing that came back then): the critical path; its longest work is where the time went.",
+            "Pour chaque processus, ce dont il dépend qui est revenu en dernier, puis ce que cela attendait, jusqu'au début de la chaîne (un travail qui n'attendait rien de ce qui revenait alors) : le chemin critique ; son travail le plus long dit où le temps est passé.",
         )
         .into(),
     ));
