@@ -510,6 +510,17 @@ fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  {}", a.syntax())?;
         }
     }
+    if arg.is_empty() || arg == "restore" {
+        writeln!(
+            out,
+            "  {}",
+            tr(
+                lang,
+                "`restore SERVICE with TEAM`: TEAM does the work of the first team it needs, at the pace the plan declares when TEAM stands in for it (`stands_in_for`), else at the planned pace.",
+                "`restore SERVICE with TEAM` : TEAM fait le travail de la première équipe requise, au rythme que le plan déclare quand TEAM la remplace (`stands_in_for`), sinon au rythme prévu."
+            )
+        )?;
+    }
     if arg.is_empty() {
         writeln!(
             out,

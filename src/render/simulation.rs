@@ -422,6 +422,7 @@ fn held(d: &mut Doc, plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) {
     if late.is_empty() {
         return;
     }
+    let holding = run.holding();
     d.push(Block::Heading(
         t(
             lang,
@@ -451,7 +452,7 @@ fn held(d: &mut Doc, plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) {
         rows: late
             .iter()
             .map(|r| {
-                let chain: Vec<String> = run
+                let chain: Vec<String> = holding
                     .held_by(plan, r.process)
                     .iter()
                     .map(|h| hold(plan, scenario, h, lang))

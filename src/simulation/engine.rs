@@ -672,8 +672,14 @@ impl<'p> Engine<'p> {
             }
             Due::Rota(team) => {
                 if std::mem::take(&mut self.rota[team.index()]) {
-                    self.announced[team.index()].retain(|(t, _)| *t != now);
                     let sustained = self.plan.team(team).usual(now);
+                    let t = team.index();
+                    if let Some(i) = self.announced[t]
+                        .iter()
+                        .position(|&a| a == (now, sustained))
+                    {
+                        self.announced[t].remove(i);
+                    }
                     self.set_staff(team, sustained, true, true);
                 }
             }
@@ -709,8 +715,12 @@ impl<'p> Engine<'p> {
                     && until.is_none_or(|u| x.after.as_secs() < u)
                 {
                     self.rota[t] = false;
-                    let at = x.after.as_secs();
-                    self.announced[t].retain(|(a, _)| *a != at);
+                    // Its own announcement only: a staff change may end
+                    // at the same moment.
+                    let entry = (x.after.as_secs(), x.capacity);
+                    if let Some(i) = self.announced[t].iter().position(|&a| a == entry) {
+                        self.announced[t].remove(i);
+                    }
                 }
                 if let Some(u) = until {
                     self.announced[t].push((u, self.plan.team(team).usual(u)));

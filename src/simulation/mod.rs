@@ -205,15 +205,16 @@ pub struct Hold {
     pub work: Option<(Mode, u64)>,
 }
 
+/// When each service of a run was last no longer down, and the last work
+/// on it: what [`Holding::held_by`] reads, gathered once per run.
+pub struct Holding<'r> {
+    back: HashMap<ServiceId, u64>,
+    last: HashMap<ServiceId, &'r Done>,
+}
+
 impl Run {
-    /// What held process `p` back, from the process down: the dependency
-    /// (hard, or a group's member) that came back last, then the one that
-    /// came back last of what it needs where it ran (its standby once
-    /// failed over, its dependencies at the recovery site once relocated),
-    /// and so on, until a service that waited for nothing later than
-    /// itself: its own work, started for want of people or a release rather
-    /// than waiting for something. Empty when the process did not stop.
-    pub fn held_by(&self, plan: &Plan, p: ProcessId) -> Vec<Hold> {
+    /// What held the late processes of this run (see [`Holding::held_by`]).
+    pub fn holding(&self) -> Holding<'_> {
         // When each service was last no longer down (up, or degraded: what
         // needs it works again).
         let mut back: HashMap<ServiceId, u64> = HashMap::new();
@@ -240,6 +241,25 @@ impl Run {
         for d in self.work.iter().filter(|d| !d.interrupted) {
             last.insert(d.service, d);
         }
+        Holding { back, last }
+    }
+
+    /// What held process `p` back (see [`Holding::held_by`]).
+    pub fn held_by(&self, plan: &Plan, p: ProcessId) -> Vec<Hold> {
+        self.holding().held_by(plan, p)
+    }
+}
+
+impl Holding<'_> {
+    /// What held process `p` back, from the process down: the dependency
+    /// (hard, or a group's member) that came back last, then the one that
+    /// came back last of what it needs where it ran (its standby once
+    /// failed over, its dependencies at the recovery site once relocated),
+    /// and so on, until a service that waited for nothing later than
+    /// itself: its own work, started for want of people or a release rather
+    /// than waiting for something. Empty when the process did not stop.
+    pub fn held_by(&self, plan: &Plan, p: ProcessId) -> Vec<Hold> {
+        let (back, last) = (&self.back, &self.last);
         let waits = |node: NodeRef| -> Vec<ServiceId> {
             let deps: Vec<ServiceId> = match node {
                 NodeRef::Service(s) => match last.get(&s).map(|d| d.mode) {

@@ -231,8 +231,9 @@ fn one(
     let run = results(engine, scenario.limit());
     // The critical path of each breaching process (see `Run::held_by`).
     let mut critical = Vec::new();
+    let holding = run.holding();
     for r in run.processes.iter().filter(|r| r.breach) {
-        for h in run.held_by(plan, r.process) {
+        for h in holding.held_by(plan, r.process) {
             if critical.contains(&h.service) {
                 break;
             }
