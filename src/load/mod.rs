@@ -62,6 +62,8 @@ pub(crate) struct Collected {
     pub suppliers: Vec<Item<raw::Supplier>>,
     pub services: Vec<Item<raw::Service>>,
     pub processes: Vec<Item<raw::Process>>,
+    /// Restarts by service kind, keyed by the kind as written.
+    pub restarts: Vec<Item<raw::Restart>>,
 }
 
 /// Load, check and resolve the plan whose root file is `path`.
@@ -217,6 +219,7 @@ impl Collected {
         self.suppliers.extend(other.suppliers);
         self.services.extend(other.services);
         self.processes.extend(other.processes);
+        self.restarts.extend(other.restarts);
     }
 }
 
@@ -475,6 +478,7 @@ fn parse_file(file: FileId, text: &str, is_root: bool) -> Parsed {
             "suppliers" => section(value, &sink, &mut c.suppliers),
             "services" => section(value, &sink, &mut c.services),
             "processes" => section(value, &sink, &mut c.processes),
+            "restarts" => section(value, &sink, &mut c.restarts),
             other => Err(
                 Diagnostic::error("unknown-key", format!("unknown section `{other}`"))
                     .at(key.span)

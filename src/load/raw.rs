@@ -51,6 +51,11 @@ pub struct PlanFile {
     /// Public services and business activities, with their tolerances.
     #[serde(default)]
     pub processes: IndexMap<String, Process>,
+    /// Restarts after a power cut by service kind (`hypervisor: { duration:
+    /// 1h, needs: { infra: 1 } }`): a service of that kind without its own
+    /// `restart` gets this one.
+    #[serde(default)]
+    pub restarts: IndexMap<ServiceKind, Restart>,
 }
 
 /// The top-level keys, in the order the loader reads them.
@@ -65,6 +70,7 @@ pub const PLAN_KEYS: &[&str] = &[
     "suppliers",
     "services",
     "processes",
+    "restarts",
 ];
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -77,6 +77,8 @@ struct Resolver {
     /// Per site, when it is a recovery site: the site it stands in for,
     /// its room and its twins.
     stand_ins: Vec<Option<StandIn>>,
+    /// The plan's restarts by service kind.
+    restarts: Vec<(ServiceKind, Restart)>,
 }
 
 impl Resolver {
@@ -398,6 +400,57 @@ impl Resolver {
         })
     }
 
+    /// The `restarts` section: a kind as written, each once.
+    fn restarts_by_kind(&mut self, items: &[Item<raw::Restart>]) -> Vec<(ServiceKind, Restart)> {
+        let mut out: Vec<(ServiceKind, Restart, Span)> = Vec::new();
+        for item in items {
+            let kind = ServiceKind::ALL
+                .iter()
+                .copied()
+                .find(|k| k.key() == item.id);
+            let Some(kind) = kind else {
+                let mut d = Diagnostic::error(
+                    "unknown-value",
+                    format!("`{}` is not a kind of service", item.id),
+                )
+                .at(item.span);
+                let keys = ServiceKind::ALL.iter().map(|k| k.key());
+                if let Some(dym) = did_you_mean(&item.id, keys) {
+                    d = d.help(dym);
+                }
+                self.diags.push(d);
+                continue;
+            };
+            if let Some((_, _, first)) = out.iter().find(|(k, _, _)| *k == kind) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("restarts for `{}` are given twice", item.id),
+                    )
+                    .at(item.span)
+                    .note(*first, "first given here")
+                    .help("keep one entry per kind of service"),
+                );
+                continue;
+            }
+            let Some(raw) = &item.raw else { continue };
+            let mut ok = true;
+            let needs = self.needs(&item.id, &raw.needs, &mut ok);
+            if ok {
+                out.push((
+                    kind,
+                    Restart {
+                        duration: raw.duration,
+                        needs,
+                        power: Vec::new(),
+                    },
+                    item.span,
+                ));
+            }
+        }
+        out.into_iter().map(|(k, r, _)| (k, r)).collect()
+    }
+
     /// A slowdown factor as written: a number from 1 to 100.
     fn slowdown(&mut self, factor: f64, span: Span, ok: &mut bool) -> Slowdown {
         if !(1.0..=Slowdown::MAX).contains(&factor) {
@@ -709,7 +762,13 @@ impl Resolver {
             .optional(|r| &r.suppliers, &raw.supplier, &mut ok)
             .map(SupplierId);
         let depends_on = self.dependencies(&item.id, &raw.depends_on);
-        let recovery = self.recovery(&item.id, &raw.recovery);
+        let mut recovery = self.recovery(&item.id, &raw.recovery);
+        // Without its own restart, the plan's for its kind.
+        if let Some(r) = recovery.as_mut().filter(|r| r.restart.is_none()) {
+            r.restart = (self.restarts.iter())
+                .find(|(k, _)| *k == raw.kind)
+                .map(|(_, x)| x.clone());
+        }
         let data = match &raw.data {
             Some(d) => Some(self.data(d)?),
             None => None,
@@ -841,7 +900,9 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         processes,
         team_capacity,
         stand_ins: Vec::new(),
+        restarts: Vec::new(),
     };
+    r.restarts = r.restarts_by_kind(&c.restarts);
 
     let name = match &c.name {
         Some((name, _)) => Some(name.clone()),

@@ -75,3 +75,55 @@ fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
     let sim = json(&["simulate", &sc, "--format", "json"]);
     assert_eq!(sim["processes"][0]["restored_s"], 10 * H);
 }
+
+/// A restart by kind of service, for every service of that kind without
+/// its own: the same story as the restart written on the host.
+#[test]
+fn restarts_by_kind_apply_to_services_without_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_kind = PLAN.replace(", restart: { duration: 1h, needs: { infra: 1 } }", "")
+        + "restarts:\n  hypervisor: { duration: 1h, needs: { infra: 1 } }\n  database: { duration: 5h, needs: { infra: 1 } }\n";
+    std::fs::write(dir.path().join("plan.yaml"), &by_kind).unwrap();
+    let sc = dir.path().join("cut.yaml");
+    std::fs::write(
+        &sc,
+        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
+    )
+    .unwrap();
+    let sc = sc.display().to_string();
+    let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
+    let tasks: Vec<(&str, u64, u64)> = rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap(),
+                t["start_s"].as_u64().unwrap(),
+                t["finish_s"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The host takes the hypervisors' restart; the database keeps its own
+    // (30 minutes), not the databases' (5 hours).
+    assert_eq!(
+        tasks,
+        [("host", 10 * H, 11 * H), ("db", 11 * H, 11 * H + H / 2)]
+    );
+    let sim = json(&["simulate", &sc, "--format", "json"]);
+    assert_eq!(sim["processes"][0]["restored_s"], 11 * H + H / 2);
+
+    // A kind that does not exist is refused, with the fix.
+    let bad = by_kind.replace("  hypervisor:", "  hypervisr:");
+    std::fs::write(dir.path().join("plan.yaml"), bad).unwrap();
+    let path = dir.path().join("plan.yaml");
+    let (code, _, err) = crate::run(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[unknown-value]"), "{err}");
+    assert!(
+        err.contains("`hypervisr` is not a kind of service"),
+        "{err}"
+    );
+    assert!(err.contains("hypervisor"), "{err}");
+    assert!(err.contains("plan.yaml:"), "{err}");
+}
