@@ -18,6 +18,23 @@ processes:
   p: { name: P, entity: e, criticality: vital, mtpd: 1d, resume: 0m, depends_on: [app] }
 ";
 
+/// `(id, mode, start, finish)` of each task of a recovery plan.
+fn tasks(rp: &serde_json::Value) -> Vec<(&str, &str, u64, u64)> {
+    rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap(),
+                t["mode"].as_str().unwrap(),
+                t["start_s"].as_u64().unwrap(),
+                t["finish_s"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -33,21 +50,8 @@ fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
     // The mains are back at 10h; the host is restarted (1h), then the
     // database (30m); the application, with no `restart`, comes back with
     // them.
-    let tasks: Vec<(&str, &str, u64, u64)> = rp["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["id"].as_str().unwrap(),
-                t["mode"].as_str().unwrap(),
-                t["start_s"].as_u64().unwrap(),
-                t["finish_s"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        tasks,
+        tasks(&rp),
         [
             ("host", "restart", 10 * H, 11 * H),
             ("db", "restart", 11 * H, 11 * H + H / 2)
@@ -92,23 +96,14 @@ fn restarts_by_kind_apply_to_services_without_their_own() {
     .unwrap();
     let sc = sc.display().to_string();
     let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
-    let tasks: Vec<(&str, u64, u64)> = rp["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["id"].as_str().unwrap(),
-                t["start_s"].as_u64().unwrap(),
-                t["finish_s"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     // The host takes the hypervisors' restart; the database keeps its own
     // (30 minutes), not the databases' (5 hours).
     assert_eq!(
-        tasks,
-        [("host", 10 * H, 11 * H), ("db", 11 * H, 11 * H + H / 2)]
+        tasks(&rp),
+        [
+            ("host", "restart", 10 * H, 11 * H),
+            ("db", "restart", 11 * H, 11 * H + H / 2)
+        ]
     );
     let sim = json(&["simulate", &sc, "--format", "json"]);
     assert_eq!(sim["processes"][0]["restored_s"], 11 * H + H / 2);
