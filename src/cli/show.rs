@@ -218,7 +218,7 @@ fn teams_json(plan: &Plan) -> Value {
                 "sustained": t.sustained.map(|x| json!({ "after_s": x.after.as_secs(), "capacity": x.capacity })),
                 "stands_in_for": t.stands_in_for.iter().map(|x| json!({
                     "team": plan.team(x.team).id,
-                    "slowdown": x.slowdown.factor().parse::<f64>().unwrap_or(1.0),
+                    "slowdown": x.slowdown.as_f64(),
                     "kinds": x.kinds.as_ref().map(|k| k.iter().map(|k| k.key()).collect::<Vec<_>>()),
                 })).collect::<Vec<_>>(),
                 "contact": t.contact,

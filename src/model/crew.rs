@@ -38,6 +38,11 @@ impl Slowdown {
         self == Self::NONE
     }
 
+    /// The factor, for tools: 1.5.
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / 1000.0
+    }
+
     /// The factor, for people: `1.5`, `2`.
     pub fn factor(self) -> String {
         let whole = self.0 / 1000;

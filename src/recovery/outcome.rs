@@ -192,14 +192,18 @@ pub fn recover(
     // A failover planned for a service stranded by what it needs is moot
     // once what it needs is back first: the teams do not do it (the
     // engine does not either).
+    // Per service: its earliest return in the schedule.
+    let mut first_back: Vec<u64> = vec![u64::MAX; plan.services.len()];
+    for (a, s) in built.services.iter().enumerate() {
+        if built.modes[a] == Mode::Automatic {
+            first_back[s.index()] = first_back[s.index()].min(schedule.finish[a]);
+        }
+    }
     let moot = |t: usize| {
+        let s = built.services[t].index();
         built.modes[t] == Mode::Failover
-            && situation.damage[built.services[t].index()].is_none()
-            && (0..built.services.len()).any(|a| {
-                built.modes[a] == Mode::Automatic
-                    && built.services[a] == built.services[t]
-                    && schedule.finish[a] <= schedule.start[t]
-            })
+            && situation.damage[s].is_none()
+            && first_back[s] <= schedule.start[t]
     };
     let mut steps: Vec<Step> = (0..built.services.len())
         .filter(|&t| built.modes[t] != Mode::Automatic && !moot(t))

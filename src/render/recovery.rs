@@ -1144,10 +1144,9 @@ pub fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::V
         .iter()
         .map(|(of, by)| serde_json::json!({ "for": plan.team(*of).id, "by": plan.team(*by).id }))
         .collect();
-    let slowdown: f64 = crew.slowdown.factor().parse().unwrap_or(1.0);
     Some(serde_json::json!({
         "stand_ins": stand_ins,
         "reduced": crew.reduced,
-        "slowdown": slowdown,
+        "slowdown": crew.slowdown.as_f64(),
     }))
 }

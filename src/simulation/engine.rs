@@ -1285,7 +1285,7 @@ impl<'p> Engine<'p> {
             // The crew the plan picked for this work, else as ordered.
             let crew = match planned_crew {
                 Some(c) if planned == Some(mode) => c,
-                _ => self.ordered_crew(s, planned_needs),
+                _ => self.ordered_crew(s, planned_needs.clone()),
             };
             if may_move && mode != Mode::Failover && !self.ready(s, mode.site()) {
                 blocked = true;
@@ -1338,8 +1338,7 @@ impl<'p> Engine<'p> {
                 && matches!(self.command, Command::Plan { .. })
                 && !crew.needs.is_empty())
             .then(|| {
-                let needs = crew_base(self.plan, s, mode, &crew);
-                crews(self.plan, s, &needs)
+                crews(self.plan, s, &planned_needs)
                     .into_iter()
                     .find(|c| fits(self, c))
             })
@@ -1832,21 +1831,6 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
     } else {
         now + (w.crew.slowdown.apply(nominal(plan, s, w.mode)) / 4).max(900)
     }
-}
-
-/// The planned needs behind `crew` (work on `s` in `mode`): those its crews
-/// are derived from.
-fn crew_base(plan: &Plan, s: ServiceId, mode: Mode, crew: &Crew) -> Vec<(TeamId, u32)> {
-    let r = &plan.service(s).recovery;
-    let needs = match (mode, &r.relocate, &r.restart) {
-        (Mode::Relocate(_), Some(x), _) => &x.needs,
-        (Mode::Restart, _, Some(x)) => &x.needs,
-        _ => &r.needs,
-    };
-    if crew.stand_ins.is_empty() && !crew.reduced {
-        return crew.needs.clone();
-    }
-    needs.iter().map(|n| (n.team, n.count)).collect()
 }
 
 /// The slot of a way of bringing a service back in `[restore, failover,

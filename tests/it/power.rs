@@ -18,6 +18,19 @@ processes:
   p: { name: P, entity: e, criticality: vital, mtpd: 1d, resume: 0m, depends_on: [app] }
 ";
 
+/// Writes `plan` and a 10-hour cut of its mains in `dir`; the scenario's
+/// path.
+fn cut(dir: &std::path::Path, plan: &str) -> String {
+    std::fs::write(dir.join("plan.yaml"), plan).unwrap();
+    let sc = dir.join("cut.yaml");
+    std::fs::write(
+        &sc,
+        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
+    )
+    .unwrap();
+    sc.display().to_string()
+}
+
 /// `(id, mode, start, finish)` of each task of a recovery plan.
 fn tasks(rp: &serde_json::Value) -> Vec<(&str, &str, u64, u64)> {
     rp["tasks"]
@@ -38,14 +51,7 @@ fn tasks(rp: &serde_json::Value) -> Vec<(&str, &str, u64, u64)> {
 #[test]
 fn what_a_power_cut_stops_is_restarted_once_the_power_is_back() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("plan.yaml"), PLAN).unwrap();
-    let sc = dir.path().join("cut.yaml");
-    std::fs::write(
-        &sc,
-        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
-    )
-    .unwrap();
-    let sc = sc.display().to_string();
+    let sc = cut(dir.path(), PLAN);
     let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
     // The mains are back at 10h; the host is restarted (1h), then the
     // database (30m); the application, with no `restart`, comes back with
@@ -87,14 +93,7 @@ fn restarts_by_kind_apply_to_services_without_their_own() {
     let dir = tempfile::tempdir().unwrap();
     let by_kind = PLAN.replace(", restart: { duration: 1h, needs: { infra: 1 } }", "")
         + "restarts:\n  hypervisor: { duration: 1h, needs: { infra: 1 } }\n  database: { duration: 5h, needs: { infra: 1 } }\n";
-    std::fs::write(dir.path().join("plan.yaml"), &by_kind).unwrap();
-    let sc = dir.path().join("cut.yaml");
-    std::fs::write(
-        &sc,
-        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
-    )
-    .unwrap();
-    let sc = sc.display().to_string();
+    let sc = cut(dir.path(), &by_kind);
     let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
     // The host takes the hypervisors' restart; the database keeps its own
     // (30 minutes), not the databases' (5 hours).
