@@ -600,7 +600,7 @@ impl<'a> Session<'a> {
                     damage: d.map(|d| match d.damage {
                         Damage::Destroyed => "destroyed",
                         Damage::Failed => "failed",
-                        Damage::Stopped => "stopped",
+                        Damage::Stopped { .. } => "stopped",
                     }),
                     work: d
                         .and_then(|d| d.work)

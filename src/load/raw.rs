@@ -208,6 +208,12 @@ pub struct Service {
     /// batteries): how long it keeps running once a `power` event cuts the
     /// mains.
     pub autonomy: Option<Duration>,
+    /// With an `autonomy`: how long the controlled shutdown of what this
+    /// source keeps running takes. When the mains are not due back before
+    /// the reserves run out, the teams start it that long before, and
+    /// what stops cleanly restarts in its `duration` instead of its
+    /// `after_crash`.
+    pub controlled_shutdown: Option<Spanned<Duration>>,
     pub description: Option<String>,
 }
 
@@ -249,6 +255,10 @@ pub struct Recovery {
 #[serde(deny_unknown_fields)]
 pub struct Restart {
     pub duration: Duration,
+    /// The restart after an abrupt stop (power lost without a controlled
+    /// shutdown: journal replay, consistency checks); `duration` if not
+    /// given, never shorter.
+    pub after_crash: Option<Spanned<Duration>>,
     /// People of each team needed at once.
     #[serde(default)]
     pub needs: IndexMap<String, Spanned<u32>>,

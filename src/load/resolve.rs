@@ -376,11 +376,7 @@ impl Resolver {
             None => None,
         };
         // Its power services are found once the plan is whole.
-        let restart = raw.restart.as_ref().map(|x| Restart {
-            duration: x.duration,
-            needs: self.needs(id, &x.needs, &mut ok),
-            power: Vec::new(),
-        });
+        let restart = raw.restart.as_ref().map(|x| self.restart(id, x, &mut ok));
         let reduced_crew = raw
             .reduced_crew
             .as_ref()
@@ -435,20 +431,43 @@ impl Resolver {
             }
             let Some(raw) = &item.raw else { continue };
             let mut ok = true;
-            let needs = self.needs(&item.id, &raw.needs, &mut ok);
+            let restart = self.restart(&item.id, raw, &mut ok);
             if ok {
-                out.push((
-                    kind,
-                    Restart {
-                        duration: raw.duration,
-                        needs,
-                        power: Vec::new(),
-                    },
-                    item.span,
-                ));
+                out.push((kind, restart, item.span));
             }
         }
         out.into_iter().map(|(k, r, _)| (k, r)).collect()
+    }
+
+    /// A restart as written: an abrupt stop never restarts faster than a
+    /// clean one. Its power services are found once the plan is whole.
+    fn restart(&mut self, id: &str, raw: &raw::Restart, ok: &mut bool) -> Restart {
+        let needs = self.needs(id, &raw.needs, ok);
+        let after_crash = match &raw.after_crash {
+            Some(a) if a.value < raw.duration => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "bad-after-crash",
+                        format!(
+                            "a restart after a crash of {} is shorter than the restart after a clean stop ({})",
+                            a.value, raw.duration
+                        ),
+                    )
+                    .at(a.span)
+                    .help("`after_crash` is the longer restart after an abrupt stop (journal replay, checks): give at least `duration`, or leave it out"),
+                );
+                *ok = false;
+                raw.duration
+            }
+            Some(a) => a.value,
+            None => raw.duration,
+        };
+        Restart {
+            duration: raw.duration,
+            after_crash,
+            needs,
+            power: Vec::new(),
+        }
     }
 
     /// A slowdown factor as written: a number from 1 to 100.
@@ -777,6 +796,34 @@ impl Resolver {
         if let Some(x) = &raw.recovery.relocate {
             recovery.relocate = Some(self.relocation(&item.id, site, x, &depends_on, &recovery)?);
         }
+        let controlled_shutdown = raw.controlled_shutdown.as_ref().map(|c| {
+            match raw.autonomy {
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "shutdown-without-autonomy",
+                            format!("`{}` has a controlled shutdown but no reserves to run it on", item.id),
+                        )
+                        .at(c.span)
+                        .help("give the source its `autonomy` (how long its fuel or batteries last), or remove `controlled_shutdown`"),
+                    );
+                    ok = false;
+                }
+                Some(a) if c.value >= a => self.diags.push(
+                    Diagnostic::warning(
+                        "shutdown-over-autonomy",
+                        format!(
+                            "the controlled shutdown of what `{}` keeps running ({}) takes as long as its reserves ({a}): it starts with the cut",
+                            item.id, c.value
+                        ),
+                    )
+                    .at(c.span)
+                    .help("check the autonomy and the shutdown's duration"),
+                ),
+                Some(_) => {}
+            }
+            c.value
+        });
         ok.then(|| Service {
             id: item.id.clone(),
             name: raw.name.clone(),
@@ -790,6 +837,7 @@ impl Resolver {
             data,
             rto: raw.rto,
             autonomy: raw.autonomy,
+            controlled_shutdown,
             rpo: raw.rpo,
             description: raw.description.clone(),
             span: item.span,

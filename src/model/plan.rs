@@ -299,6 +299,10 @@ pub struct Service {
     pub rpo: Option<Duration>,
     /// Reserves of a power source: how long it runs once the mains are cut.
     pub autonomy: Option<Duration>,
+    /// For a source with an `autonomy`: how long the controlled shutdown of
+    /// what it keeps running takes. The teams start it that long before
+    /// the reserves run out when the mains are not due back by then.
+    pub controlled_shutdown: Option<Duration>,
     pub description: Option<String>,
     /// Where the service's id is written.
     pub span: Span,
@@ -392,10 +396,25 @@ impl Failover {
 #[derive(Debug, Clone)]
 pub struct Restart {
     pub duration: Duration,
+    /// After an abrupt stop (the power lost without a controlled
+    /// shutdown): journal replay, consistency checks. `duration` when the
+    /// plan says nothing; never shorter.
+    pub after_crash: Duration,
     pub needs: Vec<Need>,
     /// The power services it needs (hard and group links, through
     /// others): a cut of any of them stops it. Found at load.
     pub power: Vec<ServiceId>,
+}
+
+impl Restart {
+    /// How long the restart takes after a clean stop, or a crash.
+    pub fn time(&self, crashed: bool) -> Duration {
+        if crashed {
+            self.after_crash
+        } else {
+            self.duration
+        }
+    }
 }
 
 /// Bringing a service back at a recovery site from its copies, on that

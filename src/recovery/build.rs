@@ -33,8 +33,8 @@ use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, SiteId,
-    TeamId, crews,
+    Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, ServiceKind,
+    SiteId, TeamId, crews,
 };
 
 /// The needs of work nobody does (an automatic failover).
@@ -57,6 +57,21 @@ pub struct Built {
     /// Per task: the crews that can do it, in the order of its modes
     /// (none for returns).
     pub crews: Vec<Vec<Crew>>,
+    /// The controlled shutdowns the teams order, in time order.
+    pub shutdowns: Vec<Shutdown>,
+    /// Per service: the damage planned for, with what the power cuts
+    /// stop (the situation's own damage does not have those).
+    pub damage: Vec<Option<Damage>>,
+}
+
+/// A controlled shutdown: at `at`, before the reserves of power `source`
+/// run out, the teams stop `services` cleanly (restarted in their clean
+/// time once the mains are back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shutdown {
+    pub at: u64,
+    pub source: ServiceId,
+    pub services: Vec<ServiceId>,
 }
 
 /// Why a service allowed to move to a recovery site is (or is not) brought
@@ -118,6 +133,7 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
                 .map(|s| s.from),
         );
     }
+    times.extend(situation.shutdowns.iter().map(|&(t, _)| t.max(now)));
     times.sort_unstable();
     times.dedup();
     let runs = runs_elsewhere(plan, &situation.on_standby, &situation.placed);
@@ -132,16 +148,38 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
     };
     let mut states = propagate_all(situation);
     // What a power cut stops is restarted, not back by itself: stopped
-    // from the first moment it is down with power it needs down.
-    let stopped = stopped_by_power(plan, situation, &times, &states);
+    // cleanly by a controlled shutdown, or from the first moment it is
+    // down with power it needs down (a crash).
+    let stopped = stopped_by_power(plan, graph, situation, &runs, &times, &states);
+    let mut shutdowns: Vec<Shutdown> = Vec::new();
+    for &(i, t, shut_for, _) in &stopped {
+        let Some(source) = shut_for else { continue };
+        match shutdowns
+            .iter_mut()
+            .find(|x| x.at == t && x.source == source)
+        {
+            Some(x) => x.services.push(ServiceId(i as u32)),
+            None => shutdowns.push(Shutdown {
+                at: t,
+                source,
+                services: vec![ServiceId(i as u32)],
+            }),
+        }
+    }
+    shutdowns.sort_by_key(|x| (x.at, x.source));
     let owned;
     let situation = if stopped.is_empty() {
         situation
     } else {
         let mut s = situation.clone();
-        for (i, t) in stopped {
-            s.damage[i] = Some(Damage::Stopped);
+        for (i, t, shut_for, back) in stopped {
+            s.damage[i] = Some(Damage::Stopped {
+                crashed: shut_for.is_none(),
+            });
+            // Shut down cleanly, it is restarted once its power is back
+            // for good (failed over from `t`).
             s.release[i] = t;
+            s.restart_from[i] = back;
         }
         owned = s;
         states = propagate_all(&owned);
@@ -204,38 +242,118 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         copies,
         why,
         crews: b.crews,
+        shutdowns,
+        damage: situation.damage.clone(),
     }
 }
 
-/// Services with a `restart` that a power cut stops: down, not damaged, at
-/// a moment when a power service they need is down; with the first such
-/// moment.
+/// Services with a `restart` that a power cut stops: cleanly by a
+/// controlled shutdown (with the source it was ordered for, and when that
+/// source's mains are back), else abruptly, the first moment they are down,
+/// not damaged, with a power service they need down.
 fn stopped_by_power(
     plan: &Plan,
+    graph: &DependencyGraph,
     situation: &Situation,
+    runs: &[(usize, Runs)],
     times: &[u64],
     states: &[Vec<State>],
-) -> Vec<(usize, u64)> {
+) -> Vec<(usize, u64, Option<ServiceId>, u64)> {
     let mut out = Vec::new();
-    for i in 0..plan.services.len() {
-        let Some(restart) = &plan.services[i].recovery.restart else {
+    let mut clean = vec![false; plan.services.len()];
+    let mut shutdowns = situation.shutdowns.clone();
+    shutdowns.sort_unstable();
+    for &(t, source) in &shutdowns {
+        let t = t.max(situation.now);
+        let Some(k) = times.iter().position(|&x| x == t) else {
             continue;
         };
-        if situation.damage[i].is_some() || situation.on_standby[i] {
+        // The mains' return: the end of the source's cuts from its drain
+        // on (overlapping cuts count until the last one ends).
+        let drained = situation.spells[source.index()]
+            .iter()
+            .filter(|s| s.from >= t)
+            .map(|s| s.from)
+            .min();
+        let mut back = drained.unwrap_or(t);
+        while situation.back_by_itself(source.index(), back) > back {
+            back = situation.back_by_itself(source.index(), back);
+        }
+        let hit: Vec<usize> = (0..plan.services.len())
+            .filter(|&i| situation.unavailable(i, t) || i == source.index())
+            .collect();
+        for i in shut_down_by(plan, graph, source, &hit, runs, &states[k]) {
+            if situation.damage[i].is_none() && !situation.on_standby[i] && !clean[i] {
+                clean[i] = true;
+                out.push((i, t, Some(source), back));
+            }
+        }
+    }
+    // Per snapshot: what the power sources out then take down by
+    // themselves.
+    let by_power: Vec<Option<Vec<State>>> = times
+        .iter()
+        .map(|&t| down_for_power(plan, graph, |i| situation.unavailable(i, t), runs))
+        .collect();
+    for i in 0..plan.services.len() {
+        if plan.services[i].recovery.restart.is_none()
+            || situation.damage[i].is_some()
+            || situation.on_standby[i]
+            || clean[i]
+        {
             continue;
         }
         let first = (0..times.len()).find(|&k| {
-            states[k][i] == State::Down
-                && restart
-                    .power
-                    .iter()
-                    .any(|p| states[k][p.index()] == State::Down)
+            states[k][i] == State::Down && by_power[k].as_ref().is_some_and(|p| p[i] == State::Down)
         });
         if let Some(k) = first {
-            out.push((i, times[k]));
+            out.push((i, times[k], None, times[k]));
         }
     }
     out
+}
+
+/// The states the power services unavailable now (`unavailable`) give by
+/// themselves, everything else up: a service down in them is stopped by
+/// its power, not only down while its power happens to be out (isolated
+/// with its generator running, say). `None` when no power service is out.
+/// One rule for `recover` and the engine.
+pub fn down_for_power(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    unavailable: impl Fn(usize) -> bool,
+    runs: &[(usize, Runs)],
+) -> Option<Vec<State>> {
+    let hit: Vec<usize> = (0..plan.services.len())
+        .filter(|&i| plan.services[i].kind == ServiceKind::Power && unavailable(i))
+        .collect();
+    (!hit.is_empty()).then(|| propagate_with(plan, graph, &hit, runs))
+}
+
+/// What a controlled shutdown ordered for power `source` stops: the
+/// services with a restart that need `source` and would be down were it
+/// down now (with `hit` unavailable, `source` among them), and are not
+/// down already (`states`). One rule for `recover` and the engine.
+pub fn shut_down_by(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    source: ServiceId,
+    hit: &[usize],
+    runs: &[(usize, Runs)],
+    states: &[State],
+) -> Vec<usize> {
+    let without = propagate_with(plan, graph, hit, runs);
+    (0..plan.services.len())
+        .filter(|&i| {
+            plan.services[i]
+                .recovery
+                .restart
+                .as_ref()
+                .is_some_and(|r| r.power.contains(&source))
+                && without[i] == State::Down
+                && states[i] != State::Down
+        })
+        .collect()
 }
 
 /// Services that run elsewhere than on their own dependencies: on their
@@ -330,10 +448,11 @@ impl<'a> Builder<'a> {
                 let deps = self.estimate_deps(x, &self.plan.services[x].depends_on, k, est);
                 let d = match (s.damage[x], &r.restart) {
                     (Some(Damage::Destroyed), _) => r.rebuild,
-                    (Some(Damage::Stopped), Some(restart)) => restart.duration,
+                    (Some(Damage::Stopped { crashed }), Some(restart)) => restart.time(crashed),
                     _ => r.duration,
                 };
-                e.max(deps.max(s.release[x]).saturating_add(d.as_secs()))
+                let from = deps.max(s.release[x]).max(s.restart_from[x]);
+                e.max(from.saturating_add(d.as_secs()))
             }
             Some(p) => {
                 let Some(relocation) = &r.relocate else {
@@ -464,9 +583,9 @@ impl<'a> Builder<'a> {
             let own = match (placed, situation.damage[i]) {
                 (Some((site, relocation)), _) => (Mode::Relocate(site), relocation.duration),
                 (None, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
-                (None, Some(Damage::Stopped)) => (
-                    Mode::Restart,
-                    r.restart.as_ref().map_or(r.duration, |x| x.duration),
+                (None, Some(Damage::Stopped { crashed })) => (
+                    Mode::Restart { crashed },
+                    r.restart.as_ref().map_or(r.duration, |x| x.time(crashed)),
                 ),
                 _ => (Mode::Restore, r.duration),
             };
@@ -498,7 +617,15 @@ impl<'a> Builder<'a> {
                     release.saturating_add(situation.restore[i].retrieval),
                     &r.needs,
                 ),
-                (Mode::Restart, _) => (release, r.restart.as_ref().map_or(&r.needs, |x| &x.needs)),
+                // A restart after a controlled shutdown waits for the
+                // mains (see `stopped_by_power`).
+                (Mode::Restart { crashed: false }, _) => (
+                    release.max(situation.restart_from[i]),
+                    r.restart.as_ref().map_or(&r.needs, |x| &x.needs),
+                ),
+                (Mode::Restart { crashed: true }, _) => {
+                    (release, r.restart.as_ref().map_or(&r.needs, |x| &x.needs))
+                }
                 (Mode::Relocate(site), Some((_, relocation))) => {
                     (self.relocation_release(i, site), &relocation.needs)
                 }

@@ -16,7 +16,7 @@ pub mod psplib;
 pub mod sgs;
 pub mod situation;
 
-pub use build::{Built, Why, build, runs_elsewhere};
+pub use build::{Built, Why, build, down_for_power, runs_elsewhere, shut_down_by};
 pub use ga::{Budget, Options, Solution, solve};
 pub use outcome::{Mode, ProcessOutcome, RecoveryPlan, Step, recover};
 pub use problem::{Milestone, Problem, ProblemError, Req, Task};

@@ -15,8 +15,11 @@ pub enum Mode {
     Restore,
     Failover,
     Rebuild,
-    /// Started again after a power cut stopped it.
-    Restart,
+    /// Started again after a power cut stopped it: cleanly (a controlled
+    /// shutdown) or not (`crashed`, a longer restart).
+    Restart {
+        crashed: bool,
+    },
     /// Brought back at a recovery site from its copies, on that site's
     /// platform.
     Relocate(SiteId),
@@ -31,7 +34,8 @@ impl Mode {
             Mode::Restore => "restore",
             Mode::Failover => "failover",
             Mode::Rebuild => "rebuild",
-            Mode::Restart => "restart",
+            Mode::Restart { crashed: false } => "restart",
+            Mode::Restart { crashed: true } => "restart-after-crash",
             Mode::Relocate(_) => "relocate",
             Mode::Automatic => "automatic",
         }
@@ -100,6 +104,8 @@ pub struct RecoveryPlan {
     pub lower_bound: u64,
     /// Each team's capacity steps `(from, people)` in this situation.
     pub capacity: Vec<Vec<(u64, u32)>>,
+    /// The controlled shutdowns ordered before reserves run out.
+    pub shutdowns: Vec<super::build::Shutdown>,
 }
 
 impl RecoveryPlan {
@@ -202,7 +208,7 @@ pub fn recover(
     let moot = |t: usize| {
         let s = built.services[t].index();
         built.modes[t] == Mode::Failover
-            && situation.damage[s].is_none()
+            && built.damage[s].is_none()
             && first_back[s] <= schedule.start[t]
     };
     let mut steps: Vec<Step> = (0..built.services.len())
@@ -261,5 +267,6 @@ pub fn recover(
         generated: solution.generated,
         lower_bound: solution.lower_bound,
         capacity: situation.capacity.clone(),
+        shutdowns: built.shutdowns.clone(),
     })
 }

@@ -39,6 +39,12 @@ impl Task {
             .chain(self.alternatives.iter().map(|(d, n)| (*d, n.as_slice())))
     }
 
+    /// Whether it needs nobody (a return, an automatic failover): placing
+    /// it later costs no one's time.
+    pub fn free(&self) -> bool {
+        self.modes().all(|(_, needs)| needs.is_empty())
+    }
+
     /// Its shortest duration over its modes.
     pub fn shortest(&self) -> u64 {
         self.modes().map(|(d, _)| d).min().unwrap_or(self.duration)

@@ -55,6 +55,19 @@ pub struct Decoder<'p> {
 /// When a set of requirements is met, given the finish times known so far;
 /// `None` if some are not placed yet.
 fn ready_at(reqs: &[Req], finish: &[u64], placed: &[bool], scratch: &mut Vec<u64>) -> Option<u64> {
+    ready_when(reqs, finish, placed, scratch, false)
+}
+
+/// As [`ready_at`]; with `all`, a group waits for all its members to be
+/// placed, so that it counts the ones that finish first rather than the
+/// first placed (for a task that needs nobody, waiting costs nothing).
+fn ready_when(
+    reqs: &[Req],
+    finish: &[u64],
+    placed: &[bool],
+    scratch: &mut Vec<u64>,
+    all: bool,
+) -> Option<u64> {
     let mut t = 0;
     for r in reqs {
         match r {
@@ -65,6 +78,9 @@ fn ready_at(reqs: &[Req], finish: &[u64], placed: &[bool], scratch: &mut Vec<u64
                 t = t.max(finish[*p]);
             }
             Req::Group { need, of } => {
+                if all && of.iter().any(|&m| !placed[m]) {
+                    return None;
+                }
                 scratch.clear();
                 scratch.extend(of.iter().filter(|&&m| placed[m]).map(|&m| finish[m]));
                 let need = *need as usize;
@@ -128,16 +144,17 @@ impl<'p> Decoder<'p> {
         while count < n {
             // Take the first pending task that is ready, else the next of
             // the list.
-            let pick = pending.iter().position(|&j| {
-                ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch).is_some()
-            });
+            let ready = |j: usize, scratch: &mut Vec<u64>| {
+                let task = &problem.tasks[j];
+                ready_when(&task.reqs, &finish, &placed, scratch, task.free())
+            };
+            let pick = pending
+                .iter()
+                .position(|&j| ready(j, &mut scratch).is_some());
             let (j, ready) = match pick {
                 Some(i) => {
                     let j = pending.remove(i);
-                    (
-                        j,
-                        ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch),
-                    )
+                    (j, ready(j, &mut scratch))
                 }
                 None => {
                     let Some(&j) = list.get(cursor) else { break };
@@ -145,10 +162,7 @@ impl<'p> Decoder<'p> {
                     if placed[j] {
                         continue;
                     }
-                    (
-                        j,
-                        ready_at(&problem.tasks[j].reqs, &finish, &placed, &mut scratch),
-                    )
+                    (j, ready(j, &mut scratch))
                 }
             };
             let Some(ready) = ready else {

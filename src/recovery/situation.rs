@@ -3,7 +3,7 @@
 //! runs on its standby, which copy each rebuild starts from, and how many
 //! people each team has over time.
 
-use crate::model::{Plan, Restore, SiteId};
+use crate::model::{Plan, Restore, ServiceId, SiteId};
 
 /// What happened to a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,8 +12,9 @@ pub enum Damage {
     Failed,
     /// Destroyed (or held by an attacker): rebuilt.
     Destroyed,
-    /// Stopped by a power cut: restarted once its power is back.
-    Stopped,
+    /// Stopped by a power cut: restarted once its power is back, longer
+    /// after a crash (the power lost without a controlled shutdown).
+    Stopped { crashed: bool },
 }
 
 /// A time a service is out and comes back by itself, known in advance (a
@@ -58,6 +59,13 @@ pub struct Situation {
     /// copy's holder and retrieval); `None` when it has data and no copy
     /// survived, so it cannot be relocated.
     pub relocate_from: Vec<Option<Restore>>,
+    /// Controlled shutdowns the teams will order: when, and the power
+    /// source whose reserves are about to run out. What that source keeps
+    /// running stops cleanly then (see [`crate::model::Restart`]).
+    pub shutdowns: Vec<(u64, ServiceId)>,
+    /// Per service stopped cleanly by a controlled shutdown: its restart
+    /// starts no sooner (the mains' return); 0 for the others.
+    pub restart_from: Vec<u64>,
 }
 
 impl Situation {
@@ -81,6 +89,8 @@ impl Situation {
                 .collect(),
             opens: vec![None; plan.sites.len()],
             relocate_from: vec![Some(Restore::default()); n],
+            shutdowns: Vec::new(),
+            restart_from: vec![0; n],
         }
     }
 

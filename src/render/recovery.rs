@@ -24,7 +24,12 @@ fn mode_label(m: Mode, lang: Lang) -> &'static str {
         Mode::Restore => t(lang, "restore", "restauration"),
         Mode::Failover => t(lang, "failover", "bascule"),
         Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
-        Mode::Restart => t(lang, "restart", "redémarrage"),
+        Mode::Restart { crashed: false } => t(lang, "restart", "redémarrage"),
+        Mode::Restart { crashed: true } => t(
+            lang,
+            "restart after an abrupt stop",
+            "redémarrage après un arrêt brutal",
+        ),
         Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
         Mode::Automatic => t(lang, "back by itself", "retour automatique"),
     }
@@ -414,6 +419,67 @@ fn failback(plan: &Plan, rp: &RecoveryPlan, team: Option<TeamId>, lang: Lang) ->
     ]
 }
 
+/// The controlled shutdowns the teams order before reserves run out: when,
+/// for which source, what stops, and what it saves at the restart.
+fn shutdowns(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
+    if rp.shutdowns.is_empty() {
+        return Vec::new();
+    }
+    let mut items = Vec::new();
+    for x in &rp.shutdowns {
+        let source = plan.service(x.source);
+        let lead = source.controlled_shutdown.unwrap_or_default();
+        let drained = at(x.at + lead.as_secs());
+        let stops: Vec<String> = x
+            .services
+            .iter()
+            .map(|&s| {
+                let r = plan.service(s).recovery.restart.as_ref();
+                let (clean, crash) = r.map_or((Duration::ZERO, Duration::ZERO), |r| {
+                    (r.duration, r.after_crash)
+                });
+                let id = &plan.service(s).id;
+                if crash > clean {
+                    match lang {
+                        Lang::En => format!("{id} (restart {clean} instead of {crash})"),
+                        Lang::Fr => format!("{id} (redémarrage {clean} au lieu de {crash})"),
+                    }
+                } else {
+                    id.clone()
+                }
+            })
+            .collect();
+        items.push(match lang {
+            Lang::En => format!(
+                "{}: {} ({}) runs out of reserves at {drained}; stop cleanly, in {lead}: {}",
+                at(x.at),
+                source.name,
+                source.id,
+                stops.join(", ")
+            ),
+            Lang::Fr => format!(
+                "{} : {} ({}) épuise ses réserves à {drained} ; arrêter proprement, en {lead} : {}",
+                at(x.at),
+                source.name,
+                source.id,
+                stops.join(", ")
+            ),
+        });
+    }
+    vec![
+        Block::Heading(t(lang, "Controlled shutdowns", "Arrêts maîtrisés").into()),
+        Block::Para(
+            t(
+                lang,
+                "The mains will not be back before the reserves run out: what they keep running is stopped cleanly first, and restarted in its normal time once the mains are back instead of its longer restart after a crash. The shutdown is run by procedure by the on-site team; its people are not counted in the schedule.",
+                "Le secteur ne reviendra pas avant l'épuisement des réserves : ce qu'elles alimentent est d'abord arrêté proprement, puis redémarré au retour du secteur dans son temps normal au lieu du redémarrage plus long après un arrêt brutal. L'arrêt suit la procédure de l'équipe sur site ; ses personnes ne sont pas comptées dans le planning.",
+            )
+            .into(),
+        ),
+        Block::List(items),
+    ]
+}
+
 /// What each recovery site takes, and what waits for lack of room there:
 /// the capacity that bounds the recovery, named.
 fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
@@ -702,6 +768,7 @@ pub fn global(
     d.push(Block::Heading(t(lang, "Waves", "Vagues de reprise").into()));
     d.push(waves(plan, rp, lang));
     d.blocks.extend(recovery_sites(plan, rp, lang));
+    d.blocks.extend(shutdowns(plan, rp, lang));
     d.push(Block::Heading(
         t(lang, "Gantt chart", "Diagramme de Gantt").into(),
     ));
@@ -1049,6 +1116,8 @@ pub struct RecoveryJson<'a> {
     processes: Vec<ProcessJson<'a>>,
     /// Each team's people over time: `[from_s, people]` steps.
     teams: Vec<serde_json::Value>,
+    /// Controlled shutdowns before reserves run out.
+    shutdowns: Vec<serde_json::Value>,
 }
 
 pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
@@ -1129,6 +1198,22 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
             .iter()
             .zip(&rp.capacity)
             .map(|(team, steps)| serde_json::json!({ "id": team.id, "capacity": steps }))
+            .collect(),
+        shutdowns: rp
+            .shutdowns
+            .iter()
+            .map(|x| {
+                let services: Vec<&str> = x
+                    .services
+                    .iter()
+                    .map(|&s| plan.service(s).id.as_str())
+                    .collect();
+                serde_json::json!({
+                    "at_s": x.at,
+                    "source": plan.service(x.source).id,
+                    "services": services,
+                })
+            })
             .collect(),
     }
 }

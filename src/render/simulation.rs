@@ -65,7 +65,12 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         EventKind::RecoveryStarted { mode } => match mode {
             Mode::Failover => t(lang, "failover starts", "début de la bascule"),
             Mode::Rebuild => t(lang, "rebuild starts", "début de la reconstruction"),
-            Mode::Restart => t(lang, "restart starts", "début du redémarrage"),
+            Mode::Restart { crashed: false } => t(lang, "restart starts", "début du redémarrage"),
+            Mode::Restart { crashed: true } => t(
+                lang,
+                "restart after an abrupt stop starts",
+                "début du redémarrage après un arrêt brutal",
+            ),
             _ => t(lang, "restore starts", "début de la restauration"),
         }
         .into(),
@@ -110,6 +115,16 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
             "réserves épuisées (fioul, batteries) : s'arrête",
         )
         .into(),
+        EventKind::Shutdown { source } => match lang {
+            Lang::En => format!(
+                "controlled shutdown before {}'s reserves run out: restarted once the power is back",
+                plan.service(*source).id
+            ),
+            Lang::Fr => format!(
+                "arrêt maîtrisé avant l'épuisement des réserves de {} : redémarrage au retour du courant",
+                plan.service(*source).id
+            ),
+        },
         EventKind::Interrupted => t(
             lang,
             "work interrupted: to start over",
@@ -474,7 +489,12 @@ fn hold(plan: &Plan, scenario: &Scenario, h: &crate::simulation::Hold, lang: Lan
         let how = match mode {
             Mode::Failover => t(lang, "failover", "bascule"),
             Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
-            Mode::Restart => t(lang, "restart", "redémarrage"),
+            Mode::Restart { crashed: false } => t(lang, "restart", "redémarrage"),
+            Mode::Restart { crashed: true } => t(
+                lang,
+                "restart after an abrupt stop",
+                "redémarrage après un arrêt brutal",
+            ),
             Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
             _ => t(lang, "restore", "restauration"),
         };

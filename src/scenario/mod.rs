@@ -537,6 +537,9 @@ impl Scenario {
                         if from < end {
                             situation.spells[s.index()].push(spell(from, end));
                             first_hit[s.index()] = first_hit[s.index()].min(from);
+                            if let Some(t) = shutdown_at(plan, *s, at, Some(end)) {
+                                situation.shutdowns.push((t, *s));
+                            }
                         }
                     }
                 }
@@ -650,6 +653,20 @@ impl Scenario {
         situation.capacity = capacity;
         (situation, outcome)
     }
+}
+
+/// When the teams order the controlled shutdown of what power source `s`
+/// keeps running, its mains cut at `at` until `until` (`None`: no end
+/// known): the shutdown's duration before its reserves run out, when it
+/// has reserves, a declared shutdown, and the mains are not due back by
+/// then. The same rule for `recover` and the engine.
+pub fn shutdown_at(plan: &Plan, s: ServiceId, at: u64, until: Option<u64>) -> Option<u64> {
+    let svc = plan.service(s);
+    let (autonomy, lead) = (svc.autonomy?, svc.controlled_shutdown?);
+    let drained = at.saturating_add(autonomy.as_secs());
+    until
+        .is_none_or(|u| u > drained)
+        .then(|| drained.saturating_sub(lead.as_secs()).max(at))
 }
 
 /// Per site: when it can take its first service as a recovery site, its

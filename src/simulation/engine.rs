@@ -141,6 +141,12 @@ struct Svc {
     /// When it was destroyed or taken (its copies' retrieval counts from
     /// then).
     lost_at: Option<u64>,
+    /// Shut down cleanly for this power source's reserves running out: not
+    /// restarted while the source still runs on them.
+    shut_for: Option<ServiceId>,
+    /// A power source running on its reserves, to be drained at this time
+    /// (the mains due back at the second).
+    draining: Option<(u64, u64)>,
 }
 
 /// One executed piece of work, for reports.
@@ -178,6 +184,10 @@ enum Due {
     Wake(ServiceId),
     /// The team's surge is over: it goes to its sustained capacity.
     Rota(TeamId),
+    /// The controlled shutdown of what a power source keeps running,
+    /// before its reserves run out; after everything else due at the same
+    /// moment (what it stops is what runs then).
+    Shutdown(ServiceId),
 }
 
 /// A service that needs work.
@@ -622,6 +632,7 @@ impl<'p> Engine<'p> {
             }
             Due::Drained(s, until) => {
                 self.event(EventKind::Drained, Some(NodeRef::Service(s)), None);
+                self.svc[s.index()].draining = None;
                 // Announced with its end, the plan already has it (see
                 // `situation`): no news.
                 let replan = self.replan;
@@ -630,6 +641,7 @@ impl<'p> Engine<'p> {
                     self.replan = replan;
                 }
             }
+            Due::Shutdown(source) => self.shut_down(source),
             Due::Finish(s, start) => {
                 let Some(work) = self.svc[s.index()].work.take_if(|w| w.start == start) else {
                     return;
@@ -642,6 +654,7 @@ impl<'p> Engine<'p> {
                 }
                 let svc = &mut self.svc[s.index()];
                 svc.damage = None;
+                svc.shut_for = None;
                 svc.ordered = None;
                 svc.on_standby = work.mode == Mode::Failover;
                 if let Mode::Relocate(site) = work.mode {
@@ -763,6 +776,15 @@ impl<'p> Engine<'p> {
                                 now + a.as_secs(),
                                 Due::Drained(s, until.unwrap_or(u64::MAX)),
                             )));
+                            self.svc[s.index()].draining =
+                                Some((now + a.as_secs(), until.unwrap_or(u64::MAX)));
+                            // The reserves will not last: the teams plan
+                            // now for what stops then.
+                            self.replan = true;
+                            if let Some(t) = crate::scenario::shutdown_at(self.plan, s, now, until)
+                            {
+                                self.agenda.push(Reverse((t, Due::Shutdown(s))));
+                            }
                         }
                         Some(_) => {}
                         None => self.hit(s, until.is_none().then_some(Damage::Failed), until),
@@ -780,6 +802,45 @@ impl<'p> Engine<'p> {
                 self.event(EventKind::Ordered, None, None);
             }
             Intervention::Workaround { .. } => {}
+        }
+    }
+
+    /// The teams stop cleanly what power `source` keeps running, its
+    /// reserves about to run out: restarted in its `duration` once the
+    /// power is back, not its `after_crash`. The plan counted on it (see
+    /// `situation`) unless it planned no restart for one of them.
+    fn shut_down(&mut self, source: ServiceId) {
+        let on_standby: Vec<bool> = self.svc.iter().map(|s| s.on_standby).collect();
+        let placed: Vec<Option<SiteId>> = self.svc.iter().map(|s| s.placed).collect();
+        let runs = recovery::runs_elsewhere(self.plan, &on_standby, &placed);
+        // The states now (what happened at this instant included), and
+        // without the source.
+        let mut hit: Vec<usize> = (0..self.svc.len())
+            .filter(|&i| self.unavailable(i))
+            .collect();
+        let states = propagate_with(self.plan, self.graph, &hit, &runs);
+        hit.push(source.index());
+        let stop = recovery::shut_down_by(self.plan, self.graph, source, &hit, &runs, &states);
+        for i in stop {
+            let s = ServiceId(i as u32);
+            if self.svc[i].damage.is_some() || self.svc[i].on_standby {
+                continue;
+            }
+            self.event(
+                EventKind::Shutdown { source },
+                Some(NodeRef::Service(s)),
+                None,
+            );
+            self.interrupt(s);
+            let svc = &mut self.svc[i];
+            svc.hit_at.get_or_insert(self.now);
+            svc.damage = Some(Damage::Stopped { crashed: false });
+            svc.shut_for = Some(source);
+            // The plan counted on it when it works on it (a restart, or
+            // the failover it plans from the shutdown).
+            let planned = self.steps.iter().any(|(_, x, _, _)| x.index() == i);
+            self.replan |= !planned;
+            self.dirty = true;
         }
     }
 
@@ -1013,25 +1074,20 @@ impl<'p> Engine<'p> {
         let states = propagate_with(self.plan, self.graph, &hit, &runs);
         // What a power cut stops needs restarting: it stays down once its
         // power is back, until the teams restart it.
+        let by_power =
+            recovery::down_for_power(self.plan, self.graph, |i| self.unavailable(i), &runs);
         for i in 0..self.svc.len() {
             let svc = &self.svc[i];
-            let Some(restart) = &self.plan.services[i].recovery.restart else {
-                continue;
-            };
-            if states[i] == State::Down
+            if self.plan.services[i].recovery.restart.is_some()
+                && states[i] == State::Down
                 && svc.damage.is_none()
                 && !svc.on_standby
-                && restart
-                    .power
-                    .iter()
-                    .any(|p| states[p.index()] == State::Down)
+                && by_power.as_ref().is_some_and(|p| p[i] == State::Down)
             {
-                self.svc[i].damage = Some(Damage::Stopped);
-                // News unless the plan already restarts it.
-                let planned = self
-                    .steps
-                    .iter()
-                    .any(|(_, x, m, _)| x.index() == i && *m == Mode::Restart);
+                self.svc[i].damage = Some(Damage::Stopped { crashed: true });
+                // News unless the plan already works on it (restarts it, or
+                // fails it over from then).
+                let planned = self.steps.iter().any(|(_, x, _, _)| x.index() == i);
                 self.replan |= !planned;
             }
         }
@@ -1080,6 +1136,15 @@ impl<'p> Engine<'p> {
     /// (members of its own cycle aside: they are restored in turn).
     fn ready(&self, s: ServiceId, at: Option<SiteId>) -> bool {
         let x = s.index();
+        // Shut down before its power's reserves run out: not restarted on
+        // them in place.
+        if at.is_none()
+            && self.svc[x]
+                .shut_for
+                .is_some_and(|p| self.svc[p.index()].draining.is_some())
+        {
+            return false;
+        }
         self.plan
             .service(s)
             .depends_on_at(at.or(self.svc[x].placed))
@@ -1140,13 +1205,13 @@ impl<'p> Engine<'p> {
             (_, _, Some(_)) => Mode::Failover,
             (_, Some(Damage::Destroyed), None) => Mode::Rebuild,
             (_, Some(Damage::Failed), None) => Mode::Restore,
-            (_, Some(Damage::Stopped), None) => Mode::Restart,
+            (_, Some(Damage::Stopped { crashed }), None) => Mode::Restart { crashed },
             (_, None, None) => return None,
         };
         let automatic = mode == Mode::Failover && r.failover.is_some_and(|f| f.automatic);
         let needs = match (&r.restart, mode) {
             _ if automatic => Vec::new(),
-            (Some(x), Mode::Restart) => x.needs.iter().map(|n| (n.team, n.count)).collect(),
+            (Some(x), Mode::Restart { .. }) => x.needs.iter().map(|n| (n.team, n.count)).collect(),
             _ => r.needs.iter().map(|n| (n.team, n.count)).collect(),
         };
         Some((mode, needs))
@@ -1224,10 +1289,13 @@ impl<'p> Engine<'p> {
                 .into_iter()
                 .filter(|&(_, s, m, _)| {
                     // A restart planned for what a coming power cut will
-                    // stop is kept until it is done.
-                    let coming = m == Mode::Restart
-                        && self.svc[s.index()].damage.is_none()
-                        && self.svc[s.index()].work.is_none();
+                    // stop, or a failover for what it will strand, is kept
+                    // until it is done.
+                    let svc = &self.svc[s.index()];
+                    let coming = (matches!(m, Mode::Restart { .. })
+                        || (m == Mode::Failover && !svc.on_standby))
+                        && svc.damage.is_none()
+                        && svc.work.is_none();
                     coming || self.needs_work(s, Some(m))
                 })
                 .collect();
@@ -1352,7 +1420,7 @@ impl<'p> Engine<'p> {
             let planned = crew.slowdown.apply(base);
             let expected = self.now + planned;
             let actual = match &self.actual {
-                Some(a) if mode != Mode::Restart => {
+                Some(a) if !matches!(mode, Mode::Restart { .. }) => {
                     crew.slowdown.apply(a[s.index()][mode_index(mode)])
                 }
                 _ => planned,
@@ -1460,7 +1528,7 @@ impl<'p> Engine<'p> {
             return;
         };
         // Nothing to do (nothing damaged, nothing stranded that could fail
-        // over): no plan to make.
+        // over, no reserves running out): no plan to make.
         let stranded = |i: usize| {
             let svc = &self.svc[i];
             !svc.on_standby
@@ -1470,8 +1538,11 @@ impl<'p> Engine<'p> {
                     .failover
                     .is_some_and(|f| self.states[f.to.index()] != State::Down)
         };
-        if !(0..self.svc.len())
-            .any(|i| self.svc[i].work.is_none() && (self.svc[i].damage.is_some() || stranded(i)))
+        let draining = self.svc.iter().any(|s| s.draining.is_some());
+        if !draining
+            && !(0..self.svc.len()).any(|i| {
+                self.svc[i].work.is_none() && (self.svc[i].damage.is_some() || stranded(i))
+            })
         {
             self.steps.clear();
             return;
@@ -1546,6 +1617,10 @@ impl<'p> Engine<'p> {
             } else if s.damage.is_some() {
                 situation.damage[i] = s.damage;
                 situation.release[i] = now;
+                // Shut down cleanly: restarted once the mains are back.
+                if let Some((_, back)) = s.shut_for.and_then(|p| self.svc[p.index()].draining) {
+                    situation.restart_from[i] = back;
+                }
             }
             if let Some(u) = s.out_until.filter(|&u| u != u64::MAX) {
                 spells.push(Spell {
@@ -1570,8 +1645,11 @@ impl<'p> Engine<'p> {
             situation.room[site] = self.room(SiteId(site as u32));
         }
         situation.opens = self.opens();
-        // Reserves announced to run out.
+        // Reserves announced to run out, shutdowns to order before.
         for Reverse((at, due)) in self.agenda.iter() {
+            if let Due::Shutdown(s) = due {
+                situation.shutdowns.push((*at, *s));
+            }
             if let Due::Drained(s, until) = due
                 && until > at
                 && *until != u64::MAX
@@ -1838,7 +1916,7 @@ fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
 pub fn mode_index(mode: Mode) -> usize {
     match mode {
         // A restart takes its planned time (it has no range).
-        Mode::Restore | Mode::Restart | Mode::Automatic => 0,
+        Mode::Restore | Mode::Restart { .. } | Mode::Automatic => 0,
         Mode::Failover => 1,
         Mode::Rebuild => 2,
         Mode::Relocate(_) => 3,
@@ -1853,7 +1931,7 @@ pub fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
         Mode::Rebuild => r.rebuild.as_secs(),
         Mode::Failover => r.failover.map_or(0, |f| f.duration.as_secs()),
         Mode::Relocate(_) => r.relocate.as_ref().map_or(0, |x| x.duration.as_secs()),
-        Mode::Restart => r.restart.as_ref().map_or(0, |x| x.duration.as_secs()),
+        Mode::Restart { crashed } => r.restart.as_ref().map_or(0, |x| x.time(crashed).as_secs()),
         Mode::Automatic => 0,
     }
 }

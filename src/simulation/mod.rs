@@ -53,6 +53,9 @@ pub enum EventKind {
     AttackEnds { encrypted: bool },
     /// A generator or battery runs out of reserves.
     Drained,
+    /// A service is stopped cleanly (a controlled shutdown) before the
+    /// reserves of power `source` run out.
+    Shutdown { source: ServiceId },
     /// Work on a service stops before its end (staff fell below the work
     /// in progress, or the service was hit again).
     Interrupted,
@@ -86,6 +89,7 @@ impl EventKind {
             EventKind::AttackEnds { encrypted: true } => "encryption",
             EventKind::AttackEnds { encrypted: false } => "detection",
             EventKind::Drained => "drained",
+            EventKind::Shutdown { .. } => "shutdown",
             EventKind::Interrupted => "interrupted",
             EventKind::Zone { isolated: true, .. } => "isolated",
             EventKind::Zone {
@@ -472,7 +476,10 @@ fn order(kind: &EventKind) -> u8 {
         | EventKind::AttackEnds { .. }
         | EventKind::Zone { .. }
         | EventKind::Ordered => 0,
-        EventKind::Hit { .. } | EventKind::Drained | EventKind::Interrupted => 1,
+        EventKind::Hit { .. }
+        | EventKind::Drained
+        | EventKind::Shutdown { .. }
+        | EventKind::Interrupted => 1,
         EventKind::State { .. } => 2,
         EventKind::Replan { .. } => 3,
         EventKind::RecoveryStarted { .. } => 4,

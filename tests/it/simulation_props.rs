@@ -1,6 +1,7 @@
 //! Property tests of the simulation engine on random plans and scenarios
 //! (outages with and without an end, destructions, staff shortages,
-//! isolations, cyberattacks; recovery durations drawn off plan so that work
+//! isolations, power cuts longer or shorter than a generator's reserves,
+//! with or without a controlled shutdown, cyberattacks; recovery durations drawn off plan so that work
 //! ends early or late and the teams plan again). Checked on every run:
 //! no work starts before the services it depends on are up (a failover,
 //! before its standby is up); no team ever has
@@ -34,6 +35,8 @@ struct ServiceSpec {
     admin_by_0: bool,
     /// One person can do it, twice as slowly (when it needs two).
     reduced: bool,
+    /// Runs on the mains or the generator, and is restarted after a cut.
+    powered: bool,
 }
 
 /// A process: mtpd and resume (hours), workaround, dependencies.
@@ -45,6 +48,8 @@ enum Shock {
     Destroy(usize),
     Staff(usize, u32, u64),
     Isolate(usize, u64),
+    /// The mains and the generator's feed cut for this many hours.
+    Power(u64),
 }
 
 /// A team's flexibility: another team it stands in for (slowdown in
@@ -65,6 +70,8 @@ struct Spec {
     /// Actual over planned duration, per service.
     scale: Vec<f64>,
     seed: u64,
+    /// The generator's autonomy and controlled shutdown (hours; 0: none).
+    generator: (u64, u64),
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -85,6 +92,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 ),
                 any::<bool>(),
                 any::<bool>(),
+                proptest::bool::weighted(0.4),
             )
                 .prop_map(
                     move |(
@@ -98,6 +106,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                         failover,
                         admin,
                         reduced,
+                        powered,
                     )| {
                         ServiceSpec {
                             zone,
@@ -110,6 +119,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                             failover: failover.filter(|_| i > 0),
                             admin_by_0: admin && i > 0,
                             reduced,
+                            powered,
                         }
                     },
                 )
@@ -129,6 +139,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             2 => (0..n).prop_map(Shock::Destroy),
             2 => (0..teams, 0u32..3, 1u64..40).prop_map(|(t, c, d)| Shock::Staff(t, c, d)),
             1 => (0usize..2, 1u64..20).prop_map(|(z, d)| Shock::Isolate(z, d)),
+            2 => (1u64..40).prop_map(Shock::Power),
         ];
         let shocks = proptest::collection::vec((0u64..48, shock), 1..6);
         let attack =
@@ -150,9 +161,10 @@ fn spec() -> impl Strategy<Value = Spec> {
             attack,
             scale,
             any::<u64>(),
+            (1u64..20, 0u64..4),
         )
             .prop_map(
-                |(teams, flex, services, processes, shocks, attack, scale, seed)| Spec {
+                |(teams, flex, services, processes, shocks, attack, scale, seed, generator)| Spec {
                     teams,
                     flex,
                     services,
@@ -161,6 +173,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     attack,
                     scale,
                     seed,
+                    generator,
                 },
             )
     })
@@ -209,6 +222,9 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
         if let Some(d) = s.soft {
             deps.push(format!("{{ soft: s{d} }}"));
         }
+        if s.powered {
+            deps.push("{ at_least: 1, of: [mains, gen] }".into());
+        }
         let _ = writeln!(y, "    depends_on: [{}]", deps.join(", "));
         let people = s.people.min(spec.teams[s.team]);
         let _ = write!(
@@ -244,8 +260,26 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
             }
             None => {}
         }
+        if s.powered {
+            let _ = write!(
+                y,
+                ", restart: {{ duration: 1h, after_crash: 3h, needs: {{ t{}: 1 }} }}",
+                s.team
+            );
+        }
         y.push_str(" }\n");
     }
+    // The power sources, after the services (their indices unchanged).
+    let (autonomy, shutdown) = spec.generator;
+    let _ = writeln!(
+        y,
+        "  mains: {{ name: Mains, kind: power, recovery: {{ duration: 1h }} }}\n  gen: {{ name: Gen, kind: power, autonomy: {autonomy}h{}, recovery: {{ duration: 1h }} }}",
+        if shutdown > 0 {
+            format!(", controlled_shutdown: {shutdown}h")
+        } else {
+            String::new()
+        }
+    );
     y.push_str("processes:\n");
     for (i, (mtpd, resume, workaround, deps)) in spec.processes.iter().enumerate() {
         let _ = writeln!(
@@ -272,6 +306,7 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
             // Staff shortages end, so that everything can come back.
             Shock::Staff(t, c, d) => format!("staff: t{t}, capacity: {c}, for: {d}h"),
             Shock::Isolate(z, d) => format!("isolate: z{z}, for: {d}h"),
+            Shock::Power(d) => format!("power: [mains, gen], for: {d}h"),
         };
         let _ = writeln!(s, "  - {{ at: {at}h, {line} }}");
     }
@@ -294,7 +329,7 @@ fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) ->
         .service_ids()
         .map(|s| {
             let r = &plan.service(s).recovery;
-            let f = spec.scale[s.index()];
+            let f = spec.scale.get(s.index()).copied().unwrap_or(1.0);
             let scaled = |d: reprise::model::Duration| (d.as_secs() as f64 * f).round() as u64;
             [
                 scaled(r.duration),
@@ -493,6 +528,14 @@ proptest! {
         for (at, _) in &mut spec.shocks {
             *at = 0;
         }
+        // A power cut stops what runs on the generator when its fuel ends,
+        // after T0: a second incident for what was already hit. The
+        // planner plans one damage per service, and a process's return in
+        // a later incident from what is known at T0 (README, "Not
+        // modelled"), so a cut is checked here with staff changes only
+        // (the invariants above hold with every shock).
+        let cut = spec.shocks.iter().any(|(_, s)| matches!(s, Shock::Power(_)));
+        spec.shocks.retain(|(_, s)| !cut || matches!(s, Shock::Power(_) | Shock::Staff(..)));
         spec.attack = None;
         spec.scale = vec![1.0; spec.scale.len()];
         let dir = tempfile::tempdir().unwrap();
