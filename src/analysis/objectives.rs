@@ -251,7 +251,15 @@ pub fn compute(plan: &Plan, units: &Units) -> Objectives {
     for (u, members) in units.members.iter().enumerate() {
         for &x in members {
             o.required[x] = unit_r[u];
-            if matches!(plan.node_at(x), NodeRef::Service(_)) {
+            // A process's PDMA is about its business data, not the
+            // configuration of what it runs on.
+            if let NodeRef::Service(s) = plan.node_at(x)
+                && !plan
+                    .service(s)
+                    .data
+                    .as_ref()
+                    .is_some_and(|d| d.configuration)
+            {
                 o.required_rpo[x] = unit_rpo[u];
             }
         }

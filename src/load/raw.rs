@@ -461,9 +461,24 @@ impl JsonSchema for Rebuild {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Data {
+    /// What the copies hold: `business` data a process works on (the
+    /// default), or `configuration` (a switch's, a firewall's, a DHCP
+    /// server's settings): its loss is rebuild work, not a process's data
+    /// loss, and no process's PDMA applies to it.
+    #[serde(default)]
+    pub holds: Holds,
     /// One backup copy or a list of them.
     pub backup: Option<OneOrMany<Backup>>,
     pub replication: Option<Replication>,
+}
+
+/// What a service's copies hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Holds {
+    #[default]
+    Business,
+    Configuration,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

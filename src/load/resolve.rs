@@ -752,6 +752,7 @@ impl Resolver {
             None => None,
         };
         ok.then_some(Data {
+            configuration: raw.holds == raw::Holds::Configuration,
             backups,
             replication,
         })

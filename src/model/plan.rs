@@ -460,6 +460,9 @@ impl Service {
 
 #[derive(Debug)]
 pub struct Data {
+    /// The copies hold configuration, not business data: no process's
+    /// PDMA applies, and its loss is not a process's data loss.
+    pub configuration: bool,
     /// Backup copies; the newest surviving one bounds the data lost.
     pub backups: Vec<Backup>,
     pub replication: Option<Replication>,

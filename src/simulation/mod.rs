@@ -514,6 +514,15 @@ fn data_losses(plan: &Plan, hit: &[bool], fates: &Fates, from_copy: &[bool]) -> 
 fn process_loss(plan: &Plan, process: ProcessId, data: &[DataResult]) -> Option<u64> {
     let mut worst = Some(0u64);
     for s in plan.needs(NodeRef::Process(process)) {
+        // Configuration lost is rebuild work, not the process's data.
+        if plan
+            .service(s)
+            .data
+            .as_ref()
+            .is_some_and(|d| d.configuration)
+        {
+            continue;
+        }
         if let Some(d) = data.iter().find(|d| d.service == s) {
             worst = match (worst, d.loss) {
                 (Some(a), Some(b)) => Some(a.max(b)),

@@ -285,3 +285,32 @@ fn the_example_plan_treats_ad_and_its_dns_as_one_unit() {
         assert!(ad.get(key).is_some(), "node key {key}");
     }
 }
+
+/// A process's PDMA is about its business data: a switch's configuration,
+/// backed up nightly, is no data-loss finding for a process that
+/// tolerates an hour; the same copies declared as business data are.
+#[test]
+fn configuration_copies_are_not_held_to_a_process_pdma() {
+    let plan = |holds: &str| {
+        format!(
+            "name: p\nentities: {{ e: {{ name: E }} }}\nservices:\n  switch: {{ name: S, kind: network, recovery: {{ duration: 1h }}, data: {{ holds: {holds}, backup: {{ every: 24h }} }} }}\n  app: {{ name: A, kind: application, depends_on: [switch], recovery: {{ duration: 1h }} }}\nprocesses:\n  p: {{ name: P, entity: e, criticality: vital, mtpd: 4h, rpo: 1h, depends_on: [app] }}\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.yaml");
+    let codes = |holds: &str| {
+        std::fs::write(&path, plan(holds)).unwrap();
+        let doc = json(&["analyze", path.to_str().unwrap(), "--format", "json"]);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .filter(|c| c.starts_with("rpo"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes("business"), ["rpo-not-achievable"]);
+    assert!(codes("configuration").is_empty());
+    let (code, _, err) = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}

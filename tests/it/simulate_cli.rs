@@ -124,10 +124,12 @@ fn a_fire_loses_the_data_whose_copies_burnt() {
         .iter()
         .find(|p| p["id"] == "etat-civil-nantes")
         .unwrap();
-    // Its application is brought back at DC-B from the nightly backup:
-    // back within its DMIA, a day of data lost against a PDMA of 4 hours.
+    // Its application is brought back at DC-B: back within its DMIA. Its
+    // business data (the replicated database and SAN) loses 15 minutes;
+    // the network's configuration, lost for a day, is not business data.
     assert_eq!(etat_civil["breach"], false, "{etat_civil}");
-    assert!(etat_civil["data_loss_s"].as_u64() > etat_civil["rpo_s"].as_u64());
+    assert_eq!(etat_civil["data_loss_s"], 900, "{etat_civil}");
+    assert_eq!(data["coeur-dc-a"], &Value::from(86_400));
     let (code, text, _) = run(&[
         "simulate",
         &scenario("incendie-dc-a.yaml"),
