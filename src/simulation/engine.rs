@@ -1617,8 +1617,11 @@ impl<'p> Engine<'p> {
             } else if s.damage.is_some() {
                 situation.damage[i] = s.damage;
                 situation.release[i] = now;
-                // Shut down cleanly: restarted once the mains are back.
-                if let Some((_, back)) = s.shut_for.and_then(|p| self.svc[p.index()].draining) {
+                // Shut down cleanly: restarted once the mains are back (when
+                // their return is known; else the engine waits for it).
+                if let Some((_, back)) = s.shut_for.and_then(|p| self.svc[p.index()].draining)
+                    && back != u64::MAX
+                {
                     situation.restart_from[i] = back;
                 }
             }
