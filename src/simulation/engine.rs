@@ -776,8 +776,14 @@ impl<'p> Engine<'p> {
                                 now + a.as_secs(),
                                 Due::Drained(s, until.unwrap_or(u64::MAX)),
                             )));
-                            self.svc[s.index()].draining =
-                                Some((now + a.as_secs(), until.unwrap_or(u64::MAX)));
+                            // Overlapping cuts: the mains are back when the
+                            // last one ends.
+                            let back = until.unwrap_or(u64::MAX);
+                            let svc = &mut self.svc[s.index()];
+                            svc.draining = Some(match svc.draining {
+                                Some((drain, b)) => (drain.min(now + a.as_secs()), b.max(back)),
+                                None => (now + a.as_secs(), back),
+                            });
                             // The reserves will not last: the teams plan
                             // now for what stops then.
                             self.replan = true;
