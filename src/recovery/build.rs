@@ -289,6 +289,9 @@ fn stopped_by_power(
             }
         }
     }
+    if !plan.services.iter().any(|s| s.recovery.restart.is_some()) {
+        return out;
+    }
     // Per snapshot: what the power sources out then take down by
     // themselves.
     let by_power: Vec<Option<Vec<State>>> = times

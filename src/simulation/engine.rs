@@ -144,9 +144,9 @@ struct Svc {
     /// Shut down cleanly for this power source's reserves running out: not
     /// restarted while the source still runs on them.
     shut_for: Option<ServiceId>,
-    /// A power source running on its reserves, to be drained at this time
-    /// (the mains due back at the second).
-    draining: Option<(u64, u64)>,
+    /// A power source running on its reserves: when its mains are due
+    /// back (`u64::MAX`: not known).
+    draining: Option<u64>,
 }
 
 /// One executed piece of work, for reports.
@@ -780,10 +780,7 @@ impl<'p> Engine<'p> {
                             // last one ends.
                             let back = until.unwrap_or(u64::MAX);
                             let svc = &mut self.svc[s.index()];
-                            svc.draining = Some(match svc.draining {
-                                Some((drain, b)) => (drain.min(now + a.as_secs()), b.max(back)),
-                                None => (now + a.as_secs(), back),
-                            });
+                            svc.draining = Some(svc.draining.map_or(back, |b| b.max(back)));
                             // The reserves will not last: the teams plan
                             // now for what stops then.
                             self.replan = true;
@@ -1080,16 +1077,24 @@ impl<'p> Engine<'p> {
         let states = propagate_with(self.plan, self.graph, &hit, &runs);
         // What a power cut stops needs restarting: it stays down once its
         // power is back, until the teams restart it.
-        let by_power =
-            recovery::down_for_power(self.plan, self.graph, |i| self.unavailable(i), &runs);
-        for i in 0..self.svc.len() {
-            let svc = &self.svc[i];
-            if self.plan.services[i].recovery.restart.is_some()
-                && states[i] == State::Down
-                && svc.damage.is_none()
-                && !svc.on_standby
-                && by_power.as_ref().is_some_and(|p| p[i] == State::Down)
-            {
+        // Judged from power alone, only when something with a restart went
+        // down without damage.
+        let candidates: Vec<usize> = (0..self.svc.len())
+            .filter(|&i| {
+                let svc = &self.svc[i];
+                self.plan.services[i].recovery.restart.is_some()
+                    && states[i] == State::Down
+                    && svc.damage.is_none()
+                    && !svc.on_standby
+            })
+            .collect();
+        let by_power = (!candidates.is_empty())
+            .then(|| {
+                recovery::down_for_power(self.plan, self.graph, |i| self.unavailable(i), &runs)
+            })
+            .flatten();
+        for i in candidates {
+            if by_power.as_ref().is_some_and(|p| p[i] == State::Down) {
                 self.svc[i].damage = Some(Damage::Stopped { crashed: true });
                 // News unless the plan already works on it (restarts it, or
                 // fails it over from then).
@@ -1625,7 +1630,7 @@ impl<'p> Engine<'p> {
                 situation.release[i] = now;
                 // Shut down cleanly: restarted once the mains are back (when
                 // their return is known; else the engine waits for it).
-                if let Some((_, back)) = s.shut_for.and_then(|p| self.svc[p.index()].draining)
+                if let Some(back) = s.shut_for.and_then(|p| self.svc[p.index()].draining)
                     && back != u64::MAX
                 {
                     situation.restart_from[i] = back;

@@ -21,14 +21,7 @@ processes:
 /// Writes `plan` and a 10-hour cut of its mains in `dir`; the scenario's
 /// path.
 fn cut(dir: &std::path::Path, plan: &str) -> String {
-    std::fs::write(dir.join("plan.yaml"), plan).unwrap();
-    let sc = dir.join("cut.yaml");
-    std::fs::write(
-        &sc,
-        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 0m, power: mains, for: 10h }\n",
-    )
-    .unwrap();
-    sc.display().to_string()
+    cut_of(dir, plan, "mains", "10h")
 }
 
 /// `(id, mode, start, finish)` of each task of a recovery plan.
@@ -143,11 +136,17 @@ processes:
 /// Writes `plan` and a cut of the mains and the generator's feed for
 /// `lasts`; the scenario's path.
 fn cut_for(dir: &std::path::Path, plan: &str, lasts: &str) -> String {
+    cut_of(dir, plan, "[mains, gen]", lasts)
+}
+
+/// Writes `plan` and a cut of `sources` for `lasts` in `dir`; the
+/// scenario's path.
+fn cut_of(dir: &std::path::Path, plan: &str, sources: &str, lasts: &str) -> String {
     std::fs::write(dir.join("plan.yaml"), plan).unwrap();
     let sc = dir.join("cut.yaml");
     std::fs::write(
         &sc,
-        format!("name: cut\nplan: plan.yaml\nevents:\n  - {{ at: 0m, power: [mains, gen], for: {lasts} }}\n"),
+        format!("name: cut\nplan: plan.yaml\nevents:\n  - {{ at: 0m, power: {sources}, for: {lasts} }}\n"),
     )
     .unwrap();
     sc.display().to_string()
