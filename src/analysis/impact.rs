@@ -2,10 +2,10 @@
 //! follow, and for each stopped process how long until its DMIA is breached.
 
 use crate::analysis::objectives::process_required;
-use crate::analysis::state::{Runs, State, propagate, propagate_with};
+use crate::analysis::state::{Isolation, Runs, State, propagate_with};
 use crate::diag::did_you_mean;
 use crate::graph::DependencyGraph;
-use crate::model::{NodeRef, Plan, ProcessId, ServiceId};
+use crate::model::{NodeRef, Plan, ProcessId, ServiceId, ZoneId};
 
 /// A process hit by the failure.
 #[derive(Debug, Clone)]
@@ -35,12 +35,13 @@ pub struct Impact {
     pub after: Vec<State>,
 }
 
-/// Fail the given services (dense indices) and see what follows: at the
-/// failure, and once every service down whose standby is up has failed
-/// over (a standby carried by another failover counts once that one is
-/// done).
-pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Impact {
-    let states = propagate(plan, graph, hit);
+/// Fail the given services (dense indices) and cut the given zones off the
+/// network, and see what follows: at the failure, and once every service
+/// down whose standby is up has failed over (a standby carried by another
+/// failover counts once that one is done).
+pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize], isolated: &[ZoneId]) -> Impact {
+    let isolation = Isolation::new(plan, isolated);
+    let states = propagate_with(plan, graph, hit, &[], isolation.as_ref());
     let mut over: Vec<(ServiceId, ServiceId, i64)> = Vec::new();
     let mut after = states.clone();
     loop {
@@ -70,7 +71,7 @@ pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Impact {
             .iter()
             .map(|o| (o.0.index(), Runs::Standby(o.1.index())))
             .collect();
-        after = propagate_with(plan, graph, &rest, &runs);
+        after = propagate_with(plan, graph, &rest, &runs, isolation.as_ref());
     }
     let processes = plan
         .process_ids()
@@ -103,6 +104,38 @@ pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize]) -> Impact {
         failovers: over,
         after,
     }
+}
+
+/// What `impact` is asked about: services that fail, and zones cut off
+/// the network (`isolate:ZONE`).
+#[derive(Debug, Default)]
+pub struct Failure {
+    pub services: Vec<usize>,
+    pub isolated: Vec<ZoneId>,
+}
+
+/// Resolves `impact`'s targets: those of [`targets`], and `isolate:ZONE`
+/// (the zone cut off the network: the links across its boundary cut, its
+/// services still running on what they have inside).
+pub fn failure(plan: &Plan, written: &[String]) -> Result<Failure, String> {
+    let mut isolated = Vec::new();
+    let mut rest = Vec::new();
+    for target in written {
+        match target.strip_prefix("isolate:") {
+            Some(id) => {
+                let id = id.strip_prefix("zone:").unwrap_or(id);
+                let z = find(id, "zone", plan.zones.iter().map(|z| z.id.as_str()))?;
+                isolated.push(ZoneId(z as u32));
+            }
+            None => rest.push(target.clone()),
+        }
+    }
+    isolated.sort_unstable();
+    isolated.dedup();
+    Ok(Failure {
+        services: targets(plan, &rest)?,
+        isolated,
+    })
 }
 
 /// Resolves targets written as a service id, `site:ID`, `zone:ID` or
@@ -143,7 +176,7 @@ pub fn targets(plan: &Plan, written: &[String]) -> Result<Vec<usize>, String> {
             }
             other => {
                 return Err(format!(
-                    "unknown target kind `{other}:`; write a service id, `site:ID`, `zone:ID` or `supplier:ID`"
+                    "unknown target kind `{other}:`; write a service id, `site:ID`, `zone:ID`, `supplier:ID` (or, for `impact`, `isolate:ZONE`)"
                 ));
             }
         };

@@ -61,15 +61,15 @@ pub fn impact(
         Err(code) => return Ok(code),
     };
     let plan = &plan;
-    let hit = match impact::targets(plan, targets) {
-        Ok(hit) => hit,
+    let failure = match impact::failure(plan, targets) {
+        Ok(failure) => failure,
         Err(message) => {
             writeln!(io.err, "error: {message}")?;
             return Ok(exit::BAD_INPUT);
         }
     };
     let graph = DependencyGraph::new(plan);
-    let result = impact::impact(plan, &graph, &hit);
+    let result = impact::impact(plan, &graph, &failure.services, &failure.isolated);
     let lang = Lang::from(global.lang);
     match format {
         Format::Json => {

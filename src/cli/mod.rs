@@ -137,8 +137,11 @@ pub enum Command {
     /// What a failure takes down: services down and degraded, processes
     /// stopped, and how long until each one's DMIA is breached.
     ///
-    /// Targets are service ids, `site:ID`, `zone:ID` or `supplier:ID`.
-    /// Formats: table (default), json, markdown.
+    /// Targets are service ids, `site:ID`, `zone:ID` or `supplier:ID` (all
+    /// their services fail), or `isolate:ZONE`: the zone cut off the
+    /// network, as containment does — the links across its boundary are
+    /// cut, what is inside keeps running on what it has inside, what is
+    /// outside loses it. Formats: table (default), json, markdown.
     Impact {
         /// The plan's root file.
         plan: PathBuf,

@@ -527,6 +527,12 @@ pub struct Process {
     pub workaround: Option<Workaround>,
     pub owner: Option<String>,
     pub description: Option<String>,
+    /// The network zone its people reach the information system from
+    /// (their workstations' zone; `internet` for citizens using an online
+    /// service). Isolating a zone cuts what crosses its boundary: a process
+    /// whose zone is cut off loses what is outside it. Default: the zone of
+    /// the workstations it depends on, when they are all in one.
+    pub zone: Option<Ref>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -849,6 +849,11 @@ impl Resolver {
         let raw = item.raw.as_ref()?;
         let entity = self.lookup(|r| &r.entities, &raw.entity).map(EntityId);
         let depends_on = self.dependencies(&item.id, &raw.depends_on);
+        let mut ok = true;
+        let zone = self.optional(|r| &r.zones, &raw.zone, &mut ok).map(ZoneId);
+        if !ok {
+            return None;
+        }
         Some(Process {
             id: item.id.clone(),
             name: raw.name.clone(),
@@ -866,8 +871,45 @@ impl Resolver {
             }),
             owner: raw.owner.clone(),
             description: raw.description.clone(),
+            zone,
             span: item.span,
         })
+    }
+}
+
+/// Per pair of zones `(a, b)` at `a * zones + b`: whether `a` reaches `b`
+/// through `reach`, directly or through other zones.
+fn flows(zones: &[Zone]) -> Vec<bool> {
+    let z = zones.len();
+    let mut flows = vec![false; z * z];
+    for a in 0..z {
+        let mut stack: Vec<usize> = zones[a].reach.iter().map(|r| r.index()).collect();
+        while let Some(b) = stack.pop() {
+            if !std::mem::replace(&mut flows[a * z + b], true) {
+                stack.extend(zones[b].reach.iter().map(|r| r.index()));
+            }
+        }
+    }
+    flows
+}
+
+/// A process's people sit where the workstations it depends on are, when
+/// they are all in one zone and it declares none.
+fn infer_process_zones(services: &[Service], processes: &mut [Process]) {
+    for p in processes.iter_mut().filter(|p| p.zone.is_none()) {
+        let mut zones = p
+            .depends_on
+            .iter()
+            .filter(|d| !matches!(d, Dependency::Soft(_)))
+            .flat_map(|d| d.services())
+            .map(|s| &services[s.index()])
+            .filter(|s| s.kind == ServiceKind::Workstation)
+            .map(|s| s.zone);
+        if let Some(first) = zones.next()
+            && zones.all(|z| z == first)
+        {
+            p.zone = first;
+        }
     }
 }
 
@@ -1139,7 +1181,8 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
                     .map(|(a, b)| (a.saturating_add(start), b.saturating_add(start)));
             }
         }
-        let processes: Vec<Process> = all_some(processes_out)?;
+        let mut processes: Vec<Process> = all_some(processes_out)?;
+        infer_process_zones(&services, &mut processes);
         let mut nodes_by_id = HashMap::with_capacity(services.len() + processes.len());
         for (i, s) in services.iter().enumerate() {
             nodes_by_id.insert(s.id.clone(), NodeRef::Service(ServiceId(i as u32)));
@@ -1147,12 +1190,14 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
         for (i, p) in processes.iter().enumerate() {
             nodes_by_id.insert(p.id.clone(), NodeRef::Process(ProcessId(i as u32)));
         }
+        let zones: Vec<Zone> = all_some(zones_out)?;
         let mut plan = Plan {
             name: name?,
             description: c.description.clone(),
             entities: all_some(entities_out)?,
             sites: all_some(sites_out)?,
-            zones: all_some(zones_out)?,
+            flows: flows(&zones),
+            zones,
             teams: all_some(teams_out)?,
             suppliers: all_some(suppliers_out)?,
             services,

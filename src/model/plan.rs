@@ -58,6 +58,10 @@ pub struct Plan {
     pub processes: Vec<Process>,
     /// Service and process ids (one namespace) to their node.
     pub(crate) nodes_by_id: HashMap<String, NodeRef>,
+    /// Per pair of zones `(a, b)` at `a * zones + b`: `a` reaches `b`
+    /// through the zones' `reach`, directly or through other zones (a
+    /// dependency from `a` to `b` is a network flow).
+    pub(crate) flows: Vec<bool>,
 }
 
 impl Plan {
@@ -105,6 +109,23 @@ impl Plan {
         } else {
             NodeRef::Process(ProcessId((index - self.services.len()) as u32))
         }
+    }
+
+    /// The zone a node sits in: a service's, a process's people's.
+    pub fn node_zone(&self, index: usize) -> Option<ZoneId> {
+        match self.node_at(index) {
+            NodeRef::Service(s) => self.service(s).zone,
+            NodeRef::Process(p) => self.process(p).zone,
+        }
+    }
+
+    /// Whether a dependency from zone `a` on zone `b` is a network flow:
+    /// `a` reaches `b` through the zones' `reach`, directly or through
+    /// other zones. One the network does not allow (a server on its
+    /// hypervisor or its switch in the administration zone) is a hosting or
+    /// carrier link, which no isolation cuts.
+    pub fn flows(&self, a: ZoneId, b: ZoneId) -> bool {
+        self.flows[a.index() * self.zones.len() + b.index()]
     }
 
     pub fn node_id(&self, node: NodeRef) -> &str {
@@ -504,6 +525,9 @@ pub struct Process {
     pub workaround: Option<Workaround>,
     pub owner: Option<String>,
     pub description: Option<String>,
+    /// The zone its people reach the information system from: declared,
+    /// or the one zone of the workstations it depends on.
+    pub zone: Option<ZoneId>,
     pub span: Span,
 }
 

@@ -30,7 +30,7 @@ use super::problem::{Milestone, Problem, Req, Task};
 use super::situation::{Damage, Situation};
 use crate::analysis::criticality_weight;
 use crate::analysis::objectives::process_required;
-use crate::analysis::state::{Runs, State, propagate_with};
+use crate::analysis::state::{Isolation, Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
     Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, ServiceKind,
@@ -90,6 +90,8 @@ pub enum Why {
 struct Builder<'a> {
     plan: &'a Plan,
     situation: &'a Situation,
+    /// Per snapshot: the links isolations cut then.
+    cut: Vec<Option<Isolation<'a>>>,
     units: Units,
     times: Vec<u64>,
     /// Per snapshot: the state of every node.
@@ -134,6 +136,13 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         );
     }
     times.extend(situation.shutdowns.iter().map(|&(t, _)| t.max(now)));
+    times.extend(
+        situation
+            .isolations
+            .iter()
+            .filter(|(_, s)| s.from > now && s.until > s.from)
+            .map(|(_, s)| s.from),
+    );
     times.sort_unstable();
     times.dedup();
     let runs = runs_elsewhere(plan, &situation.on_standby, &situation.placed);
@@ -142,7 +151,13 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
             .iter()
             .map(|&t| {
                 let hit: Vec<usize> = (0..n).filter(|&i| situation.unavailable(i, t)).collect();
-                propagate_with(plan, graph, &hit, &runs)
+                propagate_with(
+                    plan,
+                    graph,
+                    &hit,
+                    &runs,
+                    situation.isolation_at(plan, t).as_ref(),
+                )
             })
             .collect()
     };
@@ -185,9 +200,14 @@ pub fn build(plan: &Plan, graph: &DependencyGraph, situation: &Situation) -> Bui
         states = propagate_all(&owned);
         &owned
     };
+    let cut = times
+        .iter()
+        .map(|&t| situation.isolation_at(plan, t))
+        .collect();
     let mut b = Builder {
         plan,
         situation,
+        cut,
         units: graph.units(),
         times,
         states,
@@ -282,7 +302,15 @@ fn stopped_by_power(
         let hit: Vec<usize> = (0..plan.services.len())
             .filter(|&i| situation.unavailable(i, t) || i == source.index())
             .collect();
-        for i in shut_down_by(plan, graph, source, &hit, runs, &states[k]) {
+        let isolation = situation.isolation_at(plan, t);
+        for i in shut_down_by(
+            plan,
+            graph,
+            source,
+            &hit,
+            (runs, isolation.as_ref()),
+            &states[k],
+        ) {
             if situation.damage[i].is_none() && !situation.on_standby[i] && !clean[i] {
                 clean[i] = true;
                 out.push((i, t, Some(source), back));
@@ -330,22 +358,23 @@ pub fn down_for_power(
     let hit: Vec<usize> = (0..plan.services.len())
         .filter(|&i| plan.services[i].kind == ServiceKind::Power && unavailable(i))
         .collect();
-    (!hit.is_empty()).then(|| propagate_with(plan, graph, &hit, runs))
+    (!hit.is_empty()).then(|| propagate_with(plan, graph, &hit, runs, None))
 }
 
 /// What a controlled shutdown ordered for power `source` stops: the
 /// services with a restart that need `source` and would be down were it
-/// down now (with `hit` unavailable, `source` among them), and are not
-/// down already (`states`). One rule for `recover` and the engine.
+/// down now (with `hit` unavailable, `source` among them, and what runs
+/// elsewhere and the links cut now: `now`), and are not down already
+/// (`states`). One rule for `recover` and the engine.
 pub fn shut_down_by(
     plan: &Plan,
     graph: &DependencyGraph,
     source: ServiceId,
     hit: &[usize],
-    runs: &[(usize, Runs)],
+    now: (&[(usize, Runs)], Option<&Isolation>),
     states: &[State],
 ) -> Vec<usize> {
-    let without = propagate_with(plan, graph, hit, runs);
+    let without = propagate_with(plan, graph, hit, now.0, now.1);
     (0..plan.services.len())
         .filter(|&i| {
             plan.services[i]
@@ -1066,10 +1095,17 @@ impl<'a> Builder<'a> {
             let released_here = self.work[m].is_some()
                 && self.situation.damage[m].is_some()
                 && self.snapshot(self.situation.release[m].max(self.situation.now)) == k;
-            if released_here {
+            let deps = self.deps_at(m, k);
+            let cut = |d: &Dependency| {
+                d.services().iter().any(|s| {
+                    self.cut[k]
+                        .as_ref()
+                        .is_some_and(|iso| iso.cuts(m, s.index()))
+                })
+            };
+            if released_here && !deps.iter().any(cut) {
                 continue;
             }
-            let deps = self.deps_at(m, k);
             reqs.extend(self.not_down(m, deps, k));
         }
         dedup(&mut reqs);
@@ -1122,7 +1158,7 @@ impl<'a> Builder<'a> {
         for dep in deps {
             match dep {
                 Dependency::Hard(d) if !self.units.same(x, d.index()) => {
-                    if let Some(r) = self.back_of(d.index(), k) {
+                    if let Some(r) = self.reach(x, d.index(), k) {
                         reqs.push(Req::Task(r));
                     }
                 }
@@ -1132,7 +1168,7 @@ impl<'a> Builder<'a> {
                     }
                     let mut of = Vec::new();
                     for m in &g.of {
-                        match self.back_of(m.index(), k) {
+                        match self.reach(x, m.index(), k) {
                             Some(r) => of.push(r),
                             None => {
                                 of.clear();
@@ -1150,6 +1186,18 @@ impl<'a> Builder<'a> {
             }
         }
         reqs
+    }
+
+    /// What node `x` waits for to have service `d` at snapshot `k`: its
+    /// return there, and the end of the isolations that cut the link
+    /// between them; `None` when it has it.
+    fn reach(&mut self, x: usize, d: usize, k: usize) -> Option<usize> {
+        let back = self.back_of(d, k);
+        if !self.cut[k].as_ref().is_some_and(|iso| iso.cuts(x, d)) {
+            return back;
+        }
+        let open = self.situation.link_back(self.plan, x, d, self.times[k]);
+        Some(self.automatic(d, open, back.map(Req::Task).into_iter().collect()))
     }
 
     fn automatic(&mut self, service: usize, release: u64, reqs: Vec<Req>) -> usize {

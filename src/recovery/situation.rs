@@ -3,7 +3,8 @@
 //! runs on its standby, which copy each rebuild starts from, and how many
 //! people each team has over time.
 
-use crate::model::{Plan, Restore, ServiceId, SiteId};
+use crate::analysis::state::Isolation;
+use crate::model::{Plan, Restore, ServiceId, SiteId, ZoneId};
 
 /// What happened to a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +67,9 @@ pub struct Situation {
     /// Per service stopped cleanly by a controlled shutdown: its restart
     /// starts no sooner (the mains' return); 0 for the others.
     pub restart_from: Vec<u64>,
+    /// Zones cut off the network, each from and until a known time: the
+    /// links across their boundary are cut then (see [`Isolation`]).
+    pub isolations: Vec<(ZoneId, Spell)>,
 }
 
 impl Situation {
@@ -91,6 +95,7 @@ impl Situation {
             relocate_from: vec![Some(Restore::default()); n],
             shutdowns: Vec::new(),
             restart_from: vec![0; n],
+            isolations: Vec::new(),
         }
     }
 
@@ -109,6 +114,50 @@ impl Situation {
     pub fn unavailable(&self, i: usize, t: u64) -> bool {
         (self.damage[i].is_some() && self.release[i] <= t)
             || self.spells[i].iter().any(|s| s.from <= t && t < s.until)
+    }
+
+    /// The zones cut off the network at `t`.
+    pub fn isolated_at(&self, t: u64) -> Vec<ZoneId> {
+        let mut zones: Vec<ZoneId> = self
+            .isolations
+            .iter()
+            .filter(|(_, s)| s.from <= t && t < s.until)
+            .map(|&(z, _)| z)
+            .collect();
+        zones.sort_unstable();
+        zones.dedup();
+        zones
+    }
+
+    /// The links cut at `t`.
+    pub fn isolation_at<'p>(&self, plan: &'p Plan, t: u64) -> Option<Isolation<'p>> {
+        Isolation::new(plan, &self.isolated_at(t))
+    }
+
+    /// When node `from` (dense index), cut at `t` from service `to` by an
+    /// isolation, is joined to it again: the first moment from `t` on when
+    /// no isolation cuts the link (every isolation here has an end).
+    pub fn link_back(&self, plan: &Plan, from: usize, to: usize, t: u64) -> u64 {
+        let mut at = t;
+        loop {
+            let cut = self
+                .isolation_at(plan, at)
+                .is_some_and(|iso| iso.cuts(from, to));
+            if !cut {
+                return at;
+            }
+            // The next moment an isolation in force ends.
+            match self
+                .isolations
+                .iter()
+                .filter(|(_, s)| s.from <= at && at < s.until)
+                .map(|(_, s)| s.until)
+                .min()
+            {
+                Some(next) => at = next,
+                None => return at,
+            }
+        }
     }
 
     /// When service `i` comes back by itself from a spell it is in at `t`;

@@ -524,8 +524,19 @@ pub fn impact_report(
     let _ = writeln!(
         out,
         "{} {}: {} {} {}, {} {}; {} {} {}.\n",
-        t(lang, "Failing", "Panne de"),
-        targets.join(", "),
+        if targets.iter().all(|x| x.starts_with("isolate:")) {
+            t(lang, "Isolating", "Isolement de")
+        } else {
+            t(lang, "Failing", "Panne de")
+        },
+        targets
+            .iter()
+            .map(|x| match x.strip_prefix("isolate:") {
+                Some(z) => format!("zone:{}", z.strip_prefix("zone:").unwrap_or(z)),
+                None => x.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         count(State::Down),
         t(lang, "services", "services"),
         t(lang, "down", "arrêtés"),

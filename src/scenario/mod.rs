@@ -548,10 +548,8 @@ impl Scenario {
                     zones,
                     lasts: Some(d),
                 } => {
-                    for (i, svc) in plan.services.iter().enumerate() {
-                        if svc.zone.is_some_and(|z| zones.contains(&z)) {
-                            situation.spells[i].push(spell(at, at + d.as_secs()));
-                        }
+                    for &z in zones {
+                        situation.isolations.push((z, spell(at, at + d.as_secs())));
                     }
                 }
                 Action::Outage {

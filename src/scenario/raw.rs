@@ -122,9 +122,10 @@ pub struct EventFile {
     /// first; what they feed follows by its dependencies.
     pub power: Option<Targets>,
     /// Containment: zones cut off the network (`zone:ID` or `ID`), for `for`
-    /// or for good. Their services are unavailable; an attacker can no
-    /// longer move into or out of them. Cutting the `internet` zone cuts the
-    /// internet link.
+    /// or for good. The network flows across their boundaries are cut: their
+    /// services keep running on what they have inside, what is outside
+    /// loses them, and an attacker can no longer move into or out of them.
+    /// Cutting the `internet` zone cuts the internet link.
     pub isolate: Option<Targets>,
     /// A team whose number of available people changes.
     pub staff: Option<Spanned<String>>,

@@ -36,7 +36,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use crate::analysis::state::{State, propagate_with};
+use crate::analysis::state::{Isolation, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
     Crew, Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId,
@@ -66,8 +66,9 @@ pub enum Intervention {
         capacity: u32,
         until: Option<u64>,
     },
-    /// The zone is cut off the network: its services are unavailable and
-    /// the attacker can no longer move into or out of it.
+    /// The zone is cut off the network: the flows across its boundary are
+    /// cut (see [`Isolation`]) and the attacker can no longer move into or
+    /// out of it.
     Isolate { zone: ZoneId, until: Option<u64> },
     /// The zone is connected again.
     Reconnect { zone: ZoneId },
@@ -821,9 +822,17 @@ impl<'p> Engine<'p> {
         let mut hit: Vec<usize> = (0..self.svc.len())
             .filter(|&i| self.unavailable(i))
             .collect();
-        let states = propagate_with(self.plan, self.graph, &hit, &runs);
+        let isolation = self.isolation();
+        let states = propagate_with(self.plan, self.graph, &hit, &runs, isolation.as_ref());
         hit.push(source.index());
-        let stop = recovery::shut_down_by(self.plan, self.graph, source, &hit, &runs, &states);
+        let stop = recovery::shut_down_by(
+            self.plan,
+            self.graph,
+            source,
+            &hit,
+            (&runs, isolation.as_ref()),
+            &states,
+        );
         for i in stop {
             let s = ServiceId(i as u32);
             if self.svc[i].damage.is_some() || self.svc[i].on_standby {
@@ -1059,11 +1068,16 @@ impl<'p> Engine<'p> {
     /// Whether a service is unavailable by itself (not by propagation).
     fn unavailable(&self, i: usize) -> bool {
         let s = &self.svc[i];
-        s.damage.is_some()
-            || s.out_until.is_some()
-            || self.plan.services[i]
-                .zone
-                .is_some_and(|z| self.isolated[z.index()].is_some())
+        s.damage.is_some() || s.out_until.is_some()
+    }
+
+    /// The links the zones isolated now cut.
+    fn isolation(&self) -> Option<Isolation<'p>> {
+        let zones: Vec<ZoneId> = (0..self.isolated.len())
+            .filter(|&z| self.isolated[z].is_some())
+            .map(|z| ZoneId(z as u32))
+            .collect();
+        Isolation::new(self.plan, &zones)
     }
 
     fn update_states(&mut self) {
@@ -1074,7 +1088,13 @@ impl<'p> Engine<'p> {
         let on_standby: Vec<bool> = self.svc.iter().map(|s| s.on_standby).collect();
         let placed: Vec<Option<SiteId>> = self.svc.iter().map(|s| s.placed).collect();
         let runs = recovery::runs_elsewhere(self.plan, &on_standby, &placed);
-        let states = propagate_with(self.plan, self.graph, &hit, &runs);
+        let states = propagate_with(
+            self.plan,
+            self.graph,
+            &hit,
+            &runs,
+            self.isolation().as_ref(),
+        );
         // What a power cut stops needs restarting: it stays down once its
         // power is back, until the teams restart it.
         // Judged from power alone, only when something with a restart went
@@ -1642,18 +1662,21 @@ impl<'p> Engine<'p> {
                     until: u,
                 });
             }
-            if let Some(u) = plan.services[i]
-                .zone
-                .and_then(|z| self.isolated[z.index()])
-                .filter(|&u| u != u64::MAX)
-            {
-                spells.push(Spell {
-                    from: now,
-                    until: u,
-                });
-            }
             situation.on_standby[i] = s.on_standby;
             situation.placed[i] = s.placed;
+        }
+        // Zones cut off until a known time (an isolation for good is left
+        // to whoever reconnects).
+        for (z, until) in self.isolated.iter().enumerate() {
+            if let Some(u) = until.filter(|&u| u != u64::MAX) {
+                situation.isolations.push((
+                    ZoneId(z as u32),
+                    Spell {
+                        from: now,
+                        until: u,
+                    },
+                ));
+            }
         }
         for site in 0..plan.sites.len() {
             situation.room[site] = self.room(SiteId(site as u32));

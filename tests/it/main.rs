@@ -8,6 +8,7 @@ mod analysis_cli;
 mod analysis_props;
 mod bad_input;
 mod commands;
+mod containment;
 mod example_plan;
 mod exercise_format;
 mod exercise_generate;
