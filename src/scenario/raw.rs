@@ -68,11 +68,12 @@ pub struct AttackFile {
     pub entry: Targets,
     /// ATT&CK technique of the initial access, for reports (e.g. T1133).
     pub technique: Option<String>,
-    /// How fast the attacker compromises a service in a zone it can reach
-    /// from one it holds.
+    /// The attacker's pace: the time to take each next service, one at a
+    /// time, among those it can encrypt in the zones its footholds reach
+    /// (default `hard`).
     pub spread: Option<Spread>,
-    /// How fast the attacker takes the services an identity service it holds
-    /// administers.
+    /// The time from holding an identity service to administering, all at
+    /// once, every service whose `identity` it is (default `easy`).
     pub identity: Option<Spread>,
     /// Time from initial access to encryption.
     pub dwell: Duration,

@@ -161,7 +161,7 @@ fn the_ransomware_exercise_report_tells_what_the_players_did() {
     let ec = row(&md, "État civil (naissances");
     assert_eq!(ec[2], "arrêté, en mode dégradé");
     assert_eq!(ec[4], "24h");
-    assert!(row(&md, "Information et alerte")[5] == "dépassée", "{md}");
+    assert!(row(&md, "Accueil téléphonique")[5] == "dépassée", "{md}");
 
     // Comparison: the solver's time for a vital process, explained by its
     // first steps on what the process needs.

@@ -6,6 +6,7 @@
 
 mod analysis_cli;
 mod analysis_props;
+mod attack_props;
 mod bad_input;
 mod commands;
 mod containment;
