@@ -500,6 +500,12 @@ pub struct Backup {
     /// Time to bring the copy back to be read (tapes from a vault), counted
     /// from the damage.
     pub retrieval: Option<Duration>,
+    /// Time to check a copy clean after a cyberattack (restored in an
+    /// isolated environment and scanned), before it is restored. A copy
+    /// newer than the compromise of what it copies is used only once
+    /// checked; without `verify`, the restore takes its last version older
+    /// than the compromise, losing the time the attacker held the service.
+    pub verify: Option<Duration>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -733,6 +733,7 @@ impl Resolver {
                 immutable: b.immutable,
                 offsite: b.offsite,
                 retrieval: b.retrieval.unwrap_or(Duration::ZERO),
+                verify: b.verify.unwrap_or(Duration::ZERO),
             });
         }
         let replication = match &raw.replication {

@@ -17,6 +17,13 @@
 //!   attacker could reach its holder (or, kept beside the service, the
 //!   service) and it is neither immutable nor offline.
 //!
+//! Under a cyberattack, a copy newer than the compromise of what it copies
+//! may hold the attacker's foothold: it is restored only once checked
+//! clean (the backup's `verify`: that much longer before the restore can
+//! start); a copy without `verify` is restored from its last version older
+//! than the compromise, so the data loss adds the time the attacker held the
+//! service before the attack ended ([`Fate::held_for`]).
+//!
 //! A holder the attacker only compromised (taken, not burnt) keeps its
 //! immutable and offline copies: they can be restored once the holder is
 //! back. A restore starts from the newest surviving copy (the replica's lag
@@ -41,6 +48,9 @@ pub struct DataCopy {
     pub offsite: bool,
     /// Seconds to bring it back to be read, from the damage.
     pub retrieval: u64,
+    /// Seconds to check a copy clean after an attack, before restoring
+    /// it; 0 when the plan gives no check.
+    pub verify: u64,
 }
 
 /// What happened to the services, as far as their copies are concerned.
@@ -51,6 +61,8 @@ pub trait Fate {
     fn encrypted(&self, s: ServiceId) -> bool;
     /// An attack ended in encryption and the attacker could then reach it.
     fn exposed(&self, s: ServiceId) -> bool;
+    /// How long the attacker held it before the attack ended (0: never).
+    fn held_for(&self, s: ServiceId) -> u64;
 }
 
 impl Plan {
@@ -71,6 +83,7 @@ impl Plan {
                     immutable: false,
                     offsite: false,
                     retrieval: 0,
+                    verify: 0,
                 })
             })
             .chain(data.backups.iter().map(|b| DataCopy {
@@ -81,6 +94,7 @@ impl Plan {
                 immutable: b.immutable,
                 offsite: b.offsite,
                 retrieval: b.retrieval.as_secs(),
+                verify: b.verify.as_secs(),
             }))
             .collect();
         // Stable: the replica, then the plan's order, on a tie.
@@ -88,9 +102,27 @@ impl Plan {
         out
     }
 
-    /// The copy a restore of `s` starts from: the newest that survived.
+    /// The copy a restore of `s` starts from: the newest that survived,
+    /// as it can be used — after an attack that held `s`, checked clean
+    /// (its `verify` added to its retrieval) or, without a check, its last
+    /// version older than the compromise (the time the attacker held `s`
+    /// added to its loss); the smallest loss first, then the plan's order.
     pub fn restore_copy(&self, s: ServiceId, fate: &dyn Fate) -> Option<DataCopy> {
-        self.copies(s).into_iter().find(|c| survives(s, c, fate))
+        let held = fate.held_for(s);
+        self.copies(s)
+            .into_iter()
+            .filter(|c| survives(s, c, fate))
+            .map(|mut c| {
+                if held > 0 {
+                    if c.verify > 0 {
+                        c.retrieval = c.retrieval.saturating_add(c.verify);
+                    } else {
+                        c.loss = c.loss.saturating_add(held);
+                    }
+                }
+                c
+            })
+            .min_by_key(|c| c.loss)
     }
 }
 
@@ -163,6 +195,8 @@ pub struct Fates {
     pub destroyed: Vec<bool>,
     pub encrypted: Vec<bool>,
     pub exposed: Vec<bool>,
+    /// Seconds the attacker held each service before the attack ended.
+    pub held: Vec<u64>,
 }
 
 impl Fates {
@@ -171,6 +205,7 @@ impl Fates {
             destroyed: vec![false; n],
             encrypted: vec![false; n],
             exposed: vec![false; n],
+            held: vec![0; n],
         }
     }
 
@@ -204,5 +239,8 @@ impl Fate for Fates {
     }
     fn exposed(&self, s: ServiceId) -> bool {
         self.exposed[s.index()]
+    }
+    fn held_for(&self, s: ServiceId) -> u64 {
+        self.held[s.index()]
     }
 }

@@ -501,6 +501,8 @@ pub struct Backup {
     pub offsite: bool,
     /// Time to bring it back to be read, from the damage.
     pub retrieval: Duration,
+    /// Time to check a copy clean after an attack, before restoring it.
+    pub verify: Duration,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -42,6 +42,10 @@ pub struct Attack {
     pub identity: u64,
     pub dwell: Duration,
     pub detect: Option<Duration>,
+    /// From the attack's end (detection or encryption): the investigation
+    /// that establishes the compromise; nothing the attacker held is
+    /// brought back before it ends.
+    pub investigation: Duration,
 }
 
 /// The mean of a time-to-compromise distribution, in seconds.
@@ -109,6 +113,9 @@ pub struct Outcome {
     pub end: u64,
     /// Whether it ended with encryption (not stopped by detection).
     pub encrypted: bool,
+    /// When the investigation ends: work on what the attacker held starts
+    /// no sooner.
+    pub cleared: u64,
     /// Services the attacker could reach at the end: compromised, or in a
     /// zone reachable from a compromised service's zone (out of reach
     /// excepted).
@@ -440,6 +447,7 @@ pub fn unfold_with(plan: &Plan, attack: &Attack, cuts: &[Cut], seed: u64) -> Out
         compromised,
         end,
         encrypted,
+        cleared: end.saturating_add(attack.investigation.as_secs()),
         reachable,
     }
 }

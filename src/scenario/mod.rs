@@ -331,6 +331,7 @@ fn resolve(
             identity: attack::mean(a.identity, raw::SpreadClass::Easy),
             dwell: a.dwell,
             detect: a.detect,
+            investigation: a.investigation.unwrap_or(Duration::ZERO),
         })
     });
     let start = file
@@ -506,10 +507,13 @@ impl Scenario {
             .map(|a| attack::unfold_with(plan, a, &self.cuts(), seed));
         if let Some(o) = &outcome {
             for i in 0..n {
-                if o.compromised[i].is_some() {
+                if let Some(at) = o.compromised[i] {
                     situation.damage[i] = Some(Damage::Destroyed);
-                    situation.release[i] = o.end;
+                    // Found at the attack's end, worked on once the
+                    // investigation is over.
+                    situation.release[i] = o.cleared;
                     fates.encrypted[i] = o.encrypted;
+                    fates.held[i] = o.end.saturating_sub(at);
                 }
                 fates.exposed[i] = o.encrypted && o.reachable[i];
             }

@@ -81,6 +81,11 @@ pub struct AttackFile {
     /// the attack: the compromised services are isolated and rebuilt, but
     /// nothing is encrypted.
     pub detect: Option<Duration>,
+    /// The investigation from the attack's end (detection or encryption):
+    /// forensic freeze while the date and the extent of the compromise are
+    /// established. Nothing the attacker held is rebuilt, restored or
+    /// failed over before it ends (default 0).
+    pub investigation: Option<Duration>,
 }
 
 /// A time-to-compromise distribution: exponential with a mean, or a class

@@ -139,6 +139,10 @@ struct Svc {
     encrypted: bool,
     /// The attack ended in encryption and the attacker could reach it.
     exposed: bool,
+    /// How long the attacker held it before the attack ended.
+    held_for: u64,
+    /// Held by the attacker: no work on it before the investigation ends.
+    frozen_until: u64,
     /// When it was destroyed or taken (its copies' retrieval counts from
     /// then).
     lost_at: Option<u64>,
@@ -1057,9 +1061,17 @@ impl<'p> Engine<'p> {
         );
         for i in 0..self.svc.len() {
             self.svc[i].exposed |= outcome.encrypted && outcome.reachable[i];
-            if outcome.compromised[i].is_some() {
-                // What the attacker held cannot be trusted: rebuilt.
-                self.svc[i].encrypted |= outcome.encrypted;
+            if let Some(at) = outcome.compromised[i] {
+                // What the attacker held cannot be trusted: rebuilt, once
+                // the investigation has established the compromise.
+                let svc = &mut self.svc[i];
+                svc.encrypted |= outcome.encrypted;
+                svc.held_for = svc.held_for.max(outcome.end.saturating_sub(at));
+                svc.frozen_until = outcome.cleared;
+                if outcome.cleared > self.now {
+                    self.agenda
+                        .push(Reverse((outcome.cleared, Due::Wake(ServiceId(i as u32)))));
+                }
                 self.hit(ServiceId(i as u32), Some(Damage::Destroyed), None);
             }
         }
@@ -1369,6 +1381,11 @@ impl<'p> Engine<'p> {
             if !self.needs_work(s, planned) {
                 continue;
             }
+            // What the attacker held waits for the investigation.
+            if self.svc[s.index()].frozen_until > self.now {
+                blocked = true;
+                continue;
+            }
             // A failover needs its standby up (see `method`), not what the
             // primary depends on; the cheap check first.
             let r = &self.plan.service(s).recovery;
@@ -1647,7 +1664,7 @@ impl<'p> Engine<'p> {
                 });
             } else if s.damage.is_some() {
                 situation.damage[i] = s.damage;
-                situation.release[i] = now;
+                situation.release[i] = now.max(s.frozen_until);
                 // Shut down cleanly: restarted once the mains are back (when
                 // their return is known; else the engine waits for it).
                 if let Some(back) = s.shut_for.and_then(|p| self.svc[p.index()].draining)
@@ -1888,6 +1905,7 @@ impl<'p> Engine<'p> {
             destroyed: self.svc.iter().map(|s| s.destroyed).collect(),
             encrypted: self.svc.iter().map(|s| s.encrypted).collect(),
             exposed: self.svc.iter().map(|s| s.exposed).collect(),
+            held: self.svc.iter().map(|s| s.held_for).collect(),
         };
         (hit, fates)
     }
@@ -1934,6 +1952,9 @@ impl Fate for SvcFates<'_> {
     }
     fn exposed(&self, s: ServiceId) -> bool {
         self.0[s.index()].exposed
+    }
+    fn held_for(&self, s: ServiceId) -> u64 {
+        self.0[s.index()].held_for
     }
 }
 

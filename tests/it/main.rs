@@ -8,6 +8,7 @@ mod analysis_cli;
 mod analysis_props;
 mod attack_props;
 mod bad_input;
+mod clean_restore;
 mod commands;
 mod containment;
 mod example_plan;
