@@ -127,25 +127,26 @@ fn a_scripted_exercise_runs_end_to_end() {
     // The clock moved to the first inject after the start, then 2 hours.
     let first = v["injects"][1]["at"]["t"].as_u64().unwrap();
     assert_eq!(v["clock"]["t"].as_u64().unwrap(), first + 7200);
-    // The immutable repository, which the attacker held, is being rebuilt
-    // by the infrastructure team; AD is ordered but waits for it: its only
-    // surviving copy is there.
+    // The immutable repository and AD, which the attacker held, are
+    // ordered but wait: nothing it held is rebuilt before the scenario's
+    // three-day investigation ends (T+8d).
     let service = |id: &str| service(&v, id);
-    let depot = service("depot-immuable");
-    assert_eq!(depot["work"]["mode"], "rebuild", "{depot}");
-    let ad = service("ad");
-    assert_eq!(
-        (ad["ordered"].as_bool(), &ad["work"]),
-        (Some(true), &Value::Null),
-        "{ad}"
-    );
+    for id in ["depot-immuable", "ad"] {
+        let s = service(id);
+        assert_eq!(s["damage"], "destroyed", "{s}");
+        assert_eq!(
+            (s["ordered"].as_bool(), &s["work"]),
+            (Some(true), &Value::Null),
+            "{s}"
+        );
+    }
     let infra = v["teams"]
         .as_array()
         .unwrap()
         .iter()
         .find(|t| t["id"] == "infra")
         .unwrap();
-    assert!(infra["busy"].as_u64().unwrap() >= 1);
+    assert_eq!(infra["busy"].as_u64(), Some(0), "{infra}");
     // The workaround is active: the process is no longer counted down.
     let ec = v["processes"]
         .as_array()
