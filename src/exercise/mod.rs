@@ -80,6 +80,9 @@ pub struct Objective {
     pub evaluation: String,
     /// A check the engine can make by itself.
     pub expects: Option<Deadline>,
+    /// The processes it is there to protect: declared, or the process a
+    /// workaround expectation names.
+    pub protects: Vec<ProcessId>,
 }
 
 /// A decision expected by a time.
@@ -377,11 +380,38 @@ fn resolve(
                 by: d.by.as_secs(),
             })
         });
+        let mut protects = Vec::new();
+        if let Some(plan) = refs.plan {
+            for id in &o.protects {
+                match plan.node_by_id(&id.value) {
+                    Some(NodeRef::Process(p)) => protects.push(p),
+                    _ => diags.push(unknown(
+                        "process",
+                        &id.value,
+                        id.span,
+                        plan.processes.iter().map(|p| p.id.as_str()),
+                    )),
+                }
+            }
+        }
+        if protects.is_empty()
+            && let Some(Deadline {
+                expect:
+                    Expectation {
+                        target: Some(Target::Process(p)),
+                        ..
+                    },
+                ..
+            }) = &expects
+        {
+            protects.push(*p);
+        }
         objectives.push(Objective {
             id: o.id.value.clone(),
             text: o.text.clone(),
             evaluation: o.evaluation.clone(),
             expects,
+            protects,
         });
     }
     let roles: Vec<Role> = file

@@ -246,6 +246,12 @@ pub struct ObjectiveFile {
     /// A check the engine can make by itself: a decision of this action
     /// (and target) taken by a deadline.
     pub expects: Option<Spanned<DeadlineFile>>,
+    /// The processes the objective is there to protect (process ids): met
+    /// while one of them breached its DMIA, it is flagged in the report,
+    /// not counted as a strength. Default: the process a `workaround`
+    /// expectation names.
+    #[serde(default)]
+    pub protects: Vec<Spanned<String>>,
 }
 
 /// A decision expected by a deadline.

@@ -181,6 +181,9 @@ struct ObjectiveResult<'s> {
     /// Contingency injects about it that fired, with their time.
     contingencies: Vec<(&'s Inject, u64)>,
     verdict: Verdict,
+    /// The processes it protects that breached their DMIA by the end of
+    /// play: met or not, its purpose failed.
+    breached: Vec<ProcessId>,
 }
 
 fn objectives<'s>(session: &'s Session) -> Vec<ObjectiveResult<'s>> {
@@ -231,6 +234,7 @@ fn objectives<'s>(session: &'s Session) -> Vec<ObjectiveResult<'s>> {
                 evaluations,
                 contingencies,
                 verdict,
+                breached: Vec::new(),
             }
         })
         .collect()
@@ -514,8 +518,15 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     let plan = session.plan();
     let scenario = session.scenario();
     let outcome = session.outcome();
-    let objective_results = objectives(session);
+    let mut objective_results = objectives(session);
     let rows = processes(session, &outcome);
+    // An objective is judged on its purpose too: the processes it protects.
+    for o in &mut objective_results {
+        o.breached = (o.objective.protects.iter())
+            .filter(|&&p| rows.iter().any(|r| r.process == p && r.breach))
+            .copied()
+            .collect();
+    }
     let waits = waits(session, r.graph, &outcome);
     // Where the solver's run ends: everything back, or the horizon.
     let horizon = r.best.end.min(scenario.limit());
@@ -544,7 +555,7 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
     let mut strengths = Vec::new();
     for o in objective_results
         .iter()
-        .filter(|o| o.verdict == Verdict::Met)
+        .filter(|o| o.verdict == Verdict::Met && o.breached.is_empty())
     {
         let mut s = match lang {
             Lang::En => format!("Objective {} met", quote(lang, &o.objective.text)),
@@ -606,6 +617,12 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
         let p = plan.process(process);
         let (state, since) = state_at(&outcome.events, NodeRef::Process(process), x.t);
         let name = format!("{} ({})", p.name, p.id);
+        // Judged on the outcome: a workaround that did not keep its process
+        // within its DMIA is no strength (the breach is an area).
+        let breached = rows.iter().any(|r| r.process == process && r.breach);
+        if breached && (state != State::Down || x.t - since <= p.mtpd.as_secs()) {
+            continue;
+        }
         if state != State::Down {
             strengths.push(match lang {
                 Lang::En => format!(
@@ -1129,7 +1146,18 @@ fn objectives_section(d: &mut Doc, session: &Session, results: &[ObjectiveResult
                 expected,
                 taken,
                 observers,
-                verdict_text(o.verdict, lang).into(),
+                match (o.verdict, o.breached.is_empty()) {
+                    (Verdict::Met, false) => match lang {
+                        Lang::En => {
+                            format!("met, but {} breached its DMIA", ids(plan, &o.breached))
+                        }
+                        Lang::Fr => format!(
+                            "atteint, mais DMIA dépassée pour {}",
+                            ids(plan, &o.breached)
+                        ),
+                    },
+                    (v, _) => verdict_text(v, lang).into(),
+                },
             ]
         })
         .collect();
@@ -1159,6 +1187,14 @@ fn objectives_section(d: &mut Doc, session: &Session, results: &[ObjectiveResult
         ));
         d.push(Block::List(unevaluated));
     }
+}
+
+/// Process ids, comma-separated.
+fn ids(plan: &Plan, ps: &[ProcessId]) -> String {
+    ps.iter()
+        .map(|&p| plan.process(p).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn verdict_text(v: Verdict, lang: Lang) -> &'static str {
@@ -1648,6 +1684,43 @@ fn areas(
                 "Objectif {} : traduire les constats des observateurs en procédure avec les rôles concernés ({}), et le vérifier au prochain exercice.",
                 o.objective.id,
                 quote(lang, &o.objective.text)
+            ),
+        };
+        out.push(Area {
+            text,
+            action,
+            owners: objective_owners(session, &o.objective.id),
+            priority: 1,
+        });
+    }
+
+    // Objectives met whose purpose failed: the decision came, the process
+    // it protects still breached.
+    for o in objectives
+        .iter()
+        .filter(|o| o.verdict == Verdict::Met && !o.breached.is_empty())
+    {
+        let names = process_list(plan, o.breached.iter().copied(), 8, lang);
+        let (text, action) = match lang {
+            Lang::En => (
+                format!(
+                    "Objective {} met, yet what it protects breached its DMIA (MTPD): {names}.",
+                    quote(lang, &o.objective.text)
+                ),
+                format!(
+                    "Objective {}: check that the expected decision really protects {names} (what it cuts, what those processes still need), and what else they need within their DMIA.",
+                    o.objective.id
+                ),
+            ),
+            Lang::Fr => (
+                format!(
+                    "Objectif {} atteint, mais ce qu'il protège a dépassé sa DMIA (MTPD) : {names}.",
+                    quote(lang, &o.objective.text)
+                ),
+                format!(
+                    "Objectif {} : vérifier que la décision attendue protège vraiment {names} (ce qu'elle coupe, ce dont ces processus ont encore besoin), et ce qu'il leur faut d'autre dans leur DMIA.",
+                    o.objective.id
+                ),
             ),
         };
         out.push(Area {

@@ -432,3 +432,82 @@ fn a_torn_last_line_still_gives_a_report() {
     assert_eq!(code, 2);
     assert!(err.contains("use one of: markdown, html"), "{err}");
 }
+
+/// An objective met whose purpose failed: the decision came in time, the
+/// process it protects still breached its DMIA. The report says so and does
+/// not count it as a strength.
+#[test]
+fn an_objective_met_whose_process_breached_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "plan.yaml",
+        "name: p\nentities: { e: { name: E } }\nteams: { t: { name: T, capacity: 1 } }\nservices:\n  app: { name: App, kind: application, recovery: { duration: 2d, needs: { t: 1 } } }\nprocesses:\n  p: { name: Guichet, entity: e, criticality: vital, mtpd: 4h, depends_on: [app], workaround: { name: Papier, activation: 30m, max_duration: 2h } }\n",
+    );
+    write(
+        "s.yaml",
+        "name: s\nplan: plan.yaml\nevents:\n  - { at: 0m, destroy: app }\n",
+    );
+    write(
+        "x.yaml",
+        "title: X\nscenario: s.yaml\nstart: 0m\nend: 12h\nobjectives:\n  - { id: garder, text: Passer au papier dans l'heure, evaluation: Heure d'activation, expects: { action: workaround, target: p, by: 1h } }\nroles:\n  - { id: dsi, name: DSI, kind: player }\ninjects:\n  - { id: i1, at: 0m, to: dsi, channel: phone, from: Astreinte, text: Panne. }\n",
+    );
+    let journal = dir.path().join("j.jsonl");
+    let exercise = dir.path().join("x.yaml");
+    play(
+        None,
+        exercise.to_str().unwrap(),
+        &journal,
+        &["@dsi workaround p", "goto 12h", "end", "quit"],
+    );
+    for (lang, verdict, area, strength) in [
+        (
+            "fr",
+            "atteint, mais DMIA dépassée pour p",
+            "Objectif « Passer au papier dans l'heure » atteint, mais ce qu'il protège a dépassé sa DMIA (MTPD) : p.",
+            "Objectif « Passer au papier dans l'heure » atteint :",
+        ),
+        (
+            "en",
+            "met, but p breached its DMIA",
+            "Objective “Passer au papier dans l'heure” met, yet what it protects breached its DMIA (MTPD): p.",
+            "Objective “Passer au papier dans l'heure” met:",
+        ),
+    ] {
+        let md = report(&journal, &["--lang", lang]);
+        assert_eq!(row(&md, "garder")[4], verdict, "{md}");
+        assert!(md.contains(area), "{md}");
+        assert!(!md.contains(strength), "{md}");
+        // Nor is the workaround that did not keep it within its DMIA.
+        assert!(
+            !md.contains("Guichet (p) à T0") && !md.contains("Guichet (p) activated"),
+            "{md}"
+        );
+    }
+}
+
+/// The review's contradiction: cutting the SCADA network off, as the
+/// objective "eau" asks, keeps drinking water running; the objective is
+/// met, a strength, and water production never stops.
+#[test]
+fn isolating_the_scada_zone_protects_drinking_water() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    play(
+        None,
+        exercise("rancongiciel-vpn.yaml").to_str().unwrap(),
+        &journal,
+        &["next", "@rssi isolate zone:scada", "goto 6d", "end", "quit"],
+    );
+    let md = report(&journal, &["--lang", "fr"]);
+    assert_eq!(row(&md, "eau :")[4], "atteint", "{md}");
+    assert!(
+        md.contains("- Objectif « Protéger la production d'eau potable"),
+        "{md}"
+    );
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with("| ") && l.contains("(eau-potable)")),
+        "{md}"
+    );
+}
