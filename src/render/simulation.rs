@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::doc::{Block, Doc, at};
 use crate::analysis::state::State;
 use crate::i18n::Lang;
-use crate::model::{Duration, NodeRef, Plan};
+use crate::model::{Duration, NodeRef, Plan, ServiceId};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
 use crate::simulation::monte_carlo::Stats;
@@ -312,19 +312,43 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
             .collect(),
     });
     held(&mut d, plan, scenario, run, lang);
-    if !run.data.is_empty() {
-        d.push(Block::Heading(t(lang, "Data", "Données").into()));
-        d.push(Block::Table {
-            header: vec![
-                t(lang, "Service", "Service").into(),
-                t(lang, "Data lost", "Données perdues").into(),
-            ],
-            rows: run
-                .data
-                .iter()
-                .map(|x| vec![plan.service(x.service).id.clone(), loss(x.loss, lang)])
-                .collect(),
-        });
+    // Business data lost, then configurations to rebuild: a device's
+    // settings lost are work for the teams, not a process's data loss.
+    let configuration = |s: ServiceId| {
+        plan.service(s)
+            .data
+            .as_ref()
+            .is_some_and(|d| d.configuration)
+    };
+    for (config, heading, column) in [
+        (
+            false,
+            t(lang, "Data", "Données"),
+            t(lang, "Data lost", "Données perdues"),
+        ),
+        (
+            true,
+            t(
+                lang,
+                "Configurations to rebuild",
+                "Configurations à reconstruire",
+            ),
+            t(lang, "Changes lost", "Modifications perdues"),
+        ),
+    ] {
+        let rows: Vec<Vec<String>> = run
+            .data
+            .iter()
+            .filter(|x| configuration(x.service) == config)
+            .map(|x| vec![plan.service(x.service).id.clone(), loss(x.loss, lang)])
+            .collect();
+        if !rows.is_empty() {
+            d.push(Block::Heading(heading.into()));
+            d.push(Block::Table {
+                header: vec![t(lang, "Service", "Service").into(), column.into()],
+                rows,
+            });
+        }
     }
     d.push(Block::Heading(
         t(lang, "Teams' load", "Charge des équipes").into(),
@@ -582,7 +606,13 @@ pub fn json<'a>(plan: &'a Plan, scenario: &'a Scenario, run: &'a Run, budget: u6
         data: run
             .data
             .iter()
-            .map(|x| serde_json::json!({ "id": plan.service(x.service).id, "loss_s": x.loss }))
+            .map(|x| {
+                let holds = match plan.service(x.service).data.as_ref() {
+                    Some(d) if d.configuration => "configuration",
+                    _ => "business",
+                };
+                serde_json::json!({ "id": plan.service(x.service).id, "holds": holds, "loss_s": x.loss })
+            })
             .collect(),
         teams: plan
             .teams

@@ -313,4 +313,23 @@ fn configuration_copies_are_not_held_to_a_process_pdma() {
     assert!(codes("configuration").is_empty());
     let (code, _, err) = run(&["check", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
+    // A fire on the switch: its settings lost are rebuild work, shown apart
+    // from the data, and no process lost data for it.
+    let sc = dir.path().join("fire.yaml");
+    std::fs::write(
+        &sc,
+        "name: f
+plan: plan.yaml
+events:
+  - { at: 0m, destroy: switch }
+",
+    )
+    .unwrap();
+    let sc = sc.to_str().unwrap();
+    let sim = json(&["simulate", sc, "--format", "json"]);
+    assert_eq!(sim["data"][0]["holds"], "configuration", "{sim}");
+    assert_eq!(sim["processes"][0]["data_loss_s"], 0, "{sim}");
+    let (_, text, _) = run(&["simulate", sc, "--lang", "fr"]);
+    assert!(text.contains("Configurations à reconstruire"), "{text}");
+    assert!(!text.contains("\nDonnées\n"), "{text}");
 }
