@@ -19,8 +19,8 @@
 //!
 //! Under a cyberattack, a copy newer than the compromise of what it copies
 //! may hold the attacker's foothold: it is restored only once checked
-//! clean (the backup's `verify`: that much longer before the restore can
-//! start); a copy without `verify` is restored from its last version older
+//! clean (the backup's `verify`: that much more work for the crew that
+//! restores it); a copy without `verify` is restored from its last version older
 //! than the compromise, so the data loss adds the time the attacker held the
 //! service before the attack ended ([`Fate::held_for`]).
 //!
@@ -104,21 +104,17 @@ impl Plan {
 
     /// The copy a restore of `s` starts from: the newest that survived,
     /// as it can be used — after an attack that held `s`, checked clean
-    /// (its `verify` added to its retrieval) or, without a check, its last
-    /// version older than the compromise (the time the attacker held `s`
-    /// added to its loss); the smallest loss first, then the plan's order.
+    /// (see [`Restore::verify`]) or, without a check, its last version
+    /// older than the compromise (the time the attacker held `s` added to
+    /// its loss); the smallest loss first, then the plan's order.
     pub fn restore_copy(&self, s: ServiceId, fate: &dyn Fate) -> Option<DataCopy> {
         let held = fate.held_for(s);
         self.copies(s)
             .into_iter()
             .filter(|c| survives(s, c, fate))
             .map(|mut c| {
-                if held > 0 {
-                    if c.verify > 0 {
-                        c.retrieval = c.retrieval.saturating_add(c.verify);
-                    } else {
-                        c.loss = c.loss.saturating_add(held);
-                    }
+                if held > 0 && c.verify == 0 {
+                    c.loss = c.loss.saturating_add(held);
                 }
                 c
             })
@@ -141,8 +137,15 @@ pub fn restore(plan: &Plan, s: ServiceId, fate: &dyn Fate) -> Restore {
     Restore {
         holder: copy.holder.filter(|&h| !fate.destroyed(h)),
         retrieval: copy.retrieval,
+        verify: verify(s, &copy, fate),
         copy: Some(copy),
     }
+}
+
+/// The check of a copy before it is restored: its `verify` when the
+/// attacker held `s`, else nothing.
+fn verify(s: ServiceId, copy: &DataCopy, fate: &dyn Fate) -> u64 {
+    if fate.held_for(s) > 0 { copy.verify } else { 0 }
 }
 
 /// What relocating `s` to a recovery site restores from: its newest
@@ -157,6 +160,7 @@ pub fn relocate_from(plan: &Plan, s: ServiceId, fate: &dyn Fate) -> Option<Resto
     Some(Restore {
         holder: copy.holder.filter(|&h| !fate.destroyed(h)),
         retrieval: copy.retrieval,
+        verify: verify(s, &copy, fate),
         copy: Some(copy),
     })
 }
@@ -185,6 +189,10 @@ pub struct Restore {
     pub holder: Option<ServiceId>,
     /// Seconds to bring the copy back, from the damage.
     pub retrieval: u64,
+    /// Seconds of work checking the copy clean, after an attack that held
+    /// the service: done by the crew that restores it, before the restore
+    /// (the work takes that much longer, people included).
+    pub verify: u64,
     /// The copy itself; `None` when there is nothing to restore from.
     pub copy: Option<DataCopy>,
 }

@@ -33,9 +33,15 @@ use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Isolation, Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, ServiceKind,
-    SiteId, TeamId, crews,
+    Crew, Dependency, Duration, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId,
+    ServiceKind, SiteId, TeamId, crews,
 };
+
+/// The check of a copy a restore starts from (see
+/// [`crate::model::Restore::verify`]).
+fn check(r: Option<&crate::model::Restore>) -> Duration {
+    Duration::from_secs(r.map_or(0, |r| r.verify))
+}
 
 /// The needs of work nobody does (an automatic failover).
 const NOBODY: Vec<Need> = Vec::new();
@@ -479,7 +485,9 @@ impl<'a> Builder<'a> {
             None => {
                 let deps = self.estimate_deps(x, &self.plan.services[x].depends_on, k, est);
                 let d = match (s.damage[x], &r.restart) {
-                    (Some(Damage::Destroyed), _) => r.rebuild,
+                    (Some(Damage::Destroyed), _) => r
+                        .rebuild
+                        .saturating_add(Duration::from_secs(s.restore[x].verify)),
                     (Some(Damage::Stopped { crashed }), Some(restart)) => restart.time(crashed),
                     _ => r.duration,
                 };
@@ -497,7 +505,8 @@ impl<'a> Builder<'a> {
                 e.max(
                     deps.max(holder)
                         .max(self.relocation_release(x, p.site))
-                        .saturating_add(relocation.duration.as_secs()),
+                        .saturating_add(relocation.duration.as_secs())
+                        .saturating_add(s.relocate_from[x].map_or(0, |c| c.verify)),
                 )
             }
         }
@@ -613,8 +622,16 @@ impl<'a> Builder<'a> {
                 Some((site, relocation))
             });
             let own = match (placed, situation.damage[i]) {
-                (Some((site, relocation)), _) => (Mode::Relocate(site), relocation.duration),
-                (None, Some(Damage::Destroyed)) => (Mode::Rebuild, r.rebuild),
+                (Some((site, relocation)), _) => (
+                    Mode::Relocate(site),
+                    relocation
+                        .duration
+                        .saturating_add(check(situation.relocate_from[i].as_ref())),
+                ),
+                (None, Some(Damage::Destroyed)) => (
+                    Mode::Rebuild,
+                    r.rebuild.saturating_add(check(Some(&situation.restore[i]))),
+                ),
                 (None, Some(Damage::Stopped { crashed })) => (
                     Mode::Restart { crashed },
                     r.restart.as_ref().map_or(r.duration, |x| x.time(crashed)),

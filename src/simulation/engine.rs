@@ -1440,7 +1440,7 @@ impl<'p> Engine<'p> {
                     continue;
                 }
             }
-            let base = nominal(self.plan, s, mode);
+            let base = nominal(self.plan, s, mode) + self.check(s, mode);
             let fits = |e: &Self, c: &Crew| {
                 let expected = e.now + c.slowdown.apply(base);
                 c.needs.iter().all(|&(t, p)| e.fits(t, p, expected))
@@ -1468,9 +1468,9 @@ impl<'p> Engine<'p> {
             let planned = crew.slowdown.apply(base);
             let expected = self.now + planned;
             let actual = match &self.actual {
-                Some(a) if !matches!(mode, Mode::Restart { .. }) => {
-                    crew.slowdown.apply(a[s.index()][mode_index(mode)])
-                }
+                Some(a) if !matches!(mode, Mode::Restart { .. }) => crew
+                    .slowdown
+                    .apply(a[s.index()][mode_index(mode)] + self.check(s, mode)),
                 _ => planned,
             };
             let finish = self.now + actual;
@@ -1534,6 +1534,19 @@ impl<'p> Engine<'p> {
             return false;
         }
         self.copy_ready(s)
+    }
+
+    /// The work of checking clean the copy a rebuild or a relocation of
+    /// `s` restores (see [`copies::Restore::verify`]).
+    fn check(&self, s: ServiceId, mode: Mode) -> u64 {
+        let fates = SvcFates(&self.svc);
+        match mode {
+            Mode::Rebuild => copies::restore(self.plan, s, &fates).verify,
+            Mode::Relocate(_) => {
+                copies::relocate_from(self.plan, s, &fates).map_or(0, |r| r.verify)
+            }
+            _ => 0,
+        }
     }
 
     /// Whether the newest surviving copy of `s` can be restored now (at a

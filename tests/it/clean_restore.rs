@@ -94,12 +94,19 @@ fn a_copy_newer_than_the_compromise_is_used_only_once_checked() {
     let sim = json(&["simulate", &sc, "--format", "json"]);
     assert_eq!(loss(&sim, "app"), Some(D + D), "{sim}");
     assert_eq!(sim["processes"][0]["data_loss_s"], D + D);
-    // Checked clean in 6 hours: the newest copy, the rebuild 6 hours
-    // later.
+    // Checked clean in 6 hours: the newest copy; the check is work for the
+    // crew that rebuilds, 6 hours more of it.
     let sc = case(dir.path(), Some("6h"), "0m");
     let sim = json(&["simulate", &sc, "--format", "json"]);
     assert_eq!(loss(&sim, "app"), Some(D), "{sim}");
     let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
-    assert_eq!(task(&rp, "app")["start_s"], H + D + 6 * H, "{rp}");
+    let app = task(&rp, "app");
+    assert_eq!(
+        (&app["start_s"], &app["finish_s"]),
+        (&(H + D).into(), &(H + D + 6 * H + 2 * H).into()),
+        "{rp}"
+    );
     assert_eq!(sim["processes"][0]["restored_s"], H + D + 6 * H + 2 * H);
+    let t = sim["teams"].as_array().unwrap();
+    assert_eq!(t[0]["work_s"], 8 * H, "{sim}");
 }
