@@ -313,6 +313,9 @@ struct Wait<'s> {
     /// The dependencies that were down when it was ordered, and when each
     /// came back (if it did).
     blocking: Vec<(ServiceId, Option<u64>)>,
+    /// The attacker held it and the investigation was under way when it
+    /// was ordered: when the investigation ends.
+    investigation: Option<u64>,
 }
 
 fn waits<'s>(session: &'s Session, graph: &DependencyGraph, outcome: &Run) -> Vec<Wait<'s>> {
@@ -352,11 +355,17 @@ fn waits<'s>(session: &'s Session, graph: &DependencyGraph, outcome: &Run) -> Ve
                 _ => {}
             }
         }
-        if blocking.is_empty() {
+        let investigation = session
+            .engine()
+            .attack_outcome()
+            .filter(|o| o.compromised[service.index()].is_some() && taken.t < o.cleared)
+            .map(|o| o.cleared);
+        if blocking.is_empty() && investigation.is_none() {
             continue;
         }
         blocking.dedup();
         out.push(Wait {
+            investigation,
             taken,
             service,
             started,
@@ -1964,6 +1973,53 @@ fn areas(
         });
     }
 
+    // Orders that waited for the investigation: one area for all.
+    let frozen: Vec<&Wait> = waits.iter().filter(|w| w.investigation.is_some()).collect();
+    if let Some(cleared) = frozen.iter().filter_map(|w| w.investigation).max() {
+        let orders: Vec<String> = frozen
+            .iter()
+            .map(|w| {
+                format!(
+                    "{} ({}{})",
+                    quote(lang, &w.taken.command),
+                    at(w.taken.t),
+                    by_text(w.taken, lang)
+                )
+            })
+            .collect();
+        let mut owners: Vec<String> = Vec::new();
+        push_unique(
+            &mut owners,
+            frozen.iter().filter_map(|w| w.taken.by.clone()),
+        );
+        out.push(Area {
+            text: match lang {
+                Lang::En => format!(
+                    "Orders on what the attacker held waited for the investigation, which ends at {}: {}. Nothing it held is rebuilt before then.",
+                    at(cleared),
+                    orders.join(", ")
+                ),
+                Lang::Fr => format!(
+                    "Des ordres portant sur ce que l'attaquant détenait ont attendu la fin de l'investigation, à {} : {}. Rien de ce qu'il détenait n'est reconstruit avant.",
+                    at(cleared),
+                    orders.join(", ")
+                ),
+            },
+            action: match lang {
+                Lang::En => format!(
+                    "During the investigation, prepare the rebuild of what the attacker held (a clean environment, the copies to check, the order of the recovery runbook) so that it starts at {}.",
+                    at(cleared)
+                ),
+                Lang::Fr => format!(
+                    "Pendant l'investigation, préparer la reconstruction de ce que l'attaquant détenait (environnement sain, copies à vérifier, ordre du plan de reprise) pour qu'elle commence à {}.",
+                    at(cleared)
+                ),
+            },
+            owners: if owners.is_empty() { technical_owners(session) } else { owners },
+            priority: 3,
+        });
+    }
+
     // Orders that waited for their dependencies.
     for w in waits {
         let service = &plan.service(w.service).id;
@@ -1991,6 +2047,9 @@ fn areas(
             .iter()
             .map(|(s, _)| plan.service(*s).id.as_str())
             .collect();
+        if w.investigation.is_some() {
+            continue;
+        }
         out.push(Area {
             text: match lang {
                 Lang::En => format!(

@@ -191,7 +191,9 @@ fn the_ransomware_exercise_report_tells_what_the_players_did() {
     assert!(md.contains("- Objectif « Activer la cellule de crise stratégique dans l'heure qui suit la découverte » atteint : décision « crisis 2 » prise à T+5d15m par dsi, 45m avant l'échéance (T+5d1h)."), "{md}");
     assert!(md.contains("- Mode dégradé activé pour État civil (naissances, reconnaissances, mariages, décès) (etat-civil-nantes) à T+5d15m par population"), "{md}");
     assert!(md.contains("] Objectif « Isoler le système d'information en moins de deux heures après la découverte » non atteint : aucune décision « isolate » avant T+5d2h ; la relance c02 a dû être jouée à T+5d2h."), "{md}");
-    assert!(md.contains("] « restore dhcp » ordonné à T+5d15m par dsi attendait encore à la fin du jeu (T+5d12h) : ce dont il dépend était arrêté, ad"), "{md}");
+    // The orders wait for the investigation: the report says so, not only
+    // that a dependency was down.
+    assert!(md.contains("] Des ordres portant sur ce que l'attaquant détenait ont attendu la fin de l'investigation, à T+1w1d : « restore dhcp » (T+5d15m par dsi), « restore ad with infra » (T+5d15m par dsi). Rien de ce qu'il détenait n'est reconstruit avant."), "{md}");
 
     // The plan: one row per area, the owner from the audience, due dates
     // from the journal's creation.
@@ -213,8 +215,8 @@ fn the_ransomware_exercise_report_tells_what_the_players_did() {
     assert_eq!(first[3], due(&journal, 30));
     let wait = plan
         .iter()
-        .find(|l| l.contains("ad avant dhcp"))
-        .expect("an action for the order that waited");
+        .find(|l| l.contains("Pendant l'investigation, préparer la reconstruction"))
+        .expect("an action for the orders that waited");
     assert!(
         wait.ends_with(&format!(
             "| Directeur des systèmes d'information (dsi) | {} |",
