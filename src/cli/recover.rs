@@ -213,8 +213,46 @@ fn assumptions(
             out.insert(1, event_line(plan, e, lang));
         }
         out[1..=sc.events.len()].reverse();
+        if let Some(a) = &sc.attack {
+            out.insert(1, attack_line(plan, a, lang));
+        }
     }
     out
+}
+
+/// The scenario's cyberattack as a line of the assumptions: how it goes,
+/// and the investigation and checks its recovery waits for.
+fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String {
+    let entry = a
+        .entry
+        .iter()
+        .map(|s| plan.service(*s).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let at = match a.at.as_secs() {
+        0 => "T0".to_string(),
+        t => format!("T+{}", crate::model::Duration::from_secs(t)),
+    };
+    let end = match a.detect {
+        Some(d) if d < a.dwell.saturating_add(a.at) => (d, false),
+        _ => (a.dwell.saturating_add(a.at), true),
+    };
+    let pace = crate::model::Duration::from_secs(a.spread);
+    let cleared = crate::model::Duration::from_secs(end.0.as_secs() + a.investigation.as_secs());
+    match lang {
+        Lang::En => format!(
+            "Cyberattack: entry through {entry} at {at}, about {pace} per lateral move, {} at T+{}; investigation of {}: nothing the attacker held is rebuilt before T+{cleared}, and a copy newer than the compromise is restored only once checked clean.",
+            if end.1 { "encryption" } else { "detection" },
+            end.0,
+            a.investigation
+        ),
+        Lang::Fr => format!(
+            "Cyberattaque : entrée par {entry} à {at}, environ {pace} par machine, {} à T+{} ; investigation de {} : rien de ce que l'attaquant détenait n'est reconstruit avant T+{cleared}, et une copie plus récente que la compromission n'est restaurée qu'une fois vérifiée saine.",
+            if end.1 { "chiffrement" } else { "détection" },
+            end.0,
+            a.investigation
+        ),
+    }
 }
 
 /// One scenario event as a line of the assumptions.

@@ -83,6 +83,14 @@ fn the_investigation_delays_every_restore_by_its_length() {
         );
         assert_eq!(rp["processes"][0]["restored_s"], found + wait + 2 * H);
     }
+    // The runbook's assumptions say it.
+    let sc = case(dir.path(), None, "3d");
+    let (code, text, _) = crate::run(&["recover", "--scenario", &sc]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("encryption at T+1d1h; investigation of 3d: nothing the attacker held is rebuilt before T+4d1h"),
+        "{text}"
+    );
 }
 
 #[test]
