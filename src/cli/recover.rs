@@ -237,17 +237,28 @@ fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String 
         Some(d) if d < a.dwell.saturating_add(a.at) => (d, false),
         _ => (a.dwell.saturating_add(a.at), true),
     };
-    let pace = crate::model::Duration::from_secs(a.spread);
+    let pace = match (a.spread, lang) {
+        (0, Lang::En) => "moving at once".to_string(),
+        (0, Lang::Fr) => "sans délai entre deux machines".to_string(),
+        (m, Lang::En) => format!(
+            "about {} per lateral move",
+            crate::model::Duration::from_secs(m)
+        ),
+        (m, Lang::Fr) => format!(
+            "environ {} par machine",
+            crate::model::Duration::from_secs(m)
+        ),
+    };
     let cleared = crate::model::Duration::from_secs(end.0.as_secs() + a.investigation.as_secs());
     match lang {
         Lang::En => format!(
-            "Cyberattack: entry through {entry} at {at}, about {pace} per lateral move, {} at T+{}; investigation of {}: nothing the attacker held is rebuilt before T+{cleared}, and a copy newer than the compromise is restored only once checked clean.",
+            "Cyberattack: entry through {entry} at {at}, {pace}, {} at T+{}; investigation of {}: nothing the attacker held is rebuilt before T+{cleared}, and a copy newer than the compromise is restored only once checked clean.",
             if end.1 { "encryption" } else { "detection" },
             end.0,
             a.investigation
         ),
         Lang::Fr => format!(
-            "Cyberattaque : entrée par {entry} à {at}, environ {pace} par machine, {} à T+{} ; investigation de {} : rien de ce que l'attaquant détenait n'est reconstruit avant T+{cleared}, et une copie plus récente que la compromission n'est restaurée qu'une fois vérifiée saine.",
+            "Cyberattaque : entrée par {entry} à {at}, {pace}, {} à T+{} ; investigation de {} : rien de ce que l'attaquant détenait n'est reconstruit avant T+{cleared}, et une copie plus récente que la compromission n'est restaurée qu'une fois vérifiée saine.",
             if end.1 { "chiffrement" } else { "détection" },
             end.0,
             a.investigation

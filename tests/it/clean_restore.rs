@@ -88,7 +88,7 @@ fn the_investigation_delays_every_restore_by_its_length() {
     let (code, text, _) = crate::run(&["recover", "--scenario", &sc]);
     assert_eq!(code, 0);
     assert!(
-        text.contains("encryption at T+1d1h; investigation of 3d: nothing the attacker held is rebuilt before T+4d1h"),
+        text.contains("Cyberattack: entry through app at T+1h, moving at once, encryption at T+25h; investigation of 72h: nothing the attacker held is rebuilt before T+4d1h"),
         "{text}"
     );
 }
