@@ -97,6 +97,18 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         )
         .into(),
         EventKind::Compromised { entry: false } => t(lang, "compromised", "compromis").into(),
+        EventKind::Exposed => t(
+            lang,
+            "data possibly exposed: federated with a directory the attacker held (nothing encrypted)",
+            "données possiblement exposées : fédéré avec un annuaire que l'attaquant détenait (rien de chiffré)",
+        )
+        .into(),
+        EventKind::Wiped => t(
+            lang,
+            "configuration wiped by the attacker",
+            "configuration effacée par l'attaquant",
+        )
+        .into(),
         EventKind::AttackEnds { encrypted: true } => t(
             lang,
             "the attacker encrypts what it holds",

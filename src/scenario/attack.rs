@@ -116,6 +116,9 @@ pub struct Outcome {
     /// When the investigation ends: work on what the attacker held starts
     /// no sooner.
     pub cleared: u64,
+    /// Services out of reach federated with a directory the attacker held
+    /// at the end (their `identity`): their data may be exposed.
+    pub federated: Vec<bool>,
     /// Services the attacker could reach at the end: compromised, or in a
     /// zone reachable from a compromised service's zone (out of reach
     /// excepted).
@@ -443,7 +446,16 @@ pub fn unfold_with(plan: &Plan, attack: &Attack, cuts: &[Cut], seed: u64) -> Out
                     && plan.services[i].zone.is_some_and(|z| zones[z.index()]))
         })
         .collect();
+    let federated = (0..n)
+        .map(|i| {
+            effects[i] == Effect::Out
+                && plan.services[i]
+                    .identity
+                    .is_some_and(|id| compromised[id.index()].is_some())
+        })
+        .collect();
     Outcome {
+        federated,
         compromised,
         end,
         encrypted,

@@ -1060,6 +1060,18 @@ impl<'p> Engine<'p> {
             None,
         );
         for i in 0..self.svc.len() {
+            let s = ServiceId(i as u32);
+            if outcome.federated[i] {
+                self.event(EventKind::Exposed, Some(NodeRef::Service(s)), None);
+            }
+            if outcome.encrypted
+                && outcome.compromised[i].is_some()
+                && attack::effect(self.plan, s) == attack::Effect::Wipe
+            {
+                self.event(EventKind::Wiped, Some(NodeRef::Service(s)), None);
+            }
+        }
+        for i in 0..self.svc.len() {
             self.svc[i].exposed |= outcome.encrypted && outcome.reachable[i];
             if let Some(at) = outcome.compromised[i] {
                 // What the attacker held cannot be trusted: rebuilt, once

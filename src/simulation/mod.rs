@@ -65,6 +65,13 @@ pub enum EventKind {
     Replan { steps: usize },
     /// A player orders work on a service.
     Ordered,
+    /// At the attack's end: a service out of the attacker's reach (a
+    /// SaaS) federated with a directory it held; its data may have been
+    /// read, nothing is encrypted.
+    Exposed,
+    /// At an encryption: an appliance the attacker held has its
+    /// configuration wiped (rebuilt from its configuration backup).
+    Wiped,
 }
 
 impl EventKind {
@@ -97,6 +104,8 @@ impl EventKind {
             } => "reconnected",
             EventKind::Replan { .. } => "replan",
             EventKind::Ordered => "ordered",
+            EventKind::Exposed => "exposed",
+            EventKind::Wiped => "wiped",
         }
     }
 }
@@ -475,6 +484,8 @@ fn order(kind: &EventKind) -> u8 {
         | EventKind::Compromised { .. }
         | EventKind::AttackEnds { .. }
         | EventKind::Zone { .. }
+        | EventKind::Exposed
+        | EventKind::Wiped
         | EventKind::Ordered => 0,
         EventKind::Hit { .. }
         | EventKind::Drained

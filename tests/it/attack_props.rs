@@ -193,3 +193,38 @@ fn the_attacker_keeps_its_pace() {
     // runs is about 0.04.
     assert!((6.4..6.9).contains(&mean), "{mean}");
 }
+
+/// A SaaS federated with a directory the attacker holds is out of its
+/// reach: never compromised nor encrypted, its data said possibly exposed;
+/// a firewall the directory administers has its configuration wiped.
+#[test]
+fn a_federated_saas_is_exposed_not_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let y = "name: f\nentities: { e: { name: E } }\nzones: { z: {}, internet: {} }\nservices:\n  ad: { name: AD, kind: identity, zone: z, recovery: { duration: 1h } }\n  saas: { name: SaaS, kind: saas, zone: internet, identity: ad, recovery: { duration: 1h } }\n  fw: { name: FW, kind: security, zone: z, identity: ad, recovery: { duration: 1h } }\n";
+    let s = "name: f\nplan: plan.yaml\nattack: { at: 0m, entry: ad, spread: certain, identity: certain, dwell: 1h }\n";
+    std::fs::write(dir.path().join("plan.yaml"), y).unwrap();
+    std::fs::write(dir.path().join("scenario.yaml"), s).unwrap();
+    let path = dir.path().join("scenario.yaml");
+    let run = crate::json(&["simulate", path.to_str().unwrap(), "--format", "json"]);
+    let kinds = |node: &str| -> Vec<String> {
+        run["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["node"] == node)
+            .map(|e| e["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let saas = kinds("saas");
+    assert!(saas.contains(&"exposed".to_string()), "{run}");
+    assert!(!saas.contains(&"compromised".to_string()), "{run}");
+    assert!(
+        !saas.iter().any(|k| k == "down" || k == "destroyed"),
+        "{run}"
+    );
+    let fw = kinds("fw");
+    assert!(
+        fw.contains(&"compromised".to_string()) && fw.contains(&"wiped".to_string()),
+        "{run}"
+    );
+}
