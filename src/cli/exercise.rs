@@ -694,6 +694,18 @@ fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
                 "  ⚙ {} : {} {} → {}",
                 s.id, w.mode, w.start.label, w.expected.label
             )?;
+        } else if let (true, Some(until)) = (s.ordered, &s.investigation) {
+            writeln!(
+                out,
+                "  ⏳ {} : {} {}",
+                s.id,
+                tr(
+                    lang,
+                    "ordered, waiting for the investigation until",
+                    "ordonné, en attente de la fin de l'investigation à"
+                ),
+                until.label
+            )?;
         } else if s.ordered {
             writeln!(
                 out,

@@ -610,6 +610,7 @@ impl<'a> Session<'a> {
                             expected: at(expected),
                         }),
                     ordered: self.engine.orders().contains(&s),
+                    investigation: self.engine.frozen_until(s).map(at),
                 }
             })
             .collect();
@@ -837,6 +838,8 @@ pub struct ServiceView {
     pub work: Option<WorkView>,
     /// Ordered by the players, not started yet.
     pub ordered: bool,
+    /// The attacker held it: no work before the investigation ends, then.
+    pub investigation: Option<Time>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1835,6 +1835,12 @@ impl<'p> Engine<'p> {
             .collect()
     }
 
+    /// When the investigation lets work on `s` start, while it has not:
+    /// the attacker held it.
+    pub fn frozen_until(&self, s: ServiceId) -> Option<u64> {
+        Some(self.svc[s.index()].frozen_until).filter(|&t| t > self.now)
+    }
+
     pub fn is_isolated(&self, zone: ZoneId) -> bool {
         self.isolated[zone.index()].is_some()
     }

@@ -35,6 +35,7 @@
       down: 'down',
       work: 'work in progress',
       ordered: 'ordered, waiting',
+      investigation_until: '· waits for the investigation until',
       isolated: 'isolated zone',
       soft: 'soft dependency',
       process: 'Process',
@@ -126,6 +127,7 @@
       down: 'arrêté',
       work: 'travaux en cours',
       ordered: 'ordonné, en attente',
+      investigation_until: "· attend la fin de l'investigation à",
       isolated: 'zone isolée',
       soft: 'dépendance souple',
       process: 'Processus',
@@ -420,7 +422,8 @@
     replace($('services'),
       section(t('in_progress'), working, (s) => el('li', { class: 'work' },
         el('span', { class: 'id' }, s.id), ` ${t('mode_' + s.work.mode)} · ${s.work.start.label} → ${t('expected_end')} ${s.work.expected.label}`)),
-      section(t('waiting'), waiting, (s) => el('li', { class: 'ordered' }, el('span', { class: 'id' }, s.id))),
+      section(t('waiting'), waiting, (s) => el('li', { class: 'ordered' }, el('span', { class: 'id' }, s.id),
+        s.investigation ? ` ${t('investigation_until')} ${s.investigation.label}` : '')),
       section(t('not_started'), idle, (s) => el('li', { class: 'chip ' + s.damage, title: `${s.name} · ${t(s.damage)}` }, s.id), 'chips'));
   }
 

@@ -139,6 +139,7 @@ fn a_scripted_exercise_runs_end_to_end() {
             (Some(true), &Value::Null),
             "{s}"
         );
+        assert_eq!(s["investigation"]["t"], 8 * 86_400, "{s}");
     }
     let infra = v["teams"]
         .as_array()
