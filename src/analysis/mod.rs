@@ -67,6 +67,18 @@ pub struct Analysis {
     /// The most critical process that needs each node, through hard and
     /// group dependencies.
     pub needed_by: Vec<Option<Criticality>>,
+    /// What isolating each zone by itself costs, zones in plan order.
+    pub containment: Vec<Containment>,
+}
+
+/// What cutting one zone off the network stops, before anyone decides it
+/// (the same rule as `impact PLAN isolate:ZONE`).
+#[derive(Debug, Clone)]
+pub struct Containment {
+    pub zone: crate::model::ZoneId,
+    /// Processes down, most critical first.
+    pub stopped: Vec<ProcessId>,
+    pub degraded: Vec<ProcessId>,
 }
 
 impl Analysis {
@@ -96,7 +108,9 @@ pub fn analyze(plan: &Plan, graph: &DependencyGraph, options: Options) -> Analys
     shape_findings(plan, graph, &mut findings);
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(b.code)));
     let (by_entity, by_criticality) = summaries(plan, &objectives, &cut_sets);
+    let containment = containment(plan, graph);
     Analysis {
+        containment,
         units,
         objectives,
         cut_sets,
@@ -106,6 +120,29 @@ pub fn analyze(plan: &Plan, graph: &DependencyGraph, options: Options) -> Analys
         by_criticality,
         needed_by,
     }
+}
+
+fn containment(plan: &Plan, graph: &DependencyGraph) -> Vec<Containment> {
+    (0..plan.zones.len() as u32)
+        .map(crate::model::ZoneId)
+        .map(|zone| {
+            let cut = state::Isolation::new(plan, &[zone]);
+            let states = state::propagate_with(plan, graph, &[], &[], cut.as_ref());
+            let of = |want: state::State| {
+                let mut ps: Vec<ProcessId> = plan
+                    .process_ids()
+                    .filter(|&p| states[plan.node_index(NodeRef::Process(p))] == want)
+                    .collect();
+                ps.sort_by_key(|&p| std::cmp::Reverse(plan.process(p).criticality));
+                ps
+            };
+            Containment {
+                zone,
+                stopped: of(state::State::Down),
+                degraded: of(state::State::Degraded),
+            }
+        })
+        .collect()
 }
 
 fn single_points(plan: &Plan, cut_sets: &[Vec<CutSet>]) -> Vec<Spof> {

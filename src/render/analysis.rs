@@ -166,6 +166,60 @@ pub fn report(
         let _ = writeln!(out, "{tab}\n");
     }
 
+    if !a.containment.is_empty() {
+        heading(
+            &mut out,
+            style,
+            t(
+                lang,
+                "Containment: what isolating each zone stops",
+                "Confinement : ce qu'arrête l'isolement de chaque zone",
+            ),
+        );
+        let _ = writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "Each zone cut off the network by itself: the flows across its boundary cut, what is inside running on what it has inside (`reprise impact PLAN isolate:ZONE` for the details).",
+                "Chaque zone coupée du réseau seule : les flux qui traversent sa frontière sont coupés, ce qui est dedans tourne sur ce qu'il a dedans (`reprise impact PLAN isolate:ZONE` pour le détail).",
+            )
+        );
+        let mut tab = table(
+            style,
+            vec![
+                t(lang, "Zone", "Zone"),
+                t(lang, "Processes stopped", "Processus arrêtés"),
+                t(lang, "Degraded", "Dégradés"),
+                t(
+                    lang,
+                    "Stopped, most critical first",
+                    "Arrêtés, les plus critiques d'abord",
+                ),
+            ],
+        );
+        for c in &a.containment {
+            let names: Vec<&str> = c
+                .stopped
+                .iter()
+                .take(6)
+                .map(|&p| plan.process(p).id.as_str())
+                .collect();
+            let more = c.stopped.len().saturating_sub(names.len());
+            tab.add_row(vec![
+                plan.zones[c.zone.index()].id.clone(),
+                c.stopped.len().to_string(),
+                c.degraded.len().to_string(),
+                if more > 0 {
+                    format!("{}, +{more}", names.join(", "))
+                } else {
+                    names.join(", ")
+                },
+            ]);
+        }
+        let _ = writeln!(out, "{tab}\n");
+    }
+
     heading(
         &mut out,
         style,
@@ -376,6 +430,13 @@ struct SummaryJson<'a> {
     worst_slack_s: Option<i64>,
 }
 
+#[derive(Serialize)]
+struct ContainmentJson<'a> {
+    zone: &'a str,
+    stopped: Vec<&'a str>,
+    degraded: Vec<&'a str>,
+}
+
 /// The analysis for tools. Typed and borrowed, so a plan of 100 000 nodes
 /// streams out without building a JSON tree in memory.
 #[derive(Serialize)]
@@ -383,6 +444,7 @@ pub struct AnalysisJson<'a> {
     plan: &'a str,
     nodes: Vec<NodeJson<'a>>,
     spof: Vec<SpofJson<'a>>,
+    containment: Vec<ContainmentJson<'a>>,
     cut_sets: Vec<CutSetsJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     by_entity: Vec<SummaryJson<'a>>,
@@ -426,6 +488,23 @@ pub fn analysis_json<'a>(plan: &'a Plan, a: &'a Analysis, lang: Lang) -> Analysi
                 worst: s.worst.key(),
                 processes: s
                     .processes
+                    .iter()
+                    .map(|&p| plan.process(p).id.as_str())
+                    .collect(),
+            })
+            .collect(),
+        containment: a
+            .containment
+            .iter()
+            .map(|c| ContainmentJson {
+                zone: &plan.zones[c.zone.index()].id,
+                stopped: c
+                    .stopped
+                    .iter()
+                    .map(|&p| plan.process(p).id.as_str())
+                    .collect(),
+                degraded: c
+                    .degraded
                     .iter()
                     .map(|&p| plan.process(p).id.as_str())
                     .collect(),

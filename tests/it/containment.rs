@@ -164,3 +164,31 @@ fn simulate_and_recover_agree_on_an_isolation() {
     // Nothing is damaged: no work to plan.
     assert_eq!(rp["tasks"].as_array().unwrap().len(), 0, "{rp}");
 }
+
+#[test]
+fn analyze_says_what_isolating_each_zone_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path());
+    let a = json(&["analyze", &plan, "--format", "json"]);
+    let zone = |id: &str| -> Vec<&str> {
+        let c = a["containment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["zone"] == id)
+            .unwrap_or_else(|| panic!("no zone {id} in {a}"));
+        names(&c["stopped"])
+    };
+    // The same answers as `impact isolate:ZONE`, for every zone at once.
+    assert!(zone("ot").contains(&"billing") && !zone("ot").contains(&"water"));
+    // Isolating the servers cuts the ERP from the plant's historian too.
+    assert_eq!(zone("servers"), ["billing", "office"]);
+    assert_eq!(zone("dmz"), ["online"]);
+    assert!(zone("admin").is_empty());
+    let (code, text, _) = run(&["analyze", &plan]);
+    assert!(code == 0 || code == 1, "{text}");
+    assert!(
+        text.contains("Containment: what isolating each zone stops"),
+        "{text}"
+    );
+}
