@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::json;
+use crate::{json, task};
 
 const H: u64 = 3_600;
 const D: u64 = 86_400;
@@ -44,15 +44,6 @@ fn case(dir: &std::path::Path, verify: Option<&str>, investigation: &str) -> Str
     )
     .unwrap();
     sc.display().to_string()
-}
-
-fn task<'a>(rp: &'a Value, id: &str) -> &'a Value {
-    rp["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no task {id} in {rp}"))
 }
 
 fn loss(sim: &Value, id: &str) -> Option<u64> {

@@ -67,6 +67,16 @@ pub fn scenarios() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
+/// The task of a recovery plan (`recover --format json`) on service `id`.
+pub fn task<'a>(rp: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    rp["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no task {id} in {rp}"))
+}
+
 /// Runs `reprise`, expects success, and parses its JSON output.
 pub fn json(args: &[&str]) -> serde_json::Value {
     let (code, stdout, stderr) = run(args);

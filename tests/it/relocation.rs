@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::run;
+use crate::{run, task};
 
 const H: u64 = 3_600;
 
@@ -91,15 +91,6 @@ impl Case {
 }
 
 const FIRE_AT_A: &str = "  - { at: 0m, destroy: site:a }\n";
-
-fn task<'a>(rp: &'a Value, id: &str) -> &'a Value {
-    rp["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no task {id} in {rp}"))
-}
 
 fn restored(run: &Value, id: &str) -> Option<u64> {
     run["processes"]
