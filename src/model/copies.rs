@@ -252,3 +252,43 @@ impl Fate for Fates {
         self.held[s.index()]
     }
 }
+
+/// Per service: the directory its rebuild waits for after an attack that
+/// held both (`held`: per service, held by the attacker): a server the
+/// attacker took through its directory is rebuilt once that directory is
+/// rebuilt, not joined to the compromised one. Directories themselves wait
+/// for none, nor does what the directory, its standby or the holders of
+/// their copies need: that would wait forever.
+pub fn rejoins(plan: &Plan, held: impl Fn(ServiceId) -> bool) -> Vec<Option<ServiceId>> {
+    use super::{NodeRef, ServiceKind};
+    let mut needed: std::collections::HashMap<ServiceId, Vec<bool>> = Default::default();
+    plan.service_ids()
+        .map(|s| {
+            let svc = plan.service(s);
+            let id = svc.identity.filter(|&id| id != s && held(s) && held(id))?;
+            if svc.kind == ServiceKind::Identity {
+                return None;
+            }
+            let under = needed.entry(id).or_insert_with(|| {
+                let mut v = vec![false; plan.services.len()];
+                // The directory, its standby, the holders of their copies,
+                // and everything those need.
+                let standby = plan.service(id).recovery.failover.map(|f| f.to);
+                let mut roots: Vec<ServiceId> = std::iter::once(id).chain(standby).collect();
+                let holders: Vec<ServiceId> = roots
+                    .iter()
+                    .flat_map(|&r| plan.copies(r))
+                    .filter_map(|c| c.holder)
+                    .collect();
+                roots.extend(holders);
+                for n in roots {
+                    for x in plan.needs(NodeRef::Service(n)) {
+                        v[x.index()] = true;
+                    }
+                }
+                v
+            });
+            (!under[s.index()]).then_some(id)
+        })
+        .collect()
+}

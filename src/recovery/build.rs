@@ -1035,6 +1035,16 @@ impl<'a> Builder<'a> {
         {
             reqs.push(Req::Task(r));
         }
+        // After an attack, what a held directory administered is rebuilt
+        // once the directory is.
+        if let (Mode::Rebuild | Mode::Relocate(_), Some(d)) = (
+            self.modes[self.work[i].unwrap_or(0)],
+            self.situation.rejoin[i],
+        ) && !self.units.same(i, d.index())
+            && let Some(r) = self.back_of(d.index(), k)
+        {
+            reqs.push(Req::Task(r));
+        }
         dedup(&mut reqs);
         reqs
     }

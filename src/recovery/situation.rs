@@ -70,6 +70,9 @@ pub struct Situation {
     /// Zones cut off the network, each from and until a known time: the
     /// links across their boundary are cut then (see [`Isolation`]).
     pub isolations: Vec<(ZoneId, Spell)>,
+    /// Per service: the directory its rebuild waits for, when the attacker
+    /// held both (see [`crate::model::copies::rejoins`]).
+    pub rejoin: Vec<Option<ServiceId>>,
 }
 
 impl Situation {
@@ -96,6 +99,7 @@ impl Situation {
             shutdowns: Vec::new(),
             restart_from: vec![0; n],
             isolations: Vec::new(),
+            rejoin: vec![None; n],
         }
     }
 

@@ -610,6 +610,7 @@ impl Scenario {
         }
         situation.restore = fates.restores(plan);
         situation.relocate_from = fates.relocations(plan);
+        situation.rejoin = crate::model::copies::rejoins(plan, |s| fates.held[s.index()] > 0);
         situation.opens = opens(plan, |i| (first_hit[i] != u64::MAX).then_some(first_hit[i]));
         let mut capacity = Vec::with_capacity(plan.teams.len());
         for (t, team) in plan.teams.iter().enumerate() {

@@ -274,6 +274,9 @@ pub struct Engine<'p> {
     pub(super) plans: u32,
     /// The first plan the scheduler made, for reports.
     pub(super) first_plan: Option<RecoveryPlan>,
+    /// Per service: the directory its rebuild waits for after the attack
+    /// (see [`copies::rejoins`]).
+    rejoin: Vec<Option<ServiceId>>,
     /// Plans already made for the same situation (Monte Carlo runs share
     /// it): planning is deterministic, so a plan found there is the plan
     /// the teams would make.
@@ -360,6 +363,7 @@ impl<'p> Engine<'p> {
             plans: 0,
             first_plan: None,
             cache: None,
+            rejoin: vec![None; n],
             rota: vec![false; plan.teams.len()],
         };
         // Teams that cannot keep their strength for long go to their
@@ -1071,6 +1075,8 @@ impl<'p> Engine<'p> {
                 self.event(EventKind::Wiped, Some(NodeRef::Service(s)), None);
             }
         }
+        // What a held directory administered waits for it to be rebuilt.
+        self.rejoin = copies::rejoins(self.plan, |s| outcome.compromised[s.index()].is_some());
         for i in 0..self.svc.len() {
             self.svc[i].exposed |= outcome.encrypted && outcome.reachable[i];
             if let Some(at) = outcome.compromised[i] {
@@ -1437,6 +1443,16 @@ impl<'p> Engine<'p> {
                 blocked = true;
                 continue;
             }
+            // What a held directory administered is rebuilt once the
+            // directory is back.
+            if matches!(mode, Mode::Rebuild | Mode::Relocate(_))
+                && let Some(d) = self.rejoin[s.index()]
+                && !self.units.same(s.index(), d.index())
+                && self.states[d.index()] == State::Down
+            {
+                blocked = true;
+                continue;
+            }
             // A rebuild starts from a copy: brought back, its holder up.
             if mode == Mode::Rebuild {
                 let restore = copies::restore(self.plan, s, &SvcFates(&self.svc));
@@ -1745,6 +1761,7 @@ impl<'p> Engine<'p> {
         let fates = self.fates().1;
         situation.restore = fates.restores(plan);
         situation.relocate_from = fates.relocations(plan);
+        situation.rejoin = self.rejoin.clone();
         // Retrieval counts from the damage: what is left of it now.
         for (i, r) in situation.restore.iter_mut().enumerate() {
             let since = self.svc[i].lost_at.map_or(0, |t| now.saturating_sub(t));

@@ -109,3 +109,33 @@ fn a_copy_newer_than_the_compromise_is_used_only_once_checked() {
     let t = sim["teams"].as_array().unwrap();
     assert_eq!(t[0]["work_s"], 8 * H, "{sim}");
 }
+
+/// What the attacker took through a directory is rebuilt once the
+/// directory is, not joined to the compromised one; what the directory
+/// itself runs on does not wait for it.
+#[test]
+fn what_a_held_directory_administers_is_rebuilt_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.yaml"),
+        "name: d\nentities: { e: { name: E } }\nzones: { z: {} }\nteams: { t: { name: T, capacity: 3 } }\nservices:\n  host: { name: Host, kind: hypervisor, zone: z, identity: ad, recovery: { duration: 1h, rebuild: 3h, needs: { t: 1 } } }\n  ad: { name: AD, kind: identity, zone: z, depends_on: [host], recovery: { duration: 1h, rebuild: 10h, needs: { t: 1 } } }\n  app: { name: App, kind: application, zone: z, identity: ad, depends_on: [host], recovery: { duration: 1h, rebuild: 2h, needs: { t: 1 } } }\nprocesses:\n  p: { name: P, entity: e, criticality: vital, mtpd: 1w, depends_on: [app] }\n",
+    )
+    .unwrap();
+    let sc = dir.path().join("attack.yaml");
+    std::fs::write(
+        &sc,
+        "name: a\nplan: plan.yaml\nattack: { at: 0m, entry: ad, spread: certain, identity: certain, dwell: 1d }\n",
+    )
+    .unwrap();
+    let sc = sc.display().to_string();
+    let rp = json(&["recover", "--scenario", &sc, "--format", "json"]);
+    // The host (which the directory runs on) first, then the directory,
+    // then the application.
+    let at = |id: &str| task(&rp, id)["start_s"].as_u64().unwrap();
+    assert_eq!(at("host"), D, "{rp}");
+    assert_eq!(at("ad"), D + 3 * H, "{rp}");
+    assert_eq!(at("app"), D + 13 * H, "{rp}");
+    let sim = json(&["simulate", &sc, "--format", "json"]);
+    assert_eq!(sim["processes"][0]["restored_s"], D + 15 * H, "{sim}");
+    assert_eq!(rp["processes"][0]["restored_s"], D + 15 * H);
+}
