@@ -190,7 +190,7 @@ fn the_ransomware_exercise_report_tells_what_the_players_did() {
     // Strengths and areas for improvement come from the data.
     assert!(md.contains("- Objectif « Activer la cellule de crise stratégique dans l'heure qui suit la découverte » atteint : décision « crisis 2 » prise à T+5d15m par dsi, 45m avant l'échéance (T+5d1h)."), "{md}");
     assert!(md.contains("- Mode dégradé activé pour État civil (naissances, reconnaissances, mariages, décès) (etat-civil-nantes) à T+5d15m par population"), "{md}");
-    assert!(md.contains("] Objectif « Isoler le système d'information en moins de deux heures après la découverte » non atteint : aucune décision « isolate » avant T+5d2h ; la relance c02 a dû être jouée à T+5d2h."), "{md}");
+    assert!(md.contains("] Objectif « Isoler le système d'information en moins de deux heures après la découverte » non atteint : aucune décision « isolate zone:servers » avant T+5d2h ; la relance c02 a dû être jouée à T+5d2h."), "{md}");
     // The orders wait for the investigation: the report says so, not only
     // that a dependency was down.
     assert!(md.contains("] Des ordres portant sur ce que l'attaquant détenait ont attendu la fin de l'investigation, à T+1w1d : « restore dhcp » (T+5d15m par dsi), « restore ad with infra » (T+5d15m par dsi). Rien de ce qu'il détenait n'est reconstruit avant."), "{md}");
