@@ -27,6 +27,7 @@ mod relocation_props;
 mod scenario_cli;
 mod simulate_cli;
 mod simulation_props;
+mod snapshots;
 mod staff;
 mod trust;
 
