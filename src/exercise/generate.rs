@@ -26,7 +26,7 @@ use crate::model::{
     Criticality, Dependency, Duration, NodeRef, Plan, ProcessId, ServiceId, ServiceKind, TeamId,
 };
 use crate::scenario::{self, Scenario};
-use crate::simulation::{EventKind, Run, SimEvent};
+use crate::simulation::{EventKind, Run, SimEvent, Timeline};
 
 /// An exercise ready to be written: the exercise format's fields, with
 /// times in seconds of scenario time.
@@ -350,29 +350,6 @@ impl Facts {
             .map(|t| t + HOUR)
     }
 
-    /// A node's state at `t`, after everything that happened at `t`.
-    fn state_at(&self, node: NodeRef, t: u64) -> State {
-        self.events
-            .iter()
-            .take_while(|e| e.t <= t)
-            .filter(|e| e.node == Some(node))
-            .filter_map(|e| match e.kind {
-                EventKind::State { to, .. } => Some(to),
-                _ => None,
-            })
-            .last()
-            .unwrap_or(State::Up)
-    }
-
-    /// When a node comes back up after `t` (`u64::MAX`: not in the run).
-    fn back_after(&self, node: NodeRef, t: u64) -> u64 {
-        self.events
-            .iter()
-            .filter(|e| e.t > t && e.node == Some(node))
-            .find(|e| matches!(e.kind, EventKind::State { to: State::Up, .. }))
-            .map_or(u64::MAX, |e| e.t)
-    }
-
     /// The first time each process stops.
     fn first_stops(&self) -> Vec<(u64, ProcessId)> {
         let mut out: Vec<(u64, ProcessId)> = Vec::new();
@@ -394,13 +371,21 @@ fn blocking(plan: &Plan, facts: &Facts, p: ProcessId, t: u64) -> Vec<ServiceId> 
             continue;
         }
         for &s in d.services() {
-            if !out.contains(&s) && facts.state_at(NodeRef::Service(s), t) == State::Down {
+            if !out.contains(&s)
+                && Timeline(&facts.events).state_at(NodeRef::Service(s), t).0 == State::Down
+            {
                 out.push(s);
             }
         }
     }
     // Stable: equally slow services keep the plan's order.
-    out.sort_by_key(|&s| Reverse(facts.back_after(NodeRef::Service(s), t)));
+    out.sort_by_key(|&s| {
+        Reverse(
+            Timeline(&facts.events)
+                .back_after(NodeRef::Service(s), t)
+                .unwrap_or(u64::MAX),
+        )
+    });
     out
 }
 

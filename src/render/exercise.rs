@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 use crate::model::{Criticality, Dependency, Duration, NodeRef, Plan, ProcessId, ServiceId};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
-use crate::simulation::{EventKind, ProcessResult, Run, SimEvent};
+use crate::simulation::{ProcessResult, Run};
 
 /// What the report is made from.
 pub struct Retex<'r, 'a> {
@@ -129,29 +129,6 @@ fn expectation(plan: &Plan, e: &Expectation) -> String {
         Some(Target::Objective(o)) => o.clone(),
     };
     format!("{} {target}", e.action.as_str())
-}
-
-/// The state of a node at `moment` (after what happened then), and since
-/// when, read off a run's events.
-fn state_at(events: &[SimEvent], node: NodeRef, moment: u64) -> (State, u64) {
-    let mut state = (State::Up, 0);
-    for e in events.iter().take_while(|e| e.t <= moment) {
-        if let (EventKind::State { to, .. }, Some(n)) = (&e.kind, e.node)
-            && n == node
-        {
-            state = (*to, e.t);
-        }
-    }
-    state
-}
-
-/// When a service is available again (not down) after `moment`.
-fn back_after(events: &[SimEvent], s: ServiceId, moment: u64) -> Option<u64> {
-    events
-        .iter()
-        .filter(|e| e.t > moment && e.node == Some(NodeRef::Service(s)))
-        .find(|e| matches!(e.kind, EventKind::State { to, .. } if to != State::Down))
-        .map(|e| e.t)
 }
 
 // ---------------------------------------------------------------------------
@@ -339,7 +316,7 @@ fn waits<'s>(session: &'s Session, graph: &DependencyGraph, outcome: &Run) -> Ve
         }
         let down = |d: ServiceId| {
             !units.same(service.index(), d.index())
-                && state_at(&outcome.events, NodeRef::Service(d), taken.t).0 == State::Down
+                && outcome.timeline().state_at(NodeRef::Service(d), taken.t).0 == State::Down
         };
         let mut blocking: Vec<ServiceId> = Vec::new();
         for dep in plan.depends_on(NodeRef::Service(service)) {
@@ -371,7 +348,12 @@ fn waits<'s>(session: &'s Session, graph: &DependencyGraph, outcome: &Run) -> Ve
             started,
             blocking: blocking
                 .into_iter()
-                .map(|d| (d, back_after(&outcome.events, d, taken.t)))
+                .map(|d| {
+                    (
+                        d,
+                        outcome.timeline().back_after(NodeRef::Service(d), taken.t),
+                    )
+                })
                 .collect(),
         });
     }
@@ -624,7 +606,7 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
             continue;
         };
         let p = plan.process(process);
-        let (state, since) = state_at(&outcome.events, NodeRef::Process(process), x.t);
+        let (state, since) = outcome.timeline().state_at(NodeRef::Process(process), x.t);
         let name = format!("{} ({})", p.name, p.id);
         // Judged on the outcome: a workaround that did not keep its process
         // within its DMIA is no strength (the breach is an area).

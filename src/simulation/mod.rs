@@ -207,6 +207,43 @@ pub struct Run {
     pub team_work: Vec<u64>,
 }
 
+/// A run's timeline, read node by node: the one reading the after-action
+/// report and the exercise draft share.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline<'a>(pub &'a [SimEvent]);
+
+impl Timeline<'_> {
+    /// A node's state at `moment` (after everything that happened then),
+    /// and since when.
+    pub fn state_at(self, node: NodeRef, moment: u64) -> (State, u64) {
+        let mut state = (State::Up, 0);
+        for e in self.0.iter().take_while(|e| e.t <= moment) {
+            if let (EventKind::State { to, .. }, Some(n)) = (&e.kind, e.node)
+                && n == node
+            {
+                state = (*to, e.t);
+            }
+        }
+        state
+    }
+
+    /// When a node is available again (up or degraded: not down) after
+    /// `moment`; `None` when not in the run.
+    pub fn back_after(self, node: NodeRef, moment: u64) -> Option<u64> {
+        self.0
+            .iter()
+            .filter(|e| e.t > moment && e.node == Some(node))
+            .find(|e| matches!(e.kind, EventKind::State { to, .. } if to != State::Down))
+            .map(|e| e.t)
+    }
+}
+
+impl Run {
+    pub fn timeline(&self) -> Timeline<'_> {
+        Timeline(&self.events)
+    }
+}
+
 /// One link of what held a late process: a service, when it came back
 /// (`None`: not by the end of the run), and the last work done on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
