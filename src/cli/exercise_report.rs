@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Format, Global, Io, exit};
 use crate::exercise::journal::{self, Journal};
+use crate::exercise::retex;
 use crate::exercise::session::Session;
 use crate::i18n::Lang;
 
@@ -28,7 +29,7 @@ pub fn run(
     let Some(format) = super::pick_format(
         global,
         "exercise report",
-        &[Format::Markdown, Format::Html],
+        &[Format::Markdown, Format::Html, Format::Json],
         io,
     )?
     else {
@@ -118,15 +119,21 @@ pub fn run(
     };
     let best = session.best(SCHEDULES);
     let journal_name = journal_path.display().to_string();
-    let retex = crate::render::exercise::Retex {
+    let after_action = retex::after_action(&session, &p.graph, &best);
+    let retex = crate::render::retex::Retex {
         session: &session,
-        graph: &p.graph,
+        after_action: &after_action,
         header: &header,
         journal: &journal_name,
-        best: &best,
         schedules: SCHEDULES,
     };
-    let doc = crate::render::exercise::report(&retex, Lang::from(global.lang));
+    let lang = Lang::from(global.lang);
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut *io.out, &crate::render::retex::json(&retex, lang))?;
+        writeln!(io.out)?;
+        return Ok(exit::OK);
+    }
+    let doc = crate::render::retex::report(&retex, lang);
     super::write_doc(format, &doc, io)?;
     Ok(exit::OK)
 }

@@ -18,6 +18,7 @@
 pub mod generate;
 pub mod journal;
 mod raw;
+pub mod retex;
 pub mod session;
 
 use std::cmp::Reverse;

@@ -356,6 +356,18 @@ impl Dependency {
             Dependency::Group(g) => &g.of,
         }
     }
+
+    /// Whether work on the dependent can start, each member's readiness
+    /// as `up` says: a hard dependency up (not down), `at_least` members
+    /// of a group up; a soft dependency never holds work back. The engine
+    /// starts work on this rule.
+    pub fn allows_work(&self, up: impl Fn(ServiceId) -> bool) -> bool {
+        match self {
+            Dependency::Hard(d) => up(*d),
+            Dependency::Soft(_) => true,
+            Dependency::Group(g) => g.of.iter().filter(|&&m| up(m)).count() >= g.at_least as usize,
+        }
+    }
 }
 
 #[derive(Debug)]

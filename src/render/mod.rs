@@ -3,9 +3,9 @@
 
 pub mod analysis;
 pub mod doc;
-pub mod exercise;
 pub mod graph;
 pub mod recovery;
+pub mod retex;
 pub mod simulation;
 
 use comfy_table::{ContentArrangement, Table, presets};

@@ -39,8 +39,7 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::analysis::state::{Isolation, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Crew, Dependency, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId,
-    copies, crews,
+    Crew, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies, crews,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
 use crate::scenario::attack::{self, Outcome};
@@ -1210,19 +1209,10 @@ impl<'p> Engine<'p> {
             .service(s)
             .depends_on_at(at.or(self.svc[x].placed))
             .iter()
-            .all(|dep| match dep {
-                Dependency::Hard(d) => {
+            .all(|dep| {
+                dep.allows_work(|d| {
                     self.units.same(x, d.index()) || self.states[d.index()] != State::Down
-                }
-                Dependency::Soft(_) => true,
-                Dependency::Group(g) => {
-                    g.of.iter()
-                        .filter(|m| {
-                            self.units.same(x, m.index()) || self.states[m.index()] != State::Down
-                        })
-                        .count()
-                        >= g.at_least as usize
-                }
+                })
             })
     }
 

@@ -47,6 +47,20 @@ fn report(journal: &Path, args: &[&str]) -> String {
     out
 }
 
+/// The after-action report as JSON.
+fn report_json(journal: &Path) -> serde_json::Value {
+    serde_json::from_str(&report(journal, &["--format", "json"])).unwrap()
+}
+
+/// The entry of a JSON list whose `id` is `id`.
+fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no `{id}` in {list:#}"))
+}
+
 /// The cells of the first Markdown table row whose first cell starts with
 /// `first`.
 fn row<'a>(md: &'a str, first: &str) -> Vec<&'a str> {
@@ -136,35 +150,52 @@ fn the_ransomware_exercise_report_tells_what_the_players_did() {
 
     // Objectives: met when the expected decision was taken in time, missed
     // when never taken (and the contingency inject fired), the observers'
-    // verdict quoted.
-    let cellule = row(&md, "cellule :");
-    assert_eq!(cellule[2], "T+5d15m par dsi, 45m d'avance");
-    assert_eq!(cellule[4], "atteint");
-    let isoler = row(&md, "isoler :");
-    assert_eq!(isoler[2], "non prise ; relance c02 jouée à T+5d2h");
-    assert_eq!(isoler[4], "non atteint");
-    let eau = row(&md, "eau :");
-    assert_eq!(eau[2], "non prise ; relance c03 jouée à T+5d4h");
-    assert_eq!(eau[4], "non atteint");
-    let continuite = row(&md, "continuite :");
-    assert_eq!(continuite[2], "T+5d15m par population, 9h45m d'avance");
-    assert_eq!(continuite[4], "atteint");
-    let communication = row(&md, "communication :");
+    // verdict final; judged on the data, not on its wording.
+    let j = report_json(&journal);
+    let objective = |id: &str| by_id(&j["objectives"], id).clone();
+    let cellule = objective("cellule");
+    assert_eq!(cellule["check"]["check"], "on_time");
+    assert_eq!(cellule["check"]["decision"]["t_s"], 5 * 86400 + 900);
+    assert_eq!(cellule["check"]["decision"]["by"], "dsi");
+    assert_eq!(cellule["verdict"], "met");
+    let isoler = objective("isoler");
+    assert_eq!(isoler["check"]["check"], "not_taken");
+    assert_eq!(isoler["contingencies"][0]["id"], "c02");
+    assert_eq!(isoler["verdict"], "missed");
+    let eau = objective("eau");
+    assert_eq!(eau["check"]["check"], "not_taken");
+    assert_eq!(eau["contingencies"][0]["id"], "c03");
+    assert_eq!(eau["verdict"], "missed");
+    assert_eq!(objective("continuite")["verdict"], "met");
+    let communication = objective("communication");
+    assert_eq!(communication["evaluations"][0]["by"], "observateur");
+    assert_eq!(communication["verdict"], "missed");
+    assert_eq!(objective("obligations")["verdict"], "not_evaluated");
+    // The same verdicts in words.
+    assert_eq!(row(&md, "cellule :")[2], "T+5d15m par dsi, 45m d'avance");
     assert_eq!(
-        communication[3],
+        row(&md, "communication :")[3],
         "non atteint : « Pas de porte-parole désigné » (observateur, T+5d12h)"
     );
-    assert_eq!(communication[4], "non atteint");
-    assert_eq!(row(&md, "obligations :")[4], "non évalué");
 
     // Processes: the workaround shows, DMIA and PDMA are judged.
-    let ec = row(&md, "État civil (naissances");
-    assert_eq!(ec[2], "arrêté, en mode dégradé");
-    assert_eq!(ec[4], "24h");
-    assert!(row(&md, "Accueil téléphonique")[5] == "dépassée", "{md}");
+    let ec = by_id(&j["processes"], "etat-civil-nantes");
+    assert_eq!(ec["state"], "down");
+    assert_eq!(ec["on_workaround"], true);
+    assert_eq!(ec["mtpd_s"], 86400);
+    let accueil = by_id(&j["processes"], "accueil-telephonique");
+    assert_eq!(accueil["breach"], true);
+    assert!(accueil["down_s"].as_u64().unwrap() > accueil["mtpd_s"].as_u64().unwrap());
 
     // Comparison: the solver's time for a vital process, explained by its
     // first steps on what the process needs.
+    let compared = by_id(&j["comparison"]["processes"], "etat-civil-nantes");
+    assert_eq!(compared["exercise"]["fate"], "not_back");
+    assert_eq!(compared["best"]["fate"], "back");
+    let ordered: Vec<&str> = (compared["ordered"].as_array().unwrap().iter())
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ordered, ["dhcp", "ad"]);
     let best = row(&md, "etat-civil-nantes | vitale");
     assert_eq!(best[2], "non rétabli");
     assert!(best[3].starts_with("T+"), "{best:?}");
@@ -288,24 +319,35 @@ fn the_fire_exercise_report_tells_what_the_players_did() {
         md.contains("| @dgs | crisis 2 |") && md.contains("| @resp-infra | failover ad |"),
         "{md}"
     );
-    let cellule = row(&md, "cellule:");
-    assert_eq!(cellule[2], "T+20m by dgs, 40m early");
-    assert_eq!(cellule[4], "met");
-    let bascule = row(&md, "bascule:");
-    assert_eq!(bascule[2], "T+45m by resp-infra, 1h15m early");
-    assert_eq!(bascule[4], "met");
-    assert_eq!(row(&md, "standard:")[2], "not taken");
-    assert_eq!(row(&md, "standard:")[4], "missed");
-    let vitaux = row(&md, "vitaux:");
-    assert_eq!(vitaux[2], "not taken; contingency fc3 fired at T+4h");
-    assert_eq!(vitaux[4], "missed");
-    let priorites = row(&md, "priorites:");
+    assert_eq!(row(&md, "cellule:")[2], "T+20m by dgs, 40m early");
+    let j = report_json(&journal);
+    let verdicts: Vec<(&str, &str, &str)> = (j["objectives"].as_array().unwrap().iter())
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap(),
+                o["check"]["check"].as_str().unwrap_or("-"),
+                o["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for want in [
+        ("cellule", "on_time", "met"),
+        ("bascule", "on_time", "met"),
+        ("standard", "not_taken", "missed"),
+        ("vitaux", "not_taken", "missed"),
+        ("priorites", "-", "met"),
+        ("communication", "-", "not_evaluated"),
+    ] {
+        assert!(verdicts.contains(&want), "{want:?} not in {verdicts:?}");
+    }
     assert_eq!(
-        priorites[3],
+        by_id(&j["objectives"], "vitaux")["contingencies"][0]["id"],
+        "fc3"
+    );
+    assert_eq!(
+        row(&md, "priorites:")[3],
         "met: “Ordre conforme aux DMIA” (observateur, T+5h)"
     );
-    assert_eq!(priorites[4], "met");
-    assert_eq!(row(&md, "communication:")[4], "not evaluated");
     // The comparison names a vital process and the solver's time for it.
     let best = row(&md, "etat-civil-nantes | vital");
     assert_eq!(best[2], "not back");
@@ -423,16 +465,19 @@ fn a_torn_last_line_still_gives_a_report() {
         out.contains("- Decisions: 1 (including 0 evaluations and 0 notes)"),
         "{out}"
     );
-    // Markdown or HTML only.
+    // Markdown, HTML or JSON only.
     let (code, _, err) = run(&[
         "exercise",
         "report",
         journal.to_str().unwrap(),
         "--format",
-        "json",
+        "table",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("use one of: markdown, html"), "{err}");
+    assert!(err.contains("use one of: markdown, html, json"), "{err}");
+    let j = report_json(&journal);
+    assert_eq!(j["ended"], false);
+    assert_eq!(by_id(&j["objectives"], "cellule")["verdict"], "met");
 }
 
 /// An objective met whose purpose failed: the decision came in time, the

@@ -128,4 +128,9 @@ fn the_after_action_report_reads_the_same_as_before() {
         insta::assert_snapshot!(output(&["exercise", "report", j, "--lang", "fr"]));
         insta::assert_snapshot!(output(&["exercise", "report", j]));
     });
+    s.add_filter(r#""created": "[^"]+""#, r#""created": "[wall time]""#);
+    s.add_filter(r#""due": "[^"]+""#, r#""due": "[due date]""#);
+    s.bind(|| {
+        insta::assert_snapshot!(output(&["exercise", "report", j, "--format", "json"]));
+    });
 }
