@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::{Global, Io, exit};
-use crate::exercise::generate;
+use crate::exercise::draft;
 use crate::graph::DependencyGraph;
 use crate::recovery::{self, Budget};
 
@@ -76,7 +76,7 @@ pub fn run(
             stop: &never,
         },
     );
-    let draft = generate::draft(&plan, &scenario_value, &simulated, &reference, seed);
+    let draft = draft::draft(&plan, &scenario_value, &simulated, &reference, seed);
     let text = draft.to_yaml(folder.join(SCHEMA).is_file());
     let Some(out) = output else {
         io.out.write_all(text.as_bytes())?;
@@ -89,7 +89,7 @@ pub fn run(
     let timed = draft
         .injects
         .iter()
-        .filter(|i| matches!(i.when, generate::When::At(_)))
+        .filter(|i| matches!(i.when, draft::When::At(_)))
         .count();
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     writeln!(

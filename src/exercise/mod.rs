@@ -15,7 +15,7 @@
 //! scenario's events: an exercise starting at `5d` opens on the fifth day of
 //! its scenario.
 
-pub mod generate;
+pub mod draft;
 pub mod journal;
 mod raw;
 pub mod retex;
