@@ -4,10 +4,12 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{Global, Io, exit};
+use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{Entry, Journal};
 use crate::exercise::session::{self, Ack, Error, Session, View};
 use crate::exercise::{self, Action, Exercise};
@@ -253,73 +255,13 @@ const CLOCK_COMMANDS: [(&str, &str, &str); 11] = [
     ),
 ];
 
+/// The terminal's own words, besides the clock's and the decisions'.
+const TERMINAL_VERBS: [&str; 6] = ["status", "injects", "log", "json", "quit", "help"];
+
 /// Completions of the line typed so far: commands first, then the ids each
 /// decision takes.
 pub fn complete(p: &Prepared, line: &str) -> (usize, Vec<String>) {
-    let start = line.rfind(' ').map_or(0, |i| i + 1);
-    let word = &line[start..];
-    let words: Vec<&str> = line[..start].split_whitespace().collect();
-    let words: Vec<&str> = match words.first() {
-        Some(w) if w.starts_with('@') => words[1..].to_vec(),
-        _ => words,
-    };
-    let candidates: Vec<String> = match words.as_slice() {
-        [] if word.starts_with('@') => p
-            .exercise
-            .roles
-            .iter()
-            .map(|r| format!("@{}", r.id))
-            .collect(),
-        [] => CLOCK_COMMANDS
-            .iter()
-            .map(|c| c.0.to_string())
-            .chain(Action::ALL.iter().map(|a| a.as_str().to_string()))
-            .chain(std::iter::once("help".into()))
-            .collect(),
-        [verb, ..] => {
-            let services = || p.plan.services.iter().map(|s| s.id.clone()).collect();
-            let zones = || {
-                p.plan
-                    .zones
-                    .iter()
-                    .map(|z| format!("zone:{}", z.id))
-                    .collect()
-            };
-            let teams = || p.plan.teams.iter().map(|t| t.id.clone()).collect();
-            match (*verb, words.len()) {
-                ("restore" | "failover" | "relocate", 1) => services(),
-                ("relocate", 2) => vec!["to".into()],
-                ("relocate", 3) => p.plan.sites.iter().map(|x| x.id.clone()).collect(),
-                ("restore", 2) => vec!["with".into()],
-                ("restore", 3) => teams(),
-                ("isolate" | "reconnect", 1) => zones(),
-                ("workaround", 1) => p
-                    .plan
-                    .processes
-                    .iter()
-                    .filter(|x| x.workaround.is_some())
-                    .map(|x| x.id.clone())
-                    .collect(),
-                ("staff", 1) => teams(),
-                ("crisis", 1) => vec!["1".into(), "2".into(), "3".into()],
-                ("evaluate", 1) => p.exercise.objectives.iter().map(|o| o.id.clone()).collect(),
-                ("evaluate", 2) => vec!["met".into(), "missed".into()],
-                ("help", 1) => CLOCK_COMMANDS
-                    .iter()
-                    .map(|c| c.0.to_string())
-                    .chain(Action::ALL.iter().map(|a| a.as_str().to_string()))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        }
-    };
-    let mut out: Vec<String> = candidates
-        .into_iter()
-        .filter(|c| c.starts_with(word))
-        .collect();
-    out.sort();
-    out.dedup();
-    (start, out)
+    command::complete(&p.plan, &p.exercise, &TERMINAL_VERBS, line)
 }
 
 struct Completion<'a>(&'a Prepared);
@@ -406,15 +348,15 @@ pub fn run(
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (by, command) = match line.strip_prefix('@') {
-            Some(rest) => {
-                let (role, cmd) = rest.split_once(' ').unwrap_or((rest, ""));
-                (Some(role), cmd.trim())
-            }
-            None => (None, line),
+        // The terminal's own words first (a role in front changes nothing
+        // for them); anything else is a change.
+        let bare = match line.strip_prefix('@') {
+            Some(rest) => rest.split_once(' ').map_or("", |(_, cmd)| cmd.trim()),
+            None => line,
         };
-        let (verb, arg) = command.split_once(' ').unwrap_or((command, ""));
+        let (verb, arg) = bare.split_once(' ').unwrap_or((bare, ""));
         let arg = arg.trim();
+        let mut moved = false;
         let result: Result<Option<Ack>, Error> = match verb {
             "quit" | "exit" => break,
             "help" | "?" => {
@@ -452,26 +394,19 @@ pub fn run(
                 writeln!(io.out)?;
                 Ok(None)
             }
-            "next" | "n" => session.next().map(Some),
-            "step" | "s" => match parse_duration(arg) {
-                Ok(d) => session.step(d).map(Some),
-                Err(m) => Err(Error::Refused(m)),
+            _ => match Change::parse(line) {
+                Ok(change) => {
+                    moved = change.moves_clock();
+                    session.apply(change, SystemTime::now()).map(Some)
+                }
+                Err(e) => Err(Error::Refused(e.to_string())),
             },
-            "goto" => match parse_duration(arg) {
-                Ok(Some(t)) => session.advance_to(t).map(Some),
-                Ok(None) => Err(Error::Refused("goto needs a time: `goto 5d6h`".into())),
-                Err(m) => Err(Error::Refused(m)),
-            },
-            "pause" => session.pause().map(Some),
-            "resume" => session.resume().map(Some),
-            "end" => session.end().map(Some),
-            _ => session.decide(command, by).map(Some),
         };
         match result {
             Ok(None) => {}
             Ok(Some(ack)) => {
                 writeln!(io.out, "ok #{}", ack.seq)?;
-                if ["next", "n", "step", "s", "goto"].contains(&verb) {
+                if moved {
                     board(&session.view(), &mut shown, lang, io.out)?;
                 }
             }
@@ -487,16 +422,6 @@ pub fn run(
         io.out.flush()?;
     }
     Ok(exit::OK)
-}
-
-/// `""` → the default; `"2h"` → 2 hours.
-fn parse_duration(arg: &str) -> Result<Option<u64>, String> {
-    if arg.is_empty() {
-        return Ok(None);
-    }
-    arg.parse::<Duration>()
-        .map(|d| Some(d.as_secs()))
-        .map_err(|e| format!("`{arg}`: {e}"))
 }
 
 fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

@@ -37,9 +37,9 @@ use tokio_stream::{Stream, StreamExt};
 use super::exercise::{self, Prepared};
 use super::{Global, Io, exit};
 use crate::exercise::Action;
+use crate::exercise::command::{self, Change};
 use crate::exercise::session::{Ack, Error, Session};
 use crate::i18n::Lang;
-use crate::model::Duration;
 
 /// The largest request body accepted (a decision is one line of text).
 const BODY_LIMIT: usize = 16 * 1024;
@@ -321,15 +321,7 @@ impl Shared {
         if let Some(m) = self.failed() {
             return Err(Error::Journal(std::io::Error::other(m)));
         }
-        let ack = match change {
-            Change::Next => session.next(),
-            Change::Step(step) => session.step(step),
-            Change::Goto(t) => session.advance_to(t),
-            Change::Pause => session.pause(),
-            Change::Resume => session.resume(),
-            Change::End => session.end(),
-            Change::Decide { command, by } => session.decide(&command, by.as_deref()),
-        }?;
+        let ack = session.apply(change, std::time::SystemTime::now())?;
         let view: Arc<str> = to_json(&session.view()).into();
         // Published under the lock, so views go out in the order of the
         // changes; never after the stop, which must stay the last word.
@@ -371,18 +363,6 @@ struct RoleAbout<'a> {
 struct ObjectiveAbout<'a> {
     id: &'a str,
     text: &'a str,
-}
-
-/// A change the facilitator asks for.
-#[derive(Debug)]
-enum Change {
-    Next,
-    Step(Option<u64>),
-    Goto(u64),
-    Pause,
-    Resume,
-    End,
-    Decide { command: String, by: Option<String> },
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -624,21 +604,10 @@ enum Moment {
 impl Moment {
     fn seconds(&self) -> Result<u64, String> {
         match self {
-            Moment::Seconds(s) if *s > Duration::MAX.as_secs() => Err(format!(
-                "{s} seconds is more than a hundred years: give a time within the exercise"
-            )),
-            Moment::Seconds(s) => Ok(*s),
-            Moment::Text(text) => {
-                let t = text.trim();
-                if t == "T0" {
-                    return Ok(0);
-                }
-                let t = t.strip_prefix("T+").unwrap_or(t);
-                t.parse::<Duration>()
-                    .map(|d| d.as_secs())
-                    .map_err(|e| format!("`{text}`: {e}"))
-            }
+            Moment::Seconds(s) => command::seconds(*s),
+            Moment::Text(text) => command::time(text),
         }
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -678,24 +647,10 @@ struct DecisionRequest {
 }
 
 impl DecisionRequest {
+    /// `@dsi isolate zone:servers` reads as in the terminal; `by` given
+    /// apart wins over the prefix.
     fn change(self) -> Result<Change, String> {
-        let mut command = self.command.trim();
-        let mut by = self.by.filter(|b| !b.trim().is_empty());
-        // `@dsi isolate zone:servers`, as in the terminal.
-        if let Some(rest) = command.strip_prefix('@') {
-            let (role, rest) = rest.split_once(' ').unwrap_or((rest, ""));
-            if by.is_none() {
-                by = Some(role.to_string());
-            }
-            command = rest.trim();
-        }
-        if command.is_empty() {
-            return Err("the decision is empty: `help` in the terminal lists them".into());
-        }
-        Ok(Change::Decide {
-            command: command.to_string(),
-            by: by.map(|b| b.trim().to_string()),
-        })
+        Change::decision(&self.command, self.by.as_deref()).map_err(|e| e.to_string())
     }
 }
 

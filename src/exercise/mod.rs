@@ -15,6 +15,7 @@
 //! scenario's events: an exercise starting at `5d` opens on the fifth day of
 //! its scenario.
 
+pub mod command;
 pub mod draft;
 pub mod journal;
 mod raw;

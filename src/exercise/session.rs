@@ -14,6 +14,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
+use super::command::Change;
 use super::journal::{self, Entry, Journal};
 use super::{Decision, Exercise, Inject};
 use crate::analysis::state::State;
@@ -162,7 +163,7 @@ impl<'a> Session<'a> {
                     let decision = Decision::parse(plan, exercise, command)
                         .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
                     session
-                        .apply(&decision)
+                        .apply_decision(&decision)
                         .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
                     session.decisions.push(Taken {
                         seq: *seq,
@@ -427,7 +428,7 @@ impl<'a> Session<'a> {
     }
 
     /// Applies a decision to the simulation (no journal).
-    fn apply(&mut self, decision: &Decision) -> Result<(), String> {
+    fn apply_decision(&mut self, decision: &Decision) -> Result<(), String> {
         let intervention = match decision {
             Decision::Restore { service, team } => Intervention::Restore {
                 service: *service,
@@ -474,10 +475,30 @@ impl<'a> Session<'a> {
         self.engine.decide(intervention)
     }
 
+    /// Applies a facilitator's change ([`Change::parse`]): the one way the
+    /// terminal and the web page move the session. `wall` is the wall-clock
+    /// time a decision is taken, written to the journal beside it.
+    pub fn apply(&mut self, change: Change, wall: SystemTime) -> Result<Ack, Error> {
+        match change {
+            Change::Next => self.next(),
+            Change::Step(step) => self.step(step),
+            Change::Goto(t) => self.advance_to(t),
+            Change::Pause => self.pause(),
+            Change::Resume => self.resume(),
+            Change::End => self.end(),
+            Change::Decide { command, by } => self.decide(&command, by.as_deref(), wall),
+        }
+    }
+
     /// Takes a decision written as a command (`restore ad with infra`),
-    /// by a role when given. It is applied, written and made durable before
-    /// this returns.
-    pub fn decide(&mut self, command: &str, by: Option<&str>) -> Result<Ack, Error> {
+    /// by a role when given, at wall-clock time `wall`. It is applied,
+    /// written and made durable before this returns.
+    pub fn decide(
+        &mut self,
+        command: &str,
+        by: Option<&str>,
+        wall: SystemTime,
+    ) -> Result<Ack, Error> {
         self.check_running()?;
         if let Some(role) = by
             && self.exercise.role(role).is_none()
@@ -492,9 +513,9 @@ impl<'a> Session<'a> {
         }
         let decision =
             Decision::parse(self.plan, self.exercise, command).map_err(Error::Refused)?;
-        self.apply(&decision).map_err(Error::Refused)?;
+        self.apply_decision(&decision).map_err(Error::Refused)?;
         let command = decision.to_command(self.plan);
-        let wall = journal::rfc3339(SystemTime::now());
+        let wall = journal::rfc3339(wall);
         let t = self.now();
         let by = by.map(str::to_string);
         let seq = self.write(|seq| Entry::Decision {

@@ -456,3 +456,31 @@ fn the_fire_exercise_relocates_to_dc_b_on_the_players_order() {
         commands_of(&journal)
     );
 }
+
+/// The terminal reads times as the web page does (`T+…`, `T0`), through
+/// the library's one command language, and refuses what does not read
+/// without stopping.
+#[test]
+fn the_terminal_reads_times_as_the_web_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("times.jsonl");
+    let (code, out, err) = script(
+        &exercise("incendie-dc-a.yaml"),
+        "--journal",
+        &journal,
+        &[
+            "goto T+2h",
+            "step soon",
+            "goto",
+            "@dsi status",
+            "json",
+            "quit",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(state(&out)["clock"]["t"], 2 * 3600);
+    assert!(out.contains("error: `soon`: "), "{out}");
+    assert!(out.contains("error: goto needs a time"), "{out}");
+    // A role in front of the terminal's own words changes nothing.
+    assert!(!out.contains("unknown command `status`"), "{out}");
+}
