@@ -10,8 +10,8 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{Global, Io, exit};
 use crate::exercise::command::{self, Change};
-use crate::exercise::journal::{Entry, Journal};
-use crate::exercise::session::{self, Ack, Error, Session, View};
+use crate::exercise::journal::{self, Entry, Journal};
+use crate::exercise::session::{Ack, Error, Session, View};
 use crate::exercise::{self, Action, Exercise};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -99,7 +99,7 @@ pub fn open<'a>(
         (None, None) => (default.as_path(), false),
     };
     let (journal, seed, entries, repaired) =
-        match session::open_journal(path, &prepared.path, seed, resuming) {
+        match journal::open_for_exercise(path, &prepared.path, seed, resuming, SystemTime::now()) {
             Ok(x) => x,
             Err(m) => {
                 writeln!(io.err, "error: {m}")?;

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Format, Global, Io, exit};
-use crate::exercise::journal::{self, Journal};
+use crate::exercise::journal::Journal;
 use crate::exercise::retex;
 use crate::exercise::session::Session;
 use crate::i18n::Lang;
@@ -78,8 +78,7 @@ pub fn run(
             return Ok(exit::BAD_INPUT);
         }
     };
-    let found = journal::hash(&bytes);
-    if found != header.exercise_hash {
+    if let Err(found) = header.check_exercise(&bytes) {
         writeln!(
             io.err,
             "error: `{}` changed since the journal `{}` was written (its hash is {found}, the journal recorded {}): the report needs the exercise file as it was played",

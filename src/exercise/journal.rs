@@ -58,6 +58,18 @@ impl Header {
         }
     }
 
+    /// Whether `bytes` are the exercise file this journal was played on:
+    /// the one check of a resume and of a report. The error gives the hash
+    /// found.
+    pub fn check_exercise(&self, bytes: &[u8]) -> Result<(), String> {
+        let found = hash(bytes);
+        if found == self.exercise_hash {
+            Ok(())
+        } else {
+            Err(found)
+        }
+    }
+
     /// A header for the exercise file at `path`, reading it to hash it.
     pub fn for_file(path: &Path, seed: u64, created: SystemTime) -> io::Result<Header> {
         let bytes = std::fs::read(path)?;
@@ -433,6 +445,52 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// Opens the exercise's journal: a new one created at `now` (refusing to
+/// overwrite), or an existing one to resume, refused when the exercise
+/// file changed since. Returns the journal, the seed, and the entries
+/// to replay.
+pub fn open_for_exercise(
+    path: &Path,
+    exercise_path: &Path,
+    seed: u64,
+    resume: bool,
+    now: SystemTime,
+) -> Result<(Journal, u64, Vec<Entry>, Option<Truncated>), String> {
+    // Killed while writing its header: nothing was ever acknowledged, and
+    // there is nothing to resume; start afresh.
+    if resume && std::fs::read(path).is_ok_and(|b| !b.contains(&b'\n')) {
+        std::fs::remove_file(path)
+            .map_err(|e| format!("cannot replace `{}`: {e}", path.display()))?;
+        return open_for_exercise(path, exercise_path, seed, false, now);
+    }
+    if resume {
+        let r = Journal::open_append(path)
+            .map_err(|e| format!("cannot resume from `{}`: {e}", path.display()))?;
+        let bytes = std::fs::read(exercise_path)
+            .map_err(|e| format!("cannot read `{}`: {e}", exercise_path.display()))?;
+        if r.header.check_exercise(&bytes).is_err() {
+            return Err(format!(
+                "`{}` changed since the journal `{}` was started: resume with the exercise file as it was",
+                exercise_path.display(),
+                path.display()
+            ));
+        }
+        return Ok((r.journal, r.header.seed, r.entries, r.repaired));
+    }
+    if path.exists() {
+        return Err(format!(
+            "the journal `{}` already exists: resume it with `--resume {}`, or give another `--journal`",
+            path.display(),
+            path.display()
+        ));
+    }
+    let header = Header::for_file(exercise_path, seed, now)
+        .map_err(|e| format!("cannot read `{}`: {e}", exercise_path.display()))?;
+    let j = Journal::create(path, &header)
+        .map_err(|e| format!("cannot create the journal `{}`: {e}", path.display()))?;
+    Ok((j, seed, Vec::new(), None))
 }
 
 #[cfg(test)]

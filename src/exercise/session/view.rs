@@ -1,0 +1,320 @@
+//! What a front end shows of a session: the board ([`View`]) and the
+//! dependency map ([`Map`]), serialized as they are for the web page and
+//! the terminal's `json`.
+
+use serde::Serialize;
+
+use super::{Delivered, Session};
+use crate::analysis::state::State;
+use crate::exercise::Inject;
+use crate::model::{Dependency, NodeRef};
+use crate::recovery::{Damage, Mode};
+
+impl Session<'_> {
+    /// Everything a front end shows, at this moment.
+    pub fn view(&self) -> View {
+        let plan = self.plan;
+        let now = self.now();
+        let at = |t: u64| Time {
+            t,
+            label: crate::render::doc::at(t),
+            date: self.scenario.date(t),
+        };
+        let inject_view = |d: &Delivered| {
+            let i = self.exercise.inject(&d.id);
+            InjectView {
+                seq: d.seq,
+                at: at(d.t),
+                id: d.id.clone(),
+                to: i.map(|i| i.to.clone()).unwrap_or_default(),
+                channel: i.map(|i| i.channel.as_str()).unwrap_or_default(),
+                from: i.map(|i| i.from.clone()).unwrap_or_default(),
+                text: i.map(|i| i.text.clone()).unwrap_or_default(),
+                expects: i
+                    .map(|i| i.expects.iter().map(|e| e.text.clone()).collect())
+                    .unwrap_or_default(),
+                contingency: i.is_some_and(Inject::is_contingency),
+            }
+        };
+        let mut processes: Vec<ProcessView> = self
+            .engine
+            .board()
+            .into_iter()
+            .map(|b| {
+                let p = plan.process(b.process);
+                ProcessView {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    criticality: p.criticality.key(),
+                    state: state_key(b.state),
+                    since: b.since.map(&at),
+                    mtpd_s: p.mtpd.as_secs(),
+                    deadline: b.deadline.map(&at),
+                    left_s: b.deadline.map(|d| d as i64 - now as i64),
+                    workaround: b.workaround,
+                    has_workaround: p.workaround.is_some(),
+                }
+            })
+            .collect();
+        processes.sort_by_key(|p| (p.state == "up", p.left_s.unwrap_or(i64::MAX), p.id.clone()));
+        let damaged = self.engine.damaged();
+        let services = plan
+            .service_ids()
+            .map(|s| {
+                let svc = plan.service(s);
+                let d = damaged.iter().find(|d| d.service == s);
+                ServiceView {
+                    id: svc.id.clone(),
+                    name: svc.name.clone(),
+                    zone: svc.zone.map(|z| plan.zones[z.index()].id.clone()),
+                    state: state_key(self.engine.state(NodeRef::Service(s))),
+                    damage: d.map(|d| match d.damage {
+                        Damage::Destroyed => "destroyed",
+                        Damage::Failed => "failed",
+                        Damage::Stopped { .. } => "stopped",
+                    }),
+                    work: d
+                        .and_then(|d| d.work)
+                        .map(|(mode, start, expected)| WorkView {
+                            mode: mode_key(mode),
+                            start: at(start),
+                            expected: at(expected),
+                        }),
+                    ordered: self.engine.orders().contains(&s),
+                    investigation: self.engine.frozen_until(s).map(at),
+                }
+            })
+            .collect();
+        let teams = plan
+            .teams
+            .iter()
+            .zip(self.engine.teams())
+            .map(|(t, (people, busy))| TeamView {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                people,
+                busy,
+            })
+            .collect();
+        View {
+            title: self.exercise.title.clone(),
+            clock: at(now),
+            start: at(self.exercise.start),
+            end: at(self.exercise.end),
+            next_inject: self.next_inject().map(&at),
+            paused: self.paused,
+            ended: self.ended,
+            crisis: self.crisis,
+            isolated: plan
+                .zones
+                .iter()
+                .enumerate()
+                .filter(|(z, _)| self.engine.is_isolated(crate::model::ZoneId(*z as u32)))
+                .map(|(_, z)| z.id.clone())
+                .collect(),
+            injects: self.delivered.iter().map(inject_view).collect(),
+            decisions: self
+                .decisions
+                .iter()
+                .map(|d| DecisionView {
+                    seq: d.seq,
+                    at: at(d.t),
+                    by: d.by.clone(),
+                    command: d.command.clone(),
+                    wall: d.wall.clone(),
+                })
+                .collect(),
+            processes,
+            services,
+            teams,
+        }
+    }
+
+    /// The dependency map: services placed in layers (a service sits right
+    /// of everything it needs), edges from a service to what it needs.
+    pub fn map(&self) -> Map {
+        let plan = self.plan;
+        let units = self.graph.units();
+        let n = plan.services.len();
+        // Units come dependencies first: a unit's layer is one more than
+        // its dependencies' highest.
+        let mut layer_of_unit = vec![0usize; units.len()];
+        for u in 0..units.len() {
+            let mut layer = 0;
+            for &m in &units.members[u] {
+                if m >= n {
+                    continue;
+                }
+                for dep in plan.depends_on(plan.node_at(m)) {
+                    for d in dep.services() {
+                        let du = units.unit_of[d.index()] as usize;
+                        if du != u {
+                            layer = layer.max(layer_of_unit[du] + 1);
+                        }
+                    }
+                }
+            }
+            layer_of_unit[u] = layer;
+        }
+        let mut rows: Vec<usize> = Vec::new();
+        let nodes = plan
+            .service_ids()
+            .map(|s| {
+                let layer = layer_of_unit[units.unit_of[s.index()] as usize];
+                if rows.len() <= layer {
+                    rows.resize(layer + 1, 0);
+                }
+                rows[layer] += 1;
+                MapNode {
+                    id: plan.service(s).id.clone(),
+                    layer,
+                    row: rows[layer] - 1,
+                }
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for s in plan.service_ids() {
+            for dep in plan.depends_on(NodeRef::Service(s)) {
+                let soft = matches!(dep, Dependency::Soft(_));
+                for d in dep.services() {
+                    edges.push(MapEdge {
+                        from: s.index(),
+                        to: d.index(),
+                        soft,
+                    });
+                }
+            }
+        }
+        Map { nodes, edges }
+    }
+}
+
+fn state_key(s: State) -> &'static str {
+    match s {
+        State::Up => "up",
+        State::Degraded => "degraded",
+        State::Down => "down",
+    }
+}
+
+fn mode_key(m: Mode) -> &'static str {
+    m.key()
+}
+
+/// A moment: seconds from T0, `T+…`, and the date when the scenario has one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Time {
+    pub t: u64,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub title: String,
+    pub clock: Time,
+    pub start: Time,
+    pub end: Time,
+    pub next_inject: Option<Time>,
+    pub paused: bool,
+    pub ended: bool,
+    pub crisis: u8,
+    pub isolated: Vec<String>,
+    pub injects: Vec<InjectView>,
+    pub decisions: Vec<DecisionView>,
+    /// Down first, the nearest DMIA first.
+    pub processes: Vec<ProcessView>,
+    /// In plan order (the map's order).
+    pub services: Vec<ServiceView>,
+    pub teams: Vec<TeamView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InjectView {
+    pub seq: u64,
+    pub at: Time,
+    pub id: String,
+    pub to: Vec<String>,
+    pub channel: &'static str,
+    pub from: String,
+    pub text: String,
+    pub expects: Vec<String>,
+    pub contingency: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    pub seq: u64,
+    pub at: Time,
+    pub by: Option<String>,
+    pub command: String,
+    pub wall: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessView {
+    pub id: String,
+    pub name: String,
+    pub criticality: &'static str,
+    pub state: &'static str,
+    pub since: Option<Time>,
+    pub mtpd_s: u64,
+    /// When its DMIA is breached if nothing changes.
+    pub deadline: Option<Time>,
+    /// Seconds left before that (negative: breached).
+    pub left_s: Option<i64>,
+    pub workaround: bool,
+    pub has_workaround: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub zone: Option<String>,
+    pub state: &'static str,
+    pub damage: Option<&'static str>,
+    pub work: Option<WorkView>,
+    /// Ordered by the players, not started yet.
+    pub ordered: bool,
+    /// The attacker held it: no work before the investigation ends, then.
+    pub investigation: Option<Time>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    pub mode: &'static str,
+    pub start: Time,
+    pub expected: Time,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub people: u32,
+    pub busy: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Map {
+    pub nodes: Vec<MapNode>,
+    pub edges: Vec<MapEdge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapNode {
+    pub id: String,
+    pub layer: usize,
+    pub row: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapEdge {
+    /// Index of the service that needs…
+    pub from: usize,
+    /// …this one.
+    pub to: usize,
+    pub soft: bool,
+}
