@@ -8,6 +8,15 @@ pub enum Lang {
     Fr,
 }
 
+/// The text for `lang`, of the two given: the one helper every renderer
+/// words its short texts with.
+pub fn t<T>(lang: Lang, en: T, fr: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::Fr => fr,
+    }
+}
+
 /// A label in both languages; `pick` chooses one.
 pub struct Label {
     pub en: &'static str,

@@ -116,7 +116,7 @@ pub fn run(
             return Ok(exit::BAD_INPUT);
         }
     };
-    let best = session.best(SCHEDULES);
+    let best = session.solver_run(SCHEDULES);
     let journal_name = journal_path.display().to_string();
     let after_action = retex::after_action(&session, &p.graph, &best);
     let retex = crate::render::retex::Retex {

@@ -205,7 +205,7 @@ pub enum Finding<'s> {
 }
 
 /// The after-action report of a replayed exercise; `best` is the solver's
-/// run of the same scenario ([`Session::heuristic`]).
+/// run of the same scenario ([`Session::solver_run`]).
 pub fn after_action<'s>(
     session: &'s Session,
     graph: &DependencyGraph,

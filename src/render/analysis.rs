@@ -10,15 +10,8 @@ use super::{TableStyle, table};
 use crate::analysis::impact::Impact;
 use crate::analysis::state::State;
 use crate::analysis::{Analysis, Level, signed};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 use crate::model::{Criticality, NodeRef, Plan};
-
-fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
-}
 
 fn opt(v: Option<i64>) -> String {
     v.map_or_else(|| "—".to_string(), signed)

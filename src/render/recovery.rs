@@ -7,17 +7,10 @@ use serde::Serialize;
 use super::doc::{Bar, Block, Doc, StepCard, at};
 use crate::analysis::Analysis;
 use crate::analysis::state::State;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 use crate::model::Restore;
 use crate::model::{Duration, NodeRef, Plan, ServiceId, TeamId};
 use crate::recovery::{Mode, RecoveryPlan, Step, Why};
-
-fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
-}
 
 fn mode_label(m: Mode, lang: Lang) -> &'static str {
     match m {

@@ -18,7 +18,7 @@ use crate::exercise::retex::{
 };
 use crate::exercise::session::{Session, Taken};
 use crate::exercise::{Decision, Expectation, Inject, RoleKind, Target};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 use crate::model::{Duration, Plan, ProcessId};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
@@ -34,13 +34,6 @@ pub struct Retex<'r, 'a> {
     pub journal: &'r str,
     /// The search budget of each of the solver's plannings, in schedules.
     pub schedules: u64,
-}
-
-fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
 }
 
 fn dur(s: u64) -> String {

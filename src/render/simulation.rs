@@ -5,19 +5,12 @@ use serde::Serialize;
 
 use super::doc::{Block, Doc, at};
 use crate::analysis::state::State;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 use crate::model::{Duration, NodeRef, Plan, ServiceId};
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
 use crate::simulation::monte_carlo::Stats;
 use crate::simulation::{EventKind, Run, SimEvent, Stop};
-
-fn t(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
-}
 
 fn node(plan: &Plan, e: &SimEvent) -> String {
     e.node

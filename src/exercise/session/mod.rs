@@ -549,7 +549,7 @@ impl<'a> Session<'a> {
 
     /// What the scheduler's teams would do in the same scenario, planning as
     /// they learn, over the scenario's horizon: the yardstick of the report.
-    pub fn best(&self, schedules: u64) -> Run {
+    pub fn solver_run(&self, schedules: u64) -> Run {
         let mut engine = self.scenario.engine(
             self.plan,
             self.graph,
