@@ -20,3 +20,6 @@ fi
 cargo fmt --check
 cargo clippy --locked --all-targets --quiet -- -D warnings
 cargo test --locked --all-targets
+# The documentation builds without a broken link, and its examples run.
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --quiet
+cargo test --locked --doc

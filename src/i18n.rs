@@ -10,6 +10,12 @@ pub enum Lang {
 
 /// The text for `lang`, of the two given: the one helper every renderer
 /// words its short texts with.
+///
+/// ```
+/// use reprise::i18n::{Lang, t};
+///
+/// assert_eq!(t(Lang::Fr, "Strengths", "Points forts"), "Points forts");
+/// ```
 pub fn t<T>(lang: Lang, en: T, fr: T) -> T {
     match lang {
         Lang::En => en,

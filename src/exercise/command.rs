@@ -71,6 +71,16 @@ impl Change {
     /// clock verb (`next`/`n`, `step`/`s`, `goto`, `pause`, `resume`,
     /// `end`) moves the clock; anything else is a decision, checked
     /// against the plan when it is applied.
+    ///
+    /// ```
+    /// use reprise::exercise::command::Change;
+    ///
+    /// assert_eq!(Change::parse("goto T+5d6h"), Ok(Change::Goto(5 * 86_400 + 6 * 3_600)));
+    /// assert_eq!(
+    ///     Change::parse("@dsi restore ad with infra"),
+    ///     Ok(Change::Decide { command: "restore ad with infra".into(), by: Some("dsi".into()) })
+    /// );
+    /// ```
     pub fn parse(line: &str) -> Result<Change, CommandError> {
         let (by, command) = split_role(line.trim());
         let (verb, arg) = command.split_once(' ').unwrap_or((command, ""));

@@ -1,8 +1,8 @@
 //! The plan file's shape, exactly as written in YAML.
 //!
 //! These types are the single definition of the format: serde decodes plans
-//! into them (through [`super::de`]) and schemars derives the JSON Schema
-//! that `reprise schema` prints. Ids are still strings here; [`super::resolve`]
+//! into them (through `de`) and schemars derives the JSON Schema
+//! that `reprise schema` prints. Ids are still strings here; `resolve`
 //! turns them into the checked, indexed [`crate::model::Plan`].
 
 use std::borrow::Cow;

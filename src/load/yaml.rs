@@ -6,7 +6,7 @@
 //! cheap pass with saphyr-parser's marked events records the line and column
 //! of every node, and the two trees are zipped into one [`Node`] tree.
 //!
-//! Before either parser sees the text, [`guard`] refuses what would make them
+//! Before either parser sees the text, `guard` refuses what would make them
 //! slow or hungry: files over [`MAX_FILE_BYTES`] and flow nesting deeper than
 //! [`MAX_DEPTH`] (libyaml's time grows with the square of `{a:` depth).
 

@@ -2,9 +2,9 @@
 //! what is down so that the most vital processes come back within their
 //! DMIA, given each team's capacity.
 //!
-//! [`situation`] says what to recover from, [`build`] turns it into a
+//! [`situation`] says what to recover from, [`build()`] turns it into a
 //! scheduling [`problem`], [`sgs`] decodes and improves schedules, [`ga`]
-//! searches, [`outcome`] reads the schedule back in the plan's terms,
+//! searches, `outcome` reads the schedule back in the plan's terms,
 //! [`psplib`] reads the PSPLIB benchmark.
 
 pub mod build;
