@@ -11,7 +11,7 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use super::{Global, Io, exit};
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{self, Entry, Journal};
-use crate::exercise::session::{Ack, Error, Session, View};
+use crate::exercise::session::{Ack, Error, Refusal, Session, View};
 use crate::exercise::{self, Action, Exercise};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -399,7 +399,7 @@ pub fn run(
                     moved = change.moves_clock();
                     session.apply(change, SystemTime::now()).map(Some)
                 }
-                Err(e) => Err(Error::Refused(e.to_string())),
+                Err(e) => Err(Error::Refused(Refusal::Command(e))),
             },
         };
         match result {

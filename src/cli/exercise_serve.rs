@@ -720,7 +720,7 @@ async fn change_session(shared: Arc<Shared>, change: Change) -> Response {
                 }),
             )
         }
-        Ok(Err(Error::Refused(m))) => error(StatusCode::BAD_REQUEST, &m),
+        Ok(Err(Error::Refused(r))) => error(StatusCode::BAD_REQUEST, &r.to_string()),
         Ok(Err(e @ Error::Journal(_))) => {
             let m = e.to_string();
             shared.stop(Some(m.clone()));

@@ -147,6 +147,15 @@ impl fmt::Display for Duration {
     }
 }
 
+/// `T+4h30m`: a time counted from the incident (T0).
+pub fn at(t: u64) -> String {
+    if t == 0 {
+        "T0".into()
+    } else {
+        format!("T+{}", Duration::from_secs(t))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 
 pub mod copies;
 mod crew;
-mod duration;
+pub mod duration;
 mod kinds;
 mod plan;
 

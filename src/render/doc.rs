@@ -73,14 +73,7 @@ impl Doc {
     }
 }
 
-/// `T+4h30m`: a time counted from the incident.
-pub fn at(t: u64) -> String {
-    if t == 0 {
-        "T0".into()
-    } else {
-        format!("T+{}", crate::model::Duration::from_secs(t))
-    }
-}
+pub use crate::model::duration::at;
 
 pub fn terminal(doc: &Doc) -> String {
     let mut out = format!(

@@ -327,12 +327,12 @@ impl<'a> Session<'a> {
         Ok(out)
     }
 
-    fn check_running(&self) -> Result<(), String> {
+    fn check_running(&self) -> Result<(), Refusal> {
         if self.ended {
-            return Err("the exercise has ended".into());
+            return Err(Refusal::Ended);
         }
         if self.paused {
-            return Err("the exercise is paused: `resume` first".into());
+            return Err(Refusal::Paused);
         }
         Ok(())
     }
@@ -343,14 +343,11 @@ impl<'a> Session<'a> {
         self.check_running()?;
         let now = self.now();
         if t <= now {
-            return Err(Error::Refused(format!(
-                "the clock only moves forward: it is already at {}",
-                crate::render::doc::at(now)
-            )));
+            return Err(Refusal::Backwards { now }.into());
         }
         let t = t.min(self.exercise.end);
         if t <= now {
-            return Err(Error::Refused("the exercise is at its end time".into()));
+            return Err(Refusal::AtEnd.into());
         }
         // The clock entry first: a crash after it replays the move, and the
         // injects it delivers are written then.
@@ -364,9 +361,7 @@ impl<'a> Session<'a> {
     pub fn step(&mut self, step: Option<u64>) -> Result<Ack, Error> {
         let by = step.unwrap_or(self.exercise.step);
         let Some(t) = self.now().checked_add(by) else {
-            return Err(Error::Refused(format!(
-                "a step of {by} seconds is more than a hundred years past the clock"
-            )));
+            return Err(Refusal::TooFar { by }.into());
         };
         self.advance_to(t)
     }
@@ -404,7 +399,7 @@ impl<'a> Session<'a> {
 
     pub fn resume(&mut self) -> Result<Ack, Error> {
         if !self.paused {
-            return Err(Error::Refused("the exercise is not paused".into()));
+            return Err(Refusal::NotPaused.into());
         }
         let ack = self.mark(|seq, t| Entry::Resume { seq, t })?;
         self.paused = false;
@@ -413,7 +408,7 @@ impl<'a> Session<'a> {
 
     pub fn end(&mut self) -> Result<Ack, Error> {
         if self.ended {
-            return Err(Error::Refused("the exercise has already ended".into()));
+            return Err(Refusal::AlreadyEnded.into());
         }
         let ack = self.mark(|seq, t| Entry::End { seq, t })?;
         self.ended = true;
@@ -506,17 +501,17 @@ impl<'a> Session<'a> {
         if let Some(role) = by
             && self.exercise.role(role).is_none()
         {
-            let mut m = format!("unknown role `{role}`");
-            if let Some(h) =
-                crate::diag::did_you_mean(role, self.exercise.roles.iter().map(|r| r.id.as_str()))
-            {
-                m.push_str(&format!("; {h}"));
+            let hint =
+                crate::diag::did_you_mean(role, self.exercise.roles.iter().map(|r| r.id.as_str()));
+            return Err(Refusal::UnknownRole {
+                role: role.to_string(),
+                hint,
             }
-            return Err(Error::Refused(m));
+            .into());
         }
         let decision =
-            Decision::parse(self.plan, self.exercise, command).map_err(Error::Refused)?;
-        self.apply_decision(&decision).map_err(Error::Refused)?;
+            Decision::parse(self.plan, self.exercise, command).map_err(Refusal::Decision)?;
+        self.apply_decision(&decision).map_err(Refusal::NotNow)?;
         let command = decision.to_command(self.plan);
         let wall = journal::rfc3339(wall);
         let t = self.now();
@@ -568,11 +563,79 @@ impl<'a> Session<'a> {
 /// Why a change was not made.
 #[derive(Debug)]
 pub enum Error {
-    /// The change makes no sense now (the message says why); nothing
-    /// happened.
-    Refused(String),
+    /// The change makes no sense now; nothing happened.
+    Refused(Refusal),
     /// The journal could not be written: the exercise must stop.
     Journal(std::io::Error),
+}
+
+/// Why the session refused a change; nothing happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The clock only moves forward: it is at `now`.
+    Backwards {
+        now: u64,
+    },
+    /// The clock is at the exercise's end time.
+    AtEnd,
+    /// A step past the longest duration a plan can write.
+    TooFar {
+        by: u64,
+    },
+    Paused,
+    NotPaused,
+    /// A change after `end`.
+    Ended,
+    /// `end` twice.
+    AlreadyEnded,
+    /// A role the exercise does not have, with a "did you mean".
+    UnknownRole {
+        role: String,
+        hint: Option<String>,
+    },
+    /// The line is not a change ([`Change::parse`] says why).
+    Command(crate::exercise::command::CommandError),
+    /// The decision does not read against the plan (the parser says why).
+    Decision(String),
+    /// The decision reads but cannot be carried out now (the engine or the
+    /// session says why: a zone already isolated, nothing to restore…).
+    NotNow(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Refusal::Backwards { now } => write!(
+                f,
+                "the clock only moves forward: it is already at {}",
+                crate::model::duration::at(*now)
+            ),
+            Refusal::AtEnd => f.write_str("the exercise is at its end time"),
+            Refusal::TooFar { by } => write!(
+                f,
+                "a step of {by} seconds is more than a hundred years past the clock"
+            ),
+            Refusal::Paused => f.write_str("the exercise is paused: `resume` first"),
+            Refusal::NotPaused => f.write_str("the exercise is not paused"),
+            Refusal::Ended => f.write_str("the exercise has ended"),
+            Refusal::AlreadyEnded => f.write_str("the exercise has already ended"),
+            Refusal::UnknownRole { role, hint } => {
+                write!(f, "unknown role `{role}`")?;
+                match hint {
+                    Some(h) => write!(f, "; {h}"),
+                    None => Ok(()),
+                }
+            }
+            Refusal::Command(e) => e.fmt(f),
+            Refusal::Decision(m) | Refusal::NotNow(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Error {
+        Error::Refused(r)
+    }
 }
 
 impl From<std::io::Error> for Error {
@@ -581,16 +644,10 @@ impl From<std::io::Error> for Error {
     }
 }
 
-impl From<String> for Error {
-    fn from(m: String) -> Error {
-        Error::Refused(m)
-    }
-}
-
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Error::Refused(m) => f.write_str(m),
+            Error::Refused(r) => r.fmt(f),
             Error::Journal(e) => write!(f, "cannot write the journal: {e}"),
         }
     }

@@ -17,7 +17,7 @@ impl Session<'_> {
         let now = self.now();
         let at = |t: u64| Time {
             t,
-            label: crate::render::doc::at(t),
+            label: crate::model::duration::at(t),
             date: self.scenario.date(t),
         };
         let inject_view = |d: &Delivered| {
