@@ -36,6 +36,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
+use super::DecideError;
 use crate::analysis::state::{Isolation, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
@@ -485,31 +486,29 @@ impl<'p> Engine<'p> {
     }
 
     /// Applies a player's decision now. Errors say why it cannot be done.
-    pub fn decide(&mut self, what: Intervention) -> Result<(), String> {
+    pub fn decide(&mut self, what: Intervention) -> Result<(), DecideError> {
         let plan = self.plan;
         match &what {
             Intervention::Restore { service, team } => {
                 let s = &self.svc[service.index()];
                 if s.damage.is_none() {
-                    return Err(format!(
-                        "`{}` needs no restoration: it is not damaged",
-                        plan.service(*service).id
-                    ));
+                    return Err(DecideError::NotDamaged {
+                        service: plan.service(*service).id.clone(),
+                        restore: true,
+                    });
                 }
                 if s.work.is_some() {
-                    return Err(format!(
-                        "`{}` is already being worked on",
-                        plan.service(*service).id
-                    ));
+                    return Err(DecideError::InProgress {
+                        service: plan.service(*service).id.clone(),
+                    });
                 }
                 if let Some(t) = team
                     && plan.service(*service).recovery.needs.is_empty()
                 {
-                    return Err(format!(
-                        "`{}` needs no team; leave out `with {}`",
-                        plan.service(*service).id,
-                        plan.team(*t).id
-                    ));
+                    return Err(DecideError::NoTeamNeeded {
+                        service: plan.service(*service).id.clone(),
+                        team: plan.team(*t).id.clone(),
+                    });
                 }
                 self.svc[service.index()].ordered = Some((None, *team));
                 self.orders.retain(|o| o != service);
@@ -518,22 +517,22 @@ impl<'p> Engine<'p> {
             Intervention::Failover { service } => {
                 let s = &self.svc[service.index()];
                 let Some(f) = plan.service(*service).recovery.failover else {
-                    return Err(format!(
-                        "`{}` has no failover in the plan",
-                        plan.service(*service).id
-                    ));
+                    return Err(DecideError::NoFailover {
+                        service: plan.service(*service).id.clone(),
+                    });
                 };
                 // Damaged, or stranded by what it needs (its host, its power).
                 if s.damage.is_none()
                     && (s.on_standby || self.states[service.index()] != State::Down)
                 {
-                    return Err(format!(
-                        "`{}` is not down: nothing to fail over",
-                        plan.service(*service).id
-                    ));
+                    return Err(DecideError::NotDown {
+                        service: plan.service(*service).id.clone(),
+                    });
                 }
                 if self.states[f.to.index()] == State::Down {
-                    return Err(format!("the standby `{}` is down", plan.service(f.to).id));
+                    return Err(DecideError::StandbyDown {
+                        standby: plan.service(f.to).id.clone(),
+                    });
                 }
                 self.svc[service.index()].ordered = Some((Some(Mode::Failover), None));
                 self.orders.retain(|o| o != service);
@@ -543,30 +542,37 @@ impl<'p> Engine<'p> {
                 let s = &self.svc[service.index()];
                 let id = &plan.service(*service).id;
                 let Some(r) = &plan.service(*service).recovery.relocate else {
-                    return Err(format!(
-                        "`{id}` cannot be relocated: the plan gives it no `relocate`"
-                    ));
+                    return Err(DecideError::NoRelocation {
+                        service: id.clone(),
+                    });
                 };
                 if s.damage.is_none() {
-                    return Err(format!("`{id}` needs no recovery: it is not damaged"));
+                    return Err(DecideError::NotDamaged {
+                        service: id.clone(),
+                        restore: false,
+                    });
                 }
                 if s.work.is_some() {
-                    return Err(format!("`{id}` is already being worked on"));
+                    return Err(DecideError::InProgress {
+                        service: id.clone(),
+                    });
                 }
                 let Some(target) = site.or(r.to.first().map(|p| p.site)) else {
-                    return Err(format!("`{id}` has no recovery site"));
+                    return Err(DecideError::NoRecoverySite {
+                        service: id.clone(),
+                    });
                 };
                 if s.placed.is_some_and(|p| p != target) {
-                    return Err(format!(
-                        "`{id}` already runs at `{}`",
-                        plan.sites[s.placed.map_or(0, |p| p.index())].id
-                    ));
+                    return Err(DecideError::AlreadyAt {
+                        service: id.clone(),
+                        site: plan.sites[s.placed.map_or(0, |p| p.index())].id.clone(),
+                    });
                 }
                 if copies::relocate_from(plan, *service, &SvcFates(&self.svc)).is_none() {
-                    return Err(format!(
-                        "none of the copies of `{id}` survived: there is nothing to restore at `{}` from",
-                        plan.sites[target.index()].id
-                    ));
+                    return Err(DecideError::NoCopy {
+                        service: id.clone(),
+                        site: plan.sites[target.index()].id.clone(),
+                    });
                 }
                 self.svc[service.index()].ordered = Some((Some(Mode::Relocate(target)), None));
                 self.orders.retain(|o| o != service);
@@ -574,10 +580,9 @@ impl<'p> Engine<'p> {
             }
             Intervention::Workaround { process } => {
                 if plan.process(*process).workaround.is_none() {
-                    return Err(format!(
-                        "`{}` has no workaround in the plan",
-                        plan.process(*process).id
-                    ));
+                    return Err(DecideError::NoWorkaround {
+                        process: plan.process(*process).id.clone(),
+                    });
                 }
                 if self.workaround_at[process.index()].is_none() {
                     self.workaround_at[process.index()] = Some(self.now);

@@ -10,6 +10,7 @@
 
 pub mod engine;
 pub mod monte_carlo;
+mod refusal;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ use crate::model::{Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
 pub use engine::{Command, Done, Engine, Intervention};
+pub use refusal::DecideError;
 
 /// The search budget of each planning, unless told otherwise: the teams
 /// plan several times a run, and 2 000 schedules come within a few percent

@@ -25,7 +25,7 @@ use crate::graph::DependencyGraph;
 use crate::model::Plan;
 use crate::recovery;
 use crate::scenario::Scenario;
-use crate::simulation::{self, Command, Engine, Intervention, Run};
+use crate::simulation::{self, Command, DecideError, Engine, Intervention, Run};
 
 /// A decision taken, as the session keeps it.
 #[derive(Debug, Clone)]
@@ -426,7 +426,7 @@ impl<'a> Session<'a> {
     }
 
     /// Applies a decision to the simulation (no journal).
-    fn apply_decision(&mut self, decision: &Decision) -> Result<(), String> {
+    fn apply_decision(&mut self, decision: &Decision) -> Result<(), DecideError> {
         let intervention = match decision {
             Decision::Restore { service, team } => Intervention::Restore {
                 service: *service,
@@ -439,10 +439,9 @@ impl<'a> Session<'a> {
             },
             Decision::Isolate { zone } => {
                 if self.engine.is_isolated(*zone) {
-                    return Err(format!(
-                        "zone `{}` is already isolated",
-                        self.plan.zones[zone.index()].id
-                    ));
+                    return Err(DecideError::AlreadyIsolated {
+                        zone: self.plan.zones[zone.index()].id.clone(),
+                    });
                 }
                 Intervention::Isolate {
                     zone: *zone,
@@ -451,10 +450,9 @@ impl<'a> Session<'a> {
             }
             Decision::Reconnect { zone } => {
                 if !self.engine.is_isolated(*zone) {
-                    return Err(format!(
-                        "zone `{}` is not isolated",
-                        self.plan.zones[zone.index()].id
-                    ));
+                    return Err(DecideError::NotIsolated {
+                        zone: self.plan.zones[zone.index()].id.clone(),
+                    });
                 }
                 Intervention::Reconnect { zone: *zone }
             }
@@ -597,9 +595,9 @@ pub enum Refusal {
     Command(crate::exercise::command::CommandError),
     /// The decision does not read against the plan (the parser says why).
     Decision(String),
-    /// The decision reads but cannot be carried out now (the engine or the
-    /// session says why: a zone already isolated, nothing to restore…).
-    NotNow(String),
+    /// The decision reads but cannot be carried out now (a zone already
+    /// isolated, nothing to restore…).
+    NotNow(DecideError),
 }
 
 impl std::fmt::Display for Refusal {
@@ -627,7 +625,8 @@ impl std::fmt::Display for Refusal {
                 }
             }
             Refusal::Command(e) => e.fmt(f),
-            Refusal::Decision(m) | Refusal::NotNow(m) => f.write_str(m),
+            Refusal::Decision(m) => f.write_str(m),
+            Refusal::NotNow(e) => e.fmt(f),
         }
     }
 }
