@@ -9,9 +9,10 @@ use std::time::SystemTime;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{Global, Io, exit};
+use crate::analysis::state::State;
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{self, Entry, Journal};
-use crate::exercise::session::{Ack, Error, Refusal, Session, View};
+use crate::exercise::session::{Ack, DamageView, Error, Refusal, Session, View};
 use crate::exercise::{self, Action, Exercise};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -486,7 +487,7 @@ fn injects(v: &View, from: &mut usize, lang: Lang, out: &mut dyn Write) -> std::
                 .as_deref()
                 .map(|d| format!(" ({d})"))
                 .unwrap_or_default(),
-            i.channel,
+            i.channel.map_or("", exercise::Channel::as_str),
             tr(lang, "from", "de"),
             i.from,
             i.to.join(", "),
@@ -561,7 +562,11 @@ fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
             ""
         }
     )?;
-    let stopped: Vec<_> = v.processes.iter().filter(|p| p.state != "up").collect();
+    let stopped: Vec<_> = v
+        .processes
+        .iter()
+        .filter(|p| p.state != State::Up)
+        .collect();
     if !stopped.is_empty() {
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED)
@@ -578,9 +583,9 @@ fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
             t.add_row(vec![
                 p.id.clone(),
                 match p.state {
-                    "down" => tr(lang, "down", "arrêté"),
-                    "degraded" => tr(lang, "degraded", "dégradé"),
-                    _ => tr(lang, "up", "en service"),
+                    State::Down => tr(lang, "down", "arrêté"),
+                    State::Degraded => tr(lang, "degraded", "dégradé"),
+                    State::Up => tr(lang, "up", "en service"),
                 }
                 .to_string(),
                 p.since
@@ -598,11 +603,11 @@ fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "{t}")?;
     }
-    let down = v.services.iter().filter(|s| s.state == "down").count();
+    let down = v.services.iter().filter(|s| s.state == State::Down).count();
     let damaged: Vec<_> = v.services.iter().filter(|s| s.damage.is_some()).collect();
     let destroyed = damaged
         .iter()
-        .filter(|s| s.damage == Some("destroyed"))
+        .filter(|s| s.damage == Some(DamageView::Destroyed))
         .count();
     writeln!(
         out,

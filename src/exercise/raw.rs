@@ -5,7 +5,7 @@
 //! every mistake is reported with its place.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::load::{Node, NodeValue, Sink, Spanned};
@@ -93,7 +93,7 @@ impl Action {
 }
 
 /// How an inject reaches its audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// A phone call.

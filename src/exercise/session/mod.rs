@@ -14,8 +14,8 @@ use std::time::SystemTime;
 mod view;
 
 pub use view::{
-    DecisionView, InjectView, Map, MapEdge, MapNode, ProcessView, ServiceView, TeamView, Time,
-    View, WorkView,
+    DamageView, DecisionView, InjectView, Map, MapEdge, MapNode, ProcessView, ServiceView,
+    TeamView, Time, View, WorkView,
 };
 
 use crate::exercise::command::Change;

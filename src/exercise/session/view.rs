@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::{Delivered, Session};
 use crate::analysis::state::State;
-use crate::exercise::Inject;
-use crate::model::{Dependency, NodeRef};
-use crate::recovery::{Damage, Mode};
+use crate::exercise::{Channel, Inject};
+use crate::model::{Criticality, Dependency, NodeRef};
+use crate::recovery::Damage;
 
 impl Session<'_> {
     /// Everything a front end shows, at this moment.
@@ -27,7 +27,7 @@ impl Session<'_> {
                 at: at(d.t),
                 id: d.id.clone(),
                 to: i.map(|i| i.to.clone()).unwrap_or_default(),
-                channel: i.map(|i| i.channel.as_str()).unwrap_or_default(),
+                channel: i.map(|i| i.channel),
                 from: i.map(|i| i.from.clone()).unwrap_or_default(),
                 text: i.map(|i| i.text.clone()).unwrap_or_default(),
                 expects: i
@@ -45,8 +45,8 @@ impl Session<'_> {
                 ProcessView {
                     id: p.id.clone(),
                     name: p.name.clone(),
-                    criticality: p.criticality.key(),
-                    state: state_key(b.state),
+                    criticality: p.criticality,
+                    state: b.state,
                     since: b.since.map(&at),
                     mtpd_s: p.mtpd.as_secs(),
                     deadline: b.deadline.map(&at),
@@ -56,7 +56,13 @@ impl Session<'_> {
                 }
             })
             .collect();
-        processes.sort_by_key(|p| (p.state == "up", p.left_s.unwrap_or(i64::MAX), p.id.clone()));
+        processes.sort_by_key(|p| {
+            (
+                p.state == State::Up,
+                p.left_s.unwrap_or(i64::MAX),
+                p.id.clone(),
+            )
+        });
         let damaged = self.engine.damaged();
         let services = plan
             .service_ids()
@@ -67,16 +73,16 @@ impl Session<'_> {
                     id: svc.id.clone(),
                     name: svc.name.clone(),
                     zone: svc.zone.map(|z| plan.zones[z.index()].id.clone()),
-                    state: state_key(self.engine.state(NodeRef::Service(s))),
+                    state: self.engine.state(NodeRef::Service(s)),
                     damage: d.map(|d| match d.damage {
-                        Damage::Destroyed => "destroyed",
-                        Damage::Failed => "failed",
-                        Damage::Stopped { .. } => "stopped",
+                        Damage::Destroyed => DamageView::Destroyed,
+                        Damage::Failed => DamageView::Failed,
+                        Damage::Stopped { .. } => DamageView::Stopped,
                     }),
                     work: d
                         .and_then(|d| d.work)
                         .map(|(mode, start, expected)| WorkView {
-                            mode: mode_key(mode),
+                            mode: mode.key(),
                             start: at(start),
                             expected: at(expected),
                         }),
@@ -189,18 +195,6 @@ impl Session<'_> {
     }
 }
 
-fn state_key(s: State) -> &'static str {
-    match s {
-        State::Up => "up",
-        State::Degraded => "degraded",
-        State::Down => "down",
-    }
-}
-
-fn mode_key(m: Mode) -> &'static str {
-    m.key()
-}
-
 /// A moment: seconds from T0, `T+…`, and the date when the scenario has one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Time {
@@ -236,7 +230,8 @@ pub struct InjectView {
     pub at: Time,
     pub id: String,
     pub to: Vec<String>,
-    pub channel: &'static str,
+    /// `None` only for an inject the exercise does not list.
+    pub channel: Option<Channel>,
     pub from: String,
     pub text: String,
     pub expects: Vec<String>,
@@ -256,8 +251,8 @@ pub struct DecisionView {
 pub struct ProcessView {
     pub id: String,
     pub name: String,
-    pub criticality: &'static str,
-    pub state: &'static str,
+    pub criticality: Criticality,
+    pub state: State,
     pub since: Option<Time>,
     pub mtpd_s: u64,
     /// When its DMIA is breached if nothing changes.
@@ -273,13 +268,22 @@ pub struct ServiceView {
     pub id: String,
     pub name: String,
     pub zone: Option<String>,
-    pub state: &'static str,
-    pub damage: Option<&'static str>,
+    pub state: State,
+    pub damage: Option<DamageView>,
     pub work: Option<WorkView>,
     /// Ordered by the players, not started yet.
     pub ordered: bool,
     /// The attacker held it: no work before the investigation ends, then.
     pub investigation: Option<Time>,
+}
+
+/// What happened to a damaged service, as the board shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DamageView {
+    Destroyed,
+    Failed,
+    Stopped,
 }
 
 #[derive(Debug, Clone, Serialize)]
