@@ -83,7 +83,7 @@ fn situation(
             return Ok(Err(exit::BAD_INPUT));
         }
     }
-    let (situation, _) = scenario.situation(&plan, seed);
+    let (situation, _) = crate::simulation::foresight(&scenario, &plan, seed);
     Ok(Ok((format, plan, situation, Some(scenario))))
 }
 

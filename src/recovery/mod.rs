@@ -21,4 +21,4 @@ pub use ga::{Budget, Options, Solution, solve};
 pub use outcome::{Mode, ProcessOutcome, RecoveryPlan, Step, recover};
 pub use problem::{Milestone, Problem, ProblemError, Req, Task};
 pub use sgs::{Schedule, Score};
-pub use situation::{Damage, Situation, Spell};
+pub use situation::{Damage, Situation, Spell, opens, shutdown_at};

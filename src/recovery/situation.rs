@@ -108,7 +108,7 @@ impl Situation {
         Situation {
             damage: vec![Some(Damage::Failed); plan.services.len()],
             down_since: vec![Some(0); plan.node_count()],
-            opens: crate::scenario::opens(plan, |_| Some(0)),
+            opens: opens(plan, |_| Some(0)),
             ..Situation::calm(plan)
         }
     }
@@ -174,4 +174,36 @@ impl Situation {
             .max()
             .unwrap_or(0)
     }
+}
+
+/// When the teams order the controlled shutdown of what power source `s`
+/// keeps running, its mains cut at `at` until `until` (`None`: no end
+/// known): the shutdown's duration before its reserves run out, when it
+/// has reserves, a declared shutdown, and the mains are not due back by
+/// then. The same rule for `recover` and the engine.
+pub fn shutdown_at(plan: &Plan, s: ServiceId, at: u64, until: Option<u64>) -> Option<u64> {
+    let svc = plan.service(s);
+    let (autonomy, lead) = (svc.autonomy?, svc.controlled_shutdown?);
+    let drained = at.saturating_add(autonomy.as_secs());
+    until
+        .is_none_or(|u| u > drained)
+        .then(|| drained.saturating_sub(lead.as_secs()).max(at))
+}
+
+/// Per site: when it can take its first service as a recovery site, its
+/// home site's first loss (`hit`: when each service was first hit) plus
+/// its lead time; `None` when its home site lost nothing, or it is no
+/// recovery site.
+pub fn opens(plan: &Plan, hit: impl Fn(usize) -> Option<u64>) -> Vec<Option<u64>> {
+    plan.sites
+        .iter()
+        .map(|site| {
+            let x = site.stands_in.as_ref()?;
+            let first = (0..plan.services.len())
+                .filter(|&i| plan.services[i].site == Some(x.site))
+                .filter_map(&hit)
+                .min()?;
+            Some(first.saturating_add(x.lead_time.as_secs()))
+        })
+        .collect()
 }

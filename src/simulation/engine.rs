@@ -37,13 +37,14 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use super::DecideError;
+use super::attack::{self, Outcome};
 use crate::analysis::state::{Isolation, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
     Crew, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies, crews,
 };
 use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
-use crate::scenario::attack::{self, Outcome};
+use crate::scenario::attack::{Attack, Cut};
 
 use super::{EventKind, SimEvent};
 
@@ -233,7 +234,7 @@ pub struct Engine<'p> {
     isolated: Vec<Option<u64>>,
     /// Isolations so far, for the attacker: the last of a zone ends when
     /// it is connected again.
-    isolations: Vec<attack::Cut>,
+    isolations: Vec<Cut>,
     staff: Vec<u32>,
     /// Per team: announced changes `(at, people)` still to come.
     announced: Vec<Vec<(u64, u32)>>,
@@ -247,7 +248,7 @@ pub struct Engine<'p> {
     agenda: BinaryHeap<Reverse<(u64, Due)>>,
     /// The attack and its draws, redrawn identically when an isolation
     /// changes its course.
-    attack: Option<(attack::Attack, u64)>,
+    attack: Option<(Attack, u64)>,
     outcome: Option<Outcome>,
     attack_over: bool,
     /// The teams' current plan: steps to start, by planned start, how, and
@@ -404,7 +405,7 @@ impl<'p> Engine<'p> {
     }
 
     /// Adds a cyberattack whose draws come from `seed`.
-    pub fn set_attack(&mut self, attack: attack::Attack, seed: u64) {
+    pub fn set_attack(&mut self, attack: Attack, seed: u64) {
         self.attack = Some((attack, seed));
         self.redraw_attack();
     }
@@ -760,7 +761,7 @@ impl<'p> Engine<'p> {
                     .unwrap_or(u64::MAX)
                     .max(self.isolated[zone.index()].unwrap_or(0));
                 self.isolated[zone.index()] = Some(end);
-                self.isolations.push(attack::Cut {
+                self.isolations.push(Cut {
                     zone,
                     from: now,
                     until: end,
@@ -797,7 +798,7 @@ impl<'p> Engine<'p> {
                             // The reserves will not last: the teams plan
                             // now for what stops then.
                             self.replan = true;
-                            if let Some(t) = crate::scenario::shutdown_at(self.plan, s, now, until)
+                            if let Some(t) = crate::recovery::shutdown_at(self.plan, s, now, until)
                             {
                                 self.agenda.push(Reverse((t, Due::Shutdown(s))));
                             }
@@ -1587,9 +1588,9 @@ impl<'p> Engine<'p> {
     }
 
     /// When each recovery site can take services: its home site's first
-    /// hit plus its lead time (see [`crate::scenario::opens`]).
+    /// hit plus its lead time (see [`crate::recovery::opens`]).
     fn opens(&self) -> Vec<Option<u64>> {
-        crate::scenario::opens(self.plan, |i| self.svc[i].hit_at)
+        crate::recovery::opens(self.plan, |i| self.svc[i].hit_at)
     }
 
     /// Room left at recovery site `site`: its capacity minus what was

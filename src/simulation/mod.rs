@@ -8,9 +8,11 @@
 //! typed [`SimEvent`]s in time order and per-process results, and reporters
 //! render them.
 
+pub mod attack;
 pub mod engine;
 pub mod monte_carlo;
 mod refusal;
+pub mod scenario;
 
 use std::collections::HashMap;
 
@@ -21,6 +23,7 @@ use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
 pub use engine::{Command, Done, Engine, Intervention};
 pub use refusal::DecideError;
+pub use scenario::foresight;
 
 /// The search budget of each planning, unless told otherwise: the teams
 /// plan several times a run, and 2 000 schedules come within a few percent
@@ -375,7 +378,8 @@ pub fn run(
     options: recovery::Options,
     budget: &Budget,
 ) -> Run {
-    let mut engine = scenario.engine(
+    let mut engine = Engine::for_scenario(
+        scenario,
         plan,
         graph,
         Command::Plan {

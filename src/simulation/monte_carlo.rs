@@ -211,7 +211,8 @@ fn one(
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed ^ 0xD0_5E_ED);
     let mut moves = ChaCha8Rng::seed_from_u64(run_seed ^ 0x5E_C0_4D);
     let actual = draw_durations(plan, &mut rng, &mut moves);
-    let mut engine = scenario.engine(
+    let mut engine = super::Engine::for_scenario(
+        scenario,
         plan,
         graph,
         Command::Plan { schedules },

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use proptest::prelude::*;
 use reprise::model::ServiceId;
-use reprise::scenario::attack::{Effect, effect, unfold_with};
+use reprise::simulation::attack::{Effect, effect, unfold_with};
 
 const KINDS: &[&str] = &[
     "application",

@@ -114,7 +114,8 @@ pub fn play(
     actual: Option<Vec<[u64; 4]>>,
 ) -> reprise::simulation::Run {
     let graph = reprise::graph::DependencyGraph::new(plan);
-    let mut engine = scenario.engine(
+    let mut engine = reprise::simulation::Engine::for_scenario(
+        scenario,
         plan,
         &graph,
         reprise::simulation::Command::Plan { schedules: 20 },

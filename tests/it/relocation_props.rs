@@ -227,7 +227,7 @@ proptest! {
         let (plan, scenario) = write(&spec, dir.path());
         let run = simulate(&spec, &plan, &scenario);
         let graph = DependencyGraph::new(&plan);
-        let (situation, _) = scenario.situation(&plan, spec.seed);
+        let (situation, _) = reprise::simulation::foresight(&scenario, &plan, spec.seed);
         let never = || false;
         let rp = reprise::recovery::recover(
             &plan,

@@ -543,7 +543,7 @@ proptest! {
         let run = simulate(&spec, &plan, &scenario);
         prop_assert!(run.plans <= 1, "{} plannings", run.plans);
         let graph = DependencyGraph::new(&plan);
-        let (situation, _) = scenario.situation(&plan, spec.seed);
+        let (situation, _) = reprise::simulation::foresight(&scenario, &plan, spec.seed);
         let never = || false;
         let rp = reprise::recovery::recover(
             &plan,

@@ -95,7 +95,8 @@ impl<'a> Session<'a> {
         seed: u64,
         journal: Option<Journal>,
     ) -> Session<'a> {
-        let mut engine = scenario.engine(
+        let mut engine = Engine::for_scenario(
+            scenario,
             plan,
             graph,
             Command::Orders,
@@ -543,7 +544,8 @@ impl<'a> Session<'a> {
     /// What the scheduler's teams would do in the same scenario, planning as
     /// they learn, over the scenario's horizon: the yardstick of the report.
     pub fn solver_run(&self, schedules: u64) -> Run {
-        let mut engine = self.scenario.engine(
+        let mut engine = Engine::for_scenario(
+            self.scenario,
             self.plan,
             self.graph,
             Command::Plan { schedules },
