@@ -19,7 +19,9 @@ pub fn repo() -> &'static Path {
 
 /// Writes `data` as `name` in the repository's folder `dir` (so that
 /// `plan: ../plans/…` and `scenario: ../…` resolve as in the shipped
-/// files), one file per process; git ignores them (`.fuzz-*`).
+/// files), one file per process, without a `.yaml` extension so that the
+/// tests that read every shipped file pass it by; git ignores them
+/// (`.fuzz-*`).
 pub fn write_input(dir: &str, name: &str, data: &[u8]) -> PathBuf {
     let path = repo()
         .join(dir)

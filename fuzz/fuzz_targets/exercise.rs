@@ -9,7 +9,7 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let path = common::write_input("scenarios/exercises", "exercise.yaml", data);
+    let path = common::write_input("scenarios/exercises", "exercise", data);
     let loaded = reprise::exercise::load(&path);
     for d in &loaded.document.diagnostics {
         let _ = d.render(&loaded.document.sources);

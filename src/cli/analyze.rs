@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Format, Global, Io, exit, prepare};
+use super::{CliError, Format, Global, Io, exit, prepare};
 use crate::analysis::{self, impact};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -25,11 +25,8 @@ pub fn analyze(
     max_order: usize,
     strict: bool,
     io: &mut Io,
-) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(global, "analyze", FORMATS, path, io)? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+) -> Result<i32, CliError> {
+    let (format, plan) = prepare(global, "analyze", FORMATS, path, io)?;
     let plan = &plan;
     let lang = Lang::from(global.lang);
     let graph = DependencyGraph::new(plan);
@@ -55,11 +52,8 @@ pub fn impact(
     path: &Path,
     targets: &[String],
     io: &mut Io,
-) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(global, "impact", FORMATS, path, io)? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+) -> Result<i32, CliError> {
+    let (format, plan) = prepare(global, "impact", FORMATS, path, io)?;
     let plan = &plan;
     let failure = match impact::failure(plan, targets) {
         Ok(failure) => failure,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Format, Global, Io, exit, pick_format, write_diagnostic};
+use super::{CliError, Format, Global, Io, exit, pick_format, write_diagnostic};
 use crate::diag::DiagnosticJson;
 use crate::load::load_plan;
 
@@ -30,7 +30,7 @@ struct Counts {
     processes: usize,
 }
 
-pub fn run(global: &Global, path: &Path, strict: bool, io: &mut Io) -> std::io::Result<i32> {
+pub fn run(global: &Global, path: &Path, strict: bool, io: &mut Io) -> Result<i32, CliError> {
     let Some(format) = pick_format(
         global,
         "check",

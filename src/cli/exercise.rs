@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::{Global, Io, exit};
+use super::{CliError, Global, Io, exit};
 use crate::analysis::state::State;
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{self, Entry, Journal};
@@ -30,7 +30,7 @@ pub struct Prepared {
 
 /// Loads an exercise and prints what is wrong with it, its scenario or its
 /// plan; `Err` carries the exit code.
-pub fn load(path: &Path, io: &mut Io) -> std::io::Result<Result<Prepared, i32>> {
+pub fn load(path: &Path, io: &mut Io) -> Result<Prepared, CliError> {
     let mut loaded = exercise::load(path);
     for d in &loaded.document.diagnostics {
         io.err
@@ -51,7 +51,7 @@ pub fn load(path: &Path, io: &mut Io) -> std::io::Result<Result<Prepared, i32>> 
             io.err,
             "error: the exercise, its scenario or its plan has errors; nothing was done"
         )?;
-        return Ok(Err(exit::BAD_INPUT));
+        return Err(CliError::Exit(exit::BAD_INPUT));
     }
     let scenario = loaded.scenario.take();
     match (
@@ -61,17 +61,17 @@ pub fn load(path: &Path, io: &mut Io) -> std::io::Result<Result<Prepared, i32>> 
     ) {
         (Some(exercise), Some(scenario), Some(plan)) => {
             let graph = DependencyGraph::new(&plan);
-            Ok(Ok(Prepared {
+            Ok(Prepared {
                 path: path.to_path_buf(),
                 exercise,
                 scenario,
                 plan,
                 graph,
-            }))
+            })
         }
         _ => {
             writeln!(io.err, "error: the exercise could not be loaded")?;
-            Ok(Err(exit::BAD_INPUT))
+            Err(CliError::Exit(exit::BAD_INPUT))
         }
     }
 }
@@ -92,7 +92,7 @@ pub fn open<'a>(
     resume: Option<&Path>,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<Result<Session<'a>, i32>> {
+) -> Result<Session<'a>, CliError> {
     let default = default_journal(&prepared.path);
     let (path, resuming) = match (journal, resume) {
         (_, Some(r)) => (r, true),
@@ -104,7 +104,7 @@ pub fn open<'a>(
             Ok(x) => x,
             Err(m) => {
                 writeln!(io.err, "error: {m}")?;
-                return Ok(Err(exit::BAD_INPUT));
+                return Err(CliError::Exit(exit::BAD_INPUT));
             }
         };
     if let Some(t) = repaired {
@@ -146,7 +146,7 @@ pub fn open<'a>(
                 path.display(),
                 if resuming { " (resumed)" } else { "" }
             )?;
-            Ok(Ok(s))
+            Ok(s)
         }
         Err(e) => {
             writeln!(
@@ -154,17 +154,14 @@ pub fn open<'a>(
                 "error: cannot resume from `{}`: {e}",
                 path.display()
             )?;
-            Ok(Err(exit::BAD_INPUT))
+            Err(CliError::Exit(exit::BAD_INPUT))
         }
     }
 }
 
 /// `exercise check`: the file, its scenario and plan, and a summary.
-pub fn check(global: &Global, path: &Path, io: &mut Io) -> std::io::Result<i32> {
-    let p = match load(path, io)? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
+pub fn check(global: &Global, path: &Path, io: &mut Io) -> Result<i32, CliError> {
+    let p = load(path, io)?;
     let lang = Lang::from(global.lang);
     let e = &p.exercise;
     let (from, to) = (
@@ -294,15 +291,9 @@ pub fn run(
     resume: Option<&Path>,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
-    let p = match load(path, io)? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
-    let mut session = match open(&p, journal, resume, seed, io)? {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+) -> Result<i32, CliError> {
+    let p = load(path, io)?;
+    let mut session = open(&p, journal, resume, seed, io)?;
     let lang = Lang::from(global.lang);
     let mut shown = 0usize;
     writeln!(io.out, "{}", session.exercise.title)?;

@@ -3,14 +3,14 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{Global, Io, exit};
+use super::{CliError, Global, Io, exit};
 use crate::exercise::draft;
 use crate::graph::DependencyGraph;
 use crate::recovery::{self, Budget};
 
-/// Search effort of each planning in the run: the same as `simulate` for
-/// one run, so the draft follows the run `simulate` shows for the seed.
-const SCHEDULES: u64 = 2_000;
+/// Search effort of each planning in the run: `simulate`'s, so the draft
+/// follows the run `simulate` shows for the seed.
+use crate::simulation::SCHEDULES;
 
 /// The schema file that, beside a draft, earns it the editor's header line.
 const SCHEMA: &str = "reprise.exercise.schema.json";
@@ -21,7 +21,7 @@ pub fn run(
     output: Option<&Path>,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     if global.format.is_some() {
         writeln!(
             io.err,
@@ -41,10 +41,7 @@ pub fn run(
         )?;
         return Ok(exit::BAD_INPUT);
     }
-    let (scenario_value, plan) = match super::recover::read_scenario(scenario, io)? {
-        Ok(read) => read,
-        Err(code) => return Ok(code),
-    };
+    let (scenario_value, plan) = super::recover::read_scenario(scenario, io)?;
     // The draft names its scenario relative to its own folder.
     let folder = match output {
         Some(out) => out

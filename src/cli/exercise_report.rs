@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Format, Global, Io, exit};
+use super::{CliError, Format, Global, Io, exit};
 use crate::exercise::journal::Journal;
 use crate::exercise::retex;
 use crate::exercise::session::Session;
@@ -25,7 +25,7 @@ pub fn run(
     journal_path: &Path,
     exercise: Option<&Path>,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     let Some(format) = super::pick_format(
         global,
         "exercise report",
@@ -92,10 +92,7 @@ pub fn run(
         )?;
         return Ok(exit::BAD_INPUT);
     }
-    let p = match super::exercise::load(&path, io)? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
+    let p = super::exercise::load(&path, io)?;
     let session = match Session::replay(
         &p.exercise,
         &p.plan,

@@ -35,7 +35,7 @@ use tokio_stream::wrappers::WatchStream;
 use tokio_stream::{Stream, StreamExt};
 
 use super::exercise::{self, Prepared};
-use super::{Global, Io, exit};
+use super::{CliError, Global, Io, exit};
 use crate::exercise::Action;
 use crate::exercise::command::{self, Change};
 use crate::exercise::session::{Ack, Error, Session};
@@ -67,11 +67,8 @@ pub fn run(
     resume: Option<&Path>,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
-    let prepared = match exercise::load(path, io)? {
-        Ok(p) => p,
-        Err(code) => return Ok(code),
-    };
+) -> Result<i32, CliError> {
+    let prepared = exercise::load(path, io)?;
     // The session borrows the exercise for as long as the process serves.
     let prepared: &'static Prepared = Box::leak(Box::new(prepared));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -97,10 +94,7 @@ pub fn run(
         }
     };
     let addr = listener.local_addr()?;
-    let session = match exercise::open(prepared, journal, resume, seed, io)? {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+    let session = exercise::open(prepared, journal, resume, seed, io)?;
     let lang = Lang::from(global.lang);
     let shared = Arc::new(Shared::new(prepared, session, token, lang, addr));
     if !addr.ip().is_loopback() {

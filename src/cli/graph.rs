@@ -2,21 +2,18 @@
 
 use std::path::Path;
 
-use super::{Format, Global, Io, exit, prepare};
+use super::{CliError, Format, Global, Io, exit, prepare};
 use crate::graph::DependencyGraph;
 use crate::render::graph;
 
-pub fn run(global: &Global, path: &Path, io: &mut Io) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(
+pub fn run(global: &Global, path: &Path, io: &mut Io) -> Result<i32, CliError> {
+    let (format, plan) = prepare(
         global,
         "graph",
         &[Format::Dot, Format::Mermaid, Format::Json],
         path,
         io,
-    )? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+    )?;
     let plan = &plan;
     let g = DependencyGraph::new(plan);
     let lang = global.lang.into();

@@ -356,6 +356,27 @@ pub struct Io<'a> {
 }
 
 /// The whole program. Returns the exit code.
+/// Why a command stopped early: with its exit code once the reason is
+/// printed (bad input, findings), or because writing failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The reason is printed; exit with this code.
+    Exit(i32),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError::Io(e)
+    }
+}
+
+impl From<serde_json::Error> for CliError {
+    fn from(e: serde_json::Error) -> CliError {
+        CliError::Io(e.into())
+    }
+}
+
 pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -465,8 +486,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         Command::Man => meta::man(io),
     };
     match result {
-        Ok(code) => code,
-        Err(e) => {
+        Ok(code) | Err(CliError::Exit(code)) => code,
+        Err(CliError::Io(e)) => {
             // Writing failed. A closed pipe (`reprise … | head`) means the
             // reader has what it wanted: not an error.
             if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -544,22 +565,21 @@ fn prepare(
     accepted: &[Format],
     path: &Path,
     io: &mut Io,
-) -> std::io::Result<Result<(Format, crate::model::Plan), i32>> {
+) -> Result<(Format, crate::model::Plan), CliError> {
     let Some(format) = pick_format(global, command, accepted, io)? else {
-        return Ok(Err(exit::BAD_INPUT));
+        return Err(CliError::Exit(exit::BAD_INPUT));
     };
-    Ok(match load_valid(path, io)? {
-        Ok(Loaded {
+    match load_valid(path, io)? {
+        Loaded {
             plan: Some(plan), ..
-        }) => Ok((format, plan)),
-        Ok(_) => Err(exit::BAD_INPUT),
-        Err(code) => Err(code),
-    })
+        } => Ok((format, plan)),
+        _ => Err(CliError::Exit(exit::BAD_INPUT)),
+    }
 }
 
 /// Load a plan for a command that needs a valid one: errors are printed and
 /// turn into exit code 2; warnings are summed up in one line.
-fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::Error> {
+fn load_valid(path: &Path, io: &mut Io) -> Result<Loaded, CliError> {
     let loaded = load_plan(path);
     if loaded.has_errors() {
         print_diagnostics(&loaded, io.err)?;
@@ -569,7 +589,7 @@ fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::
             "error: the plan has {n} error{}; nothing was written",
             if n == 1 { "" } else { "s" }
         )?;
-        return Ok(Err(exit::BAD_INPUT));
+        return Err(CliError::Exit(exit::BAD_INPUT));
     }
     let warnings = loaded.diagnostics.len();
     if warnings > 0 {
@@ -580,7 +600,7 @@ fn load_valid(path: &Path, io: &mut Io) -> Result<Result<Loaded, i32>, std::io::
             path.display()
         )?;
     }
-    Ok(Ok(loaded))
+    Ok(loaded)
 }
 
 /// Writes a document in the chosen format: Markdown, HTML, or terminal

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration as WallDuration, Instant};
 
-use super::{Format, Global, Io, exit, pick_format, prepare, print_diagnostics, write_doc};
+use super::{
+    CliError, Format, Global, Io, exit, pick_format, prepare, print_diagnostics, write_doc,
+};
 use crate::analysis;
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
@@ -51,26 +53,20 @@ fn situation(
     source: &Source,
     io: &mut Io,
     seed: u64,
-) -> std::io::Result<Result<Ready, i32>> {
+) -> Result<Ready, CliError> {
     let Some(scenario_path) = source.scenario else {
         let Some(path) = source.plan else {
             writeln!(io.err, "error: name a plan, or a scenario with --scenario")?;
-            return Ok(Err(exit::BAD_INPUT));
+            return Err(CliError::Exit(exit::BAD_INPUT));
         };
-        return Ok(
-            prepare(global, command, accepted, path, io)?.map(|(format, plan)| {
-                let situation = Situation::total_loss(&plan);
-                (format, plan, situation, None)
-            }),
-        );
+        let (format, plan) = prepare(global, command, accepted, path, io)?;
+        let situation = Situation::total_loss(&plan);
+        return Ok((format, plan, situation, None));
     };
     let Some(format) = pick_format(global, command, accepted, io)? else {
-        return Ok(Err(exit::BAD_INPUT));
+        return Err(CliError::Exit(exit::BAD_INPUT));
     };
-    let (scenario, plan) = match read_scenario(scenario_path, io)? {
-        Ok(read) => read,
-        Err(code) => return Ok(Err(code)),
-    };
+    let (scenario, plan) = read_scenario(scenario_path, io)?;
     if let Some(path) = source.plan {
         let same = path.canonicalize().ok() == scenario.plan_path.canonicalize().ok();
         if !same {
@@ -80,19 +76,16 @@ fn situation(
                 scenario.plan_path.display(),
                 path.display()
             )?;
-            return Ok(Err(exit::BAD_INPUT));
+            return Err(CliError::Exit(exit::BAD_INPUT));
         }
     }
     let (situation, _) = crate::simulation::foresight(&scenario, &plan, seed);
-    Ok(Ok((format, plan, situation, Some(scenario))))
+    Ok((format, plan, situation, Some(scenario)))
 }
 
 /// Reads a scenario and its plan, printing every problem of either; `Err`
 /// carries the exit code.
-pub(super) fn read_scenario(
-    path: &Path,
-    io: &mut Io,
-) -> std::io::Result<Result<(Scenario, Plan), i32>> {
+pub(super) fn read_scenario(path: &Path, io: &mut Io) -> Result<(Scenario, Plan), CliError> {
     let mut loaded = scenario::load(path);
     for d in &loaded.document.diagnostics {
         io.err
@@ -107,13 +100,13 @@ pub(super) fn read_scenario(
         loaded.scenario.take(),
         loaded.plan.take().and_then(|l| l.plan),
     ) {
-        (Some(scenario), Some(plan)) => Ok(Ok((scenario, plan))),
+        (Some(scenario), Some(plan)) => Ok((scenario, plan)),
         _ => {
             writeln!(
                 io.err,
                 "error: the scenario or its plan has errors; nothing was done"
             )?;
-            Ok(Err(exit::BAD_INPUT))
+            Err(CliError::Exit(exit::BAD_INPUT))
         }
     }
 }
@@ -126,14 +119,14 @@ fn scheduled(
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<Result<RecoveryPlan, i32>> {
-    Ok(match schedule(plan, situation, budget, seed) {
+) -> Result<RecoveryPlan, CliError> {
+    match schedule(plan, situation, budget, seed) {
         Ok(rp) => Ok(rp),
         Err(e) => {
             writeln!(io.err, "error: cannot schedule the recovery: {e}")?;
-            Err(exit::BAD_INPUT)
+            Err(CliError::Exit(exit::BAD_INPUT))
         }
-    })
+    }
 }
 
 /// Schedules the recovery within the budget.
@@ -358,19 +351,13 @@ pub fn recover(
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     let accepted = [Format::Table, Format::Json, Format::Markdown, Format::Html];
     let (format, plan, situation, scenario) =
-        match situation(global, "recover", &accepted, source, io, seed)? {
-            Ok(ready) => ready,
-            Err(code) => return Ok(code),
-        };
+        situation(global, "recover", &accepted, source, io, seed)?;
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match scheduled(plan, &situation, budget, seed, io)? {
-        Ok(rp) => rp,
-        Err(code) => return Ok(code),
-    };
+    let rp = scheduled(plan, &situation, budget, seed, io)?;
     if format == Format::Json {
         serde_json::to_writer_pretty(&mut *io.out, &report::json(plan, &rp))?;
         writeln!(io.out)?;
@@ -394,19 +381,13 @@ pub fn runbook(
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     let accepted = [Format::Markdown, Format::Html];
     let (format, plan, situation, scenario) =
-        match situation(global, "runbook", &accepted, source, io, seed)? {
-            Ok(ready) => ready,
-            Err(code) => return Ok(code),
-        };
+        situation(global, "runbook", &accepted, source, io, seed)?;
     let plan = &plan;
     let lang = Lang::from(global.lang);
-    let rp = match scheduled(plan, &situation, budget, seed, io)? {
-        Ok(rp) => rp,
-        Err(code) => return Ok(code),
-    };
+    let rp = scheduled(plan, &situation, budget, seed, io)?;
     let graph = DependencyGraph::new(plan);
     let a = analysis::analyze(plan, &graph, analysis::Options::default());
     let (ext, render): (&str, fn(&doc::Doc) -> String) = match format {

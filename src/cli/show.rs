@@ -4,22 +4,19 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Format, Global, Io, ShowWhat, exit, prepare};
+use super::{CliError, Format, Global, Io, ShowWhat, exit, prepare};
 use crate::i18n::{self, Lang};
 use crate::model::{Dependency, Plan};
 use crate::render::{self, TableStyle};
 
-pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> std::io::Result<i32> {
-    let (format, plan) = match prepare(
+pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> Result<i32, CliError> {
+    let (format, plan) = prepare(
         global,
         "show",
         &[Format::Table, Format::Json, Format::Markdown],
         path,
         io,
-    )? {
-        Ok(ready) => ready,
-        Err(code) => return Ok(code),
-    };
+    )?;
     let plan = &plan;
     let lang = Lang::from(global.lang);
     let wants = |w: ShowWhat| what == ShowWhat::All || what == w;

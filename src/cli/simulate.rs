@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::recover::SearchBudget;
-use super::{Format, Global, Io, exit, pick_format, write_doc};
+use super::{CliError, Format, Global, Io, exit, pick_format, write_doc};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::recovery::{self, Budget};
@@ -18,7 +18,7 @@ pub fn run(
     budget: Option<SearchBudget>,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     let Some(format) = pick_format(
         global,
         "simulate",
@@ -28,10 +28,7 @@ pub fn run(
     else {
         return Ok(exit::BAD_INPUT);
     };
-    let (scenario, plan) = match super::recover::read_scenario(path, io)? {
-        Ok(read) => read,
-        Err(code) => return Ok(code),
-    };
+    let (scenario, plan) = super::recover::read_scenario(path, io)?;
     let graph = DependencyGraph::new(&plan);
     let schedules = match budget.unwrap_or(SearchBudget::Schedules(SCHEDULES)) {
         SearchBudget::Schedules(n) => n,
@@ -92,7 +89,7 @@ fn monte_carlo(
     schedules: u64,
     seed: u64,
     io: &mut Io,
-) -> std::io::Result<i32> {
+) -> Result<i32, CliError> {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()

@@ -3,9 +3,10 @@
 //! A scenario names its plan (relative path) and lists timed events:
 //! outages of services, sites, zones or suppliers (for a while or until
 //! restored), destructions (rebuild needed), changes of a team's staff, and
-//! notes for the timeline. [`load()`] reads and checks a scenario and its plan;
-//! [`Scenario::situation`] turns it into the [`Situation`] the recovery
-//! scheduler plans for.
+//! notes for the timeline. [`load()`] reads and checks a scenario and its plan.
+//! A scenario is data: `simulation` plays it (`Engine::for_scenario`) and
+//! turns it into the situation the recovery scheduler plans for
+//! (`simulation::foresight`).
 
 pub mod attack;
 mod raw;
