@@ -17,6 +17,7 @@ use crate::exercise::{self, Action, Exercise};
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::model::{Duration, Plan};
+use crate::msg;
 use crate::scenario::Scenario;
 
 /// An exercise, its scenario and plan, loaded without error.
@@ -171,26 +172,18 @@ pub fn check(global: &Global, path: &Path, io: &mut Io) -> Result<i32, CliError>
     writeln!(
         io.out,
         "{}",
-        match lang {
-            Lang::En => format!(
-                "{}: {} objectives, {} roles, {} injects and {} contingency injects, from {from} to {to} on scenario `{}`.",
-                e.title,
-                e.objectives.len(),
-                e.roles.len(),
-                e.injects.len(),
-                e.contingencies.len(),
-                p.scenario.name
-            ),
-            Lang::Fr => format!(
-                "{} : {} objectifs, {} rôles, {} stimuli et {} stimuli de relance, de {from} à {to} sur le scénario « {} ».",
-                e.title,
-                e.objectives.len(),
-                e.roles.len(),
-                e.injects.len(),
-                e.contingencies.len(),
-                p.scenario.name
-            ),
-        }
+        msg!(
+            lang,
+            "cli-exercise-summary",
+            title = e.title,
+            objectives = e.objectives.len(),
+            roles = e.roles.len(),
+            injects = e.injects.len(),
+            contingencies = e.contingencies.len(),
+            from = from,
+            to = to,
+            scenario = p.scenario.name
+        )
     )?;
     Ok(exit::OK)
 }

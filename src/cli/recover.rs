@@ -165,186 +165,6 @@ fn schedule(
     Ok(rp)
 }
 
-fn assumptions(
-    plan: &Plan,
-    scenario: Option<&Scenario>,
-    rp: &RecoveryPlan,
-    seed: u64,
-    lang: Lang,
-) -> Vec<String> {
-    let teams = plan
-        .teams
-        .iter()
-        .map(|t| format!("{} {}", t.id, crate::render::strength(t, lang)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut out: Vec<String> = match lang {
-        Lang::En => vec![
-            "Situation: total loss of the information system at T0 (every service down, nothing destroyed).".into(),
-            format!("People available per team: {teams}."),
-            "Each service is restored with its plan duration once what it needs is up; a cycle (Active Directory and its DNS) is restored member after member, in plan order.".into(),
-            format!("Order computed by a genetic algorithm over {} schedules (seed {seed}): first as few processes past their DMIA as possible (weighted by criticality), then the least weighted lateness, then the shortest total time.", rp.generated),
-        ],
-        Lang::Fr => vec![
-            "Situation : perte totale du système d'information à T0 (tous les services arrêtés, rien de détruit).".into(),
-            format!("Effectifs disponibles par équipe : {teams}."),
-            "Chaque service est restauré avec la durée du plan une fois rétabli ce dont il dépend ; un cycle (Active Directory et son DNS) est restauré membre après membre, dans l'ordre du plan.".into(),
-            format!("Ordre calculé par un algorithme génétique sur {} ordonnancements (graine {seed}) : d'abord le moins de processus au-delà de leur DMIA (pondérés par criticité), puis le moindre retard pondéré, puis la durée totale la plus courte.", rp.generated),
-        ],    };
-    if let Some(sc) = scenario {
-        out[0] = match lang {
-            Lang::En => format!(
-                "Situation: scenario « {} »; what it hits is restored, what depends on it comes back with it.",
-                sc.name
-            ),
-            Lang::Fr => format!(
-                "Situation : scénario « {} » ; ce qu'il touche est restauré, ce qui en dépend revient avec.",
-                sc.name
-            ),
-        };
-        for e in &sc.events {
-            out.insert(1, event_line(plan, e, lang));
-        }
-        out[1..=sc.events.len()].reverse();
-        if let Some(a) = &sc.attack {
-            out.insert(1, attack_line(plan, a, lang));
-        }
-    }
-    out
-}
-
-/// The scenario's cyberattack as a line of the assumptions: how it goes,
-/// and the investigation and checks its recovery waits for.
-fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String {
-    let entry = a
-        .entry
-        .iter()
-        .map(|s| plan.service(*s).id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let at = match a.at.as_secs() {
-        0 => "T0".to_string(),
-        t => format!("T+{}", crate::model::Duration::from_secs(t)),
-    };
-    let end = match a.detect {
-        Some(d) if d < a.dwell.saturating_add(a.at) => (d, false),
-        _ => (a.dwell.saturating_add(a.at), true),
-    };
-    let pace = match (a.spread, lang) {
-        (0, Lang::En) => "moving at once".to_string(),
-        (0, Lang::Fr) => "sans délai entre deux machines".to_string(),
-        (m, Lang::En) => format!(
-            "about {} per lateral move",
-            crate::model::Duration::from_secs(m)
-        ),
-        (m, Lang::Fr) => format!(
-            "environ {} par machine",
-            crate::model::Duration::from_secs(m)
-        ),
-    };
-    let cleared = crate::model::Duration::from_secs(end.0.as_secs() + a.investigation.as_secs());
-    match lang {
-        Lang::En => format!(
-            "Cyberattack: entry through {entry} at {at}, {pace}, {} at T+{}; investigation of {}: nothing the attacker held is rebuilt before T+{cleared}, and a copy newer than the compromise is restored only once checked clean.",
-            if end.1 { "encryption" } else { "detection" },
-            end.0,
-            a.investigation
-        ),
-        Lang::Fr => format!(
-            "Cyberattaque : entrée par {entry} à {at}, {pace}, {} à T+{} ; investigation de {} : rien de ce que l'attaquant détenait n'est reconstruit avant T+{cleared}, et une copie plus récente que la compromission n'est restaurée qu'une fois vérifiée saine.",
-            if end.1 { "chiffrement" } else { "détection" },
-            end.0,
-            a.investigation
-        ),
-    }
-}
-
-/// One scenario event as a line of the assumptions.
-fn event_line(plan: &Plan, e: &scenario::Event, lang: Lang) -> String {
-    let ids = |v: &[crate::model::ServiceId]| {
-        v.iter()
-            .map(|s| plan.service(*s).id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let fr = lang == Lang::Fr;
-    let what = match &e.action {
-        scenario::Action::Outage {
-            services,
-            lasts: Some(d),
-        } => {
-            if fr {
-                format!("panne de {} pendant {d}", ids(services))
-            } else {
-                format!("outage of {} for {d}", ids(services))
-            }
-        }
-        scenario::Action::Outage {
-            services,
-            lasts: None,
-        } => {
-            if fr {
-                format!("panne de {}", ids(services))
-            } else {
-                format!("outage of {}", ids(services))
-            }
-        }
-        scenario::Action::Destroy { services } => {
-            if fr {
-                format!("destruction de {}", ids(services))
-            } else {
-                format!("{} destroyed", ids(services))
-            }
-        }
-        scenario::Action::Staff {
-            team,
-            capacity,
-            lasts,
-        } => {
-            let team = &plan.team(*team).id;
-            let lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default();
-            if fr {
-                format!("équipe {team} : {capacity} personne(s){lasts}")
-            } else {
-                format!("team {team}: {capacity} people{lasts}")
-            }
-        }
-        scenario::Action::Power { services, lasts } => {
-            if fr {
-                format!("coupure du secteur sur {} pendant {lasts}", ids(services))
-            } else {
-                format!("mains power cut on {} for {lasts}", ids(services))
-            }
-        }
-        scenario::Action::Isolate { zones, lasts } => {
-            let zones = zones
-                .iter()
-                .map(|z| plan.zones[z.index()].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            let lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default();
-            if fr {
-                format!("isolement de {zones}{lasts}")
-            } else {
-                format!("{zones} cut off the network{lasts}")
-            }
-        }
-        scenario::Action::Note => String::new(),
-    };
-    let note = e
-        .note
-        .as_deref()
-        .map(|n| {
-            if what.is_empty() {
-                n.to_string()
-            } else {
-                format!(" — {n}")
-            }
-        })
-        .unwrap_or_default();
-    format!("{} : {what}{note}", doc::at(e.at.as_secs()))
-}
-
 pub fn recover(
     global: &Global,
     source: &Source,
@@ -366,7 +186,7 @@ pub fn recover(
     let d = report::global(
         plan,
         &rp,
-        &assumptions(plan, scenario.as_ref(), &rp, seed, lang),
+        &report::assumptions(plan, scenario.as_ref(), &rp, seed, lang),
         false,
         lang,
     );
@@ -394,7 +214,7 @@ pub fn runbook(
         Format::Html => ("html", doc::html),
         _ => ("md", doc::markdown),
     };
-    let assumptions = assumptions(plan, scenario.as_ref(), &rp, seed, lang);
+    let assumptions = report::assumptions(plan, scenario.as_ref(), &rp, seed, lang);
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     files.push((
         out.join(format!("index.{ext}")),

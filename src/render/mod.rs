@@ -12,6 +12,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::i18n::Lang;
 use crate::model::{Dependency, Duration, Plan, Team};
+use crate::msg;
 
 /// How a table is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +42,13 @@ pub fn table(style: TableStyle, header: Vec<&str>) -> Table {
 /// when it cannot keep its strength.
 pub fn strength(team: &Team, lang: Lang) -> String {
     match team.sustained {
-        Some(x) => match lang {
-            Lang::En => format!("{}, then {} after {}", team.capacity, x.capacity, x.after),
-            Lang::Fr => format!("{}, puis {} après {}", team.capacity, x.capacity, x.after),
-        },
+        Some(x) => msg!(
+            lang,
+            "render-strength",
+            team_capacity = team.capacity,
+            capacity = x.capacity,
+            after = x.after
+        ),
         None => team.capacity.to_string(),
     }
 }

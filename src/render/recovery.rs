@@ -10,7 +10,9 @@ use crate::analysis::state::State;
 use crate::i18n::{Lang, t};
 use crate::model::Restore;
 use crate::model::{Duration, NodeRef, Plan, ServiceId, TeamId};
+use crate::msg;
 use crate::recovery::{Mode, RecoveryPlan, Step, Why};
+use crate::scenario::{self, Scenario};
 
 fn mode_label(m: Mode, lang: Lang) -> &'static str {
     match m {
@@ -93,25 +95,17 @@ fn copy_label(plan: &Plan, service: ServiceId, from: &Restore, lang: Lang) -> St
 /// Why a service allowed to move comes back where it does.
 fn why_label(plan: &Plan, why: Why, lang: Lang) -> String {
     match (why, lang) {
-        (Why::Sooner { there, in_place }, Lang::En) => format!(
-            "expected back at {} there against {} in place (unlimited teams)",
-            at(there),
-            at(in_place)
+        (Why::Sooner { there, in_place }, _) => msg!(
+            lang,
+            "recovery-why-sooner",
+            there = at(there),
+            in_place = at(in_place)
         ),
-        (Why::Sooner { there, in_place }, Lang::Fr) => format!(
-            "retour attendu à {} sur place contre {} sur le site d'origine (équipes illimitées)",
-            at(there),
-            at(in_place)
-        ),
-        (Why::NoRoom { site, there }, Lang::En) => format!(
-            "{} is full (its room went to more critical services): it would have been back at {} there",
-            plan.sites[site.index()].name,
-            at(there)
-        ),
-        (Why::NoRoom { site, there }, Lang::Fr) => format!(
-            "{} est plein (sa capacité va à des services plus critiques) : il y serait revenu à {}",
-            plan.sites[site.index()].name,
-            at(there)
+        (Why::NoRoom { site, there }, _) => msg!(
+            lang,
+            "recovery-why-no-room",
+            site = plan.sites[site.index()].name,
+            there = at(there)
         ),
         (Why::NoCopy, Lang::En) => {
             "none of its copies survived: nothing to restore at a recovery site from".into()
@@ -259,24 +253,16 @@ fn outcomes(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
 
 fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
     let late = rp.processes.iter().filter(|o| o.breach()).count();
-    match lang {
-        Lang::En => format!(
-            "{} services to recover; everything is back at {} (at best {} with unlimited teams). {} of {} stopped processes are back within their DMIA; {late} are late.",
-            rp.work().count(),
-            at(rp.makespan),
-            at(rp.lower_bound),
-            rp.processes.len() - late,
-            rp.processes.len(),
-        ),
-        Lang::Fr => format!(
-            "{} services à reprendre ; tout est rétabli à {} (au mieux {} avec des équipes illimitées). {} des {} processus arrêtés reprennent dans leur DMIA ; {late} sont en retard.",
-            rp.work().count(),
-            at(rp.makespan),
-            at(rp.lower_bound),
-            rp.processes.len() - late,
-            rp.processes.len(),
-        ),
-    }
+    msg!(
+        lang,
+        "recovery-summary",
+        services = rp.work().count(),
+        makespan = at(rp.makespan),
+        lower_bound = at(rp.lower_bound),
+        on_time = rp.processes.len() - late,
+        stopped = rp.processes.len(),
+        late = late
+    )
 }
 
 fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
@@ -342,47 +328,32 @@ fn failback(plan: &Plan, rp: &RecoveryPlan, team: Option<TeamId>, lang: Lang) ->
             .map(|x| plan.sites[x.index()].name.clone())
             .unwrap_or_default();
         let line = match (s.mode, r.failover) {
-            (Mode::Failover, Some(f)) => match lang {
-                Lang::En => format!(
-                    "{} ({}): once the primary is repaired at {home} (restore {}, rebuild {}), resynchronise it from {} and switch back ({}; {})",
-                    service.name,
-                    service.id,
-                    r.duration,
-                    r.rebuild,
-                    plan.service(f.to).id,
-                    f.duration,
-                    teams(&r.needs)
-                ),
-                Lang::Fr => format!(
-                    "{} ({}) : une fois le primaire réparé à {home} (restauration {}, reconstruction {}), le resynchroniser depuis {} et rebasculer ({} ; {})",
-                    service.name,
-                    service.id,
-                    r.duration,
-                    r.rebuild,
-                    plan.service(f.to).id,
-                    f.duration,
-                    teams(&r.needs)
-                ),
-            },
+            (Mode::Failover, Some(f)) => msg!(
+                lang,
+                "recovery-failback-failover",
+                name = service.name,
+                id = service.id,
+                home = home,
+                restore = r.duration,
+                rebuild = r.rebuild,
+                standby = plan.service(f.to).id,
+                switch = f.duration,
+                teams = teams(&r.needs)
+            ),
             (Mode::Relocate(site), _) => {
                 let size = r.relocate.as_ref().map_or(0, |x| x.size);
                 let there = &plan.sites[site.index()].name;
-                match lang {
-                    Lang::En => format!(
-                        "{} ({}): once {home} is rebuilt, back up the service at {there}, restore it at {home} ({}; {}), then free its {size} units at {there}",
-                        service.name,
-                        service.id,
-                        r.duration,
-                        teams(&r.needs)
-                    ),
-                    Lang::Fr => format!(
-                        "{} ({}) : une fois {home} reconstruit, sauvegarder le service à {there}, le restaurer à {home} ({} ; {}), puis libérer ses {size} unités à {there}",
-                        service.name,
-                        service.id,
-                        r.duration,
-                        teams(&r.needs)
-                    ),
-                }
+                msg!(
+                    lang,
+                    "recovery-failback-relocated",
+                    name = service.name,
+                    id = service.id,
+                    home = home,
+                    there = there,
+                    restore = r.duration,
+                    teams = teams(&r.needs),
+                    size = size
+                )
             }
             _ => continue,
         };
@@ -433,31 +404,28 @@ fn shutdowns(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
                 });
                 let id = &plan.service(s).id;
                 if crash > clean {
-                    match lang {
-                        Lang::En => format!("{id} (restart {clean} instead of {crash})"),
-                        Lang::Fr => format!("{id} (redémarrage {clean} au lieu de {crash})"),
-                    }
+                    msg!(
+                        lang,
+                        "recovery-shutdown-restart",
+                        id = id,
+                        clean = clean,
+                        crash = crash
+                    )
                 } else {
                     id.clone()
                 }
             })
             .collect();
-        items.push(match lang {
-            Lang::En => format!(
-                "{}: {} ({}) runs out of reserves at {drained}; stop cleanly, in {lead}: {}",
-                at(x.at),
-                source.name,
-                source.id,
-                stops.join(", ")
-            ),
-            Lang::Fr => format!(
-                "{} : {} ({}) épuise ses réserves à {drained} ; arrêter proprement, en {lead} : {}",
-                at(x.at),
-                source.name,
-                source.id,
-                stops.join(", ")
-            ),
-        });
+        items.push(msg!(
+            lang,
+            "recovery-shutdown",
+            at = at(x.at),
+            name = source.name,
+            id = source.id,
+            drained = drained,
+            lead = lead,
+            stops = stops.join(", ")
+        ));
     }
     vec![
         Block::Heading(t(lang, "Controlled shutdowns", "Arrêts maîtrisés").into()),
@@ -500,22 +468,16 @@ fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
         };
         let used: u32 = moved.iter().map(size).sum();
         let home = &plan.sites[x.site.index()].name;
-        out.push(Block::Para(match lang {
-            Lang::En => format!(
-                "{} stands in for {home}: {used} of {} units taken by {} services brought there; {} services that would have been back sooner there are worked on in place for lack of room.",
-                site.name,
-                x.capacity,
-                moved.len(),
-                waiting.len()
-            ),
-            Lang::Fr => format!(
-                "{} remplace {home} : {used} unités sur {} occupées par {} services relocalisés ; {} services qui y seraient revenus plus tôt sont repris sur leur site faute de place.",
-                site.name,
-                x.capacity,
-                moved.len(),
-                waiting.len()
-            ),
-        }));
+        out.push(Block::Para(msg!(
+            lang,
+            "recovery-site-stands-in",
+            site = site.name,
+            home = home,
+            used = used,
+            capacity = x.capacity,
+            moved = moved.len(),
+            waiting = waiting.len()
+        )));
         let rows = moved
             .iter()
             .chain(&waiting)
@@ -597,24 +559,22 @@ fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<S
                 ));
                 facts.push((
                     t(lang, "Switch", "Bascule").to_string(),
-                    match lang {
-                        _ if f.automatic => {
-                            t(lang, "automatic: check it happened", "automatique : vérifier qu'elle a eu lieu").into()
-                        }
-                        _ if f.decision.as_secs() == 0 => t(
+                    if f.automatic {
+                        t(
+                            lang,
+                            "automatic: check it happened",
+                            "automatique : vérifier qu'elle a eu lieu",
+                        )
+                        .into()
+                    } else if f.decision.as_secs() == 0 {
+                        t(
                             lang,
                             "manual, on the crisis cell's decision",
                             "manuelle, sur décision de la cellule de crise",
                         )
-                        .into(),
-                        Lang::En => format!(
-                            "manual, on the crisis cell's decision (planned {} after the loss)",
-                            f.decision
-                        ),
-                        Lang::Fr => format!(
-                            "manuelle, sur décision de la cellule de crise (prévue {} après la perte)",
-                            f.decision
-                        ),
+                        .into()
+                    } else {
+                        msg!(lang, "recovery-manual-switch", decision = f.decision)
                     },
                 ));
             }
@@ -1227,4 +1187,157 @@ pub fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::V
         "reduced": crew.reduced,
         "slowdown": crew.slowdown.as_f64(),
     }))
+}
+
+/// What a recovery plan assumes, as the lines of its "context and
+/// assumptions": the situation (the total loss, or the scenario's attack and
+/// events), the teams, how services are restored and how the order was
+/// searched.
+pub fn assumptions(
+    plan: &Plan,
+    scenario: Option<&Scenario>,
+    rp: &RecoveryPlan,
+    seed: u64,
+    lang: Lang,
+) -> Vec<String> {
+    let teams = plan
+        .teams
+        .iter()
+        .map(|t| format!("{} {}", t.id, super::strength(t, lang)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = vec![
+        t(
+            lang,
+            "Situation: total loss of the information system at T0 (every service down, nothing destroyed).",
+            "Situation : perte totale du système d'information à T0 (tous les services arrêtés, rien de détruit).",
+        )
+        .to_string(),
+        msg!(lang, "recovery-assumptions-teams", teams = teams),
+        t(
+            lang,
+            "Each service is restored with its plan duration once what it needs is up; a cycle (Active Directory and its DNS) is restored member after member, in plan order.",
+            "Chaque service est restauré avec la durée du plan une fois rétabli ce dont il dépend ; un cycle (Active Directory et son DNS) est restauré membre après membre, dans l'ordre du plan.",
+        )
+        .to_string(),
+        msg!(lang, "recovery-assumptions-order", schedules = rp.generated, seed = seed),
+    ];
+    if let Some(sc) = scenario {
+        out[0] = msg!(lang, "recovery-assumptions-scenario", scenario = sc.name);
+        for e in &sc.events {
+            out.insert(1, event_line(plan, e, lang));
+        }
+        out[1..=sc.events.len()].reverse();
+        if let Some(a) = &sc.attack {
+            out.insert(1, attack_line(plan, a, lang));
+        }
+    }
+    out
+}
+
+/// The scenario's cyberattack as a line of the assumptions: how it goes,
+/// and the investigation and checks its recovery waits for.
+fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String {
+    let entry = a
+        .entry
+        .iter()
+        .map(|s| plan.service(*s).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let at = match a.at.as_secs() {
+        0 => "T0".to_string(),
+        t => format!("T+{}", crate::model::Duration::from_secs(t)),
+    };
+    let end = match a.detect {
+        Some(d) if d < a.dwell.saturating_add(a.at) => (d, false),
+        _ => (a.dwell.saturating_add(a.at), true),
+    };
+    let pace = match (a.spread, lang) {
+        (0, Lang::En) => "moving at once".to_string(),
+        (0, Lang::Fr) => "sans délai entre deux machines".to_string(),
+        (m, _) => msg!(
+            lang,
+            "recovery-attack-pace",
+            pace = crate::model::Duration::from_secs(m)
+        ),
+    };
+    let cleared = crate::model::Duration::from_secs(end.0.as_secs() + a.investigation.as_secs());
+    msg!(
+        lang,
+        "recovery-attack-line",
+        entry = entry,
+        at = at,
+        pace = pace,
+        ends = if end.1 { "encryption" } else { "detection" },
+        ended = end.0,
+        investigation = a.investigation,
+        cleared = cleared
+    )
+}
+
+/// One scenario event as a line of the assumptions.
+fn event_line(plan: &Plan, e: &scenario::Event, lang: Lang) -> String {
+    let ids = |v: &[crate::model::ServiceId]| {
+        v.iter()
+            .map(|s| plan.service(*s).id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let what = match &e.action {
+        scenario::Action::Outage {
+            services,
+            lasts: Some(d),
+        } => msg!(
+            lang,
+            "recovery-event-outage-for",
+            services = ids(services),
+            lasts = d
+        ),
+        scenario::Action::Outage {
+            services,
+            lasts: None,
+        } => msg!(lang, "recovery-event-outage", services = ids(services)),
+        scenario::Action::Destroy { services } => {
+            msg!(lang, "recovery-event-destroy", services = ids(services))
+        }
+        scenario::Action::Staff {
+            team,
+            capacity,
+            lasts,
+        } => msg!(
+            lang,
+            "recovery-event-staff",
+            team = plan.team(*team).id,
+            capacity = capacity,
+            lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default()
+        ),
+        scenario::Action::Power { services, lasts } => msg!(
+            lang,
+            "recovery-event-power",
+            services = ids(services),
+            lasts = lasts
+        ),
+        scenario::Action::Isolate { zones, lasts } => {
+            let zones = zones
+                .iter()
+                .map(|z| plan.zones[z.index()].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lasts = lasts.map(|d| format!(" ({d})")).unwrap_or_default();
+            msg!(lang, "recovery-event-isolate", zones = zones, lasts = lasts)
+        }
+        scenario::Action::Note => String::new(),
+    };
+    let note = e
+        .note
+        .as_deref()
+        .map(|n| {
+            if what.is_empty() {
+                n.to_string()
+            } else {
+                format!(" — {n}")
+            }
+        })
+        .unwrap_or_default();
+    format!("{} : {what}{note}", at(e.at.as_secs()))
 }

@@ -20,6 +20,7 @@ use crate::exercise::session::{Session, Taken};
 use crate::exercise::{Decision, Expectation, Inject, RoleKind, Target};
 use crate::i18n::{Lang, t};
 use crate::model::{Duration, Plan, ProcessId};
+use crate::msg;
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
 
@@ -50,10 +51,7 @@ fn when(scenario: &Scenario, s: u64) -> String {
 
 /// Quoted the way each language quotes.
 fn quote(lang: Lang, s: &str) -> String {
-    match lang {
-        Lang::En => format!("“{s}”"),
-        Lang::Fr => format!("« {s} »"),
-    }
+    msg!(lang, "retex-quote", s = s)
 }
 
 /// The first sentence of a text, or its first `max` characters.
@@ -101,10 +99,7 @@ fn due(created: &str, days: i64, lang: Lang) -> String {
                 .strftime("%Y-%m-%d")
                 .to_string()
         })
-        .unwrap_or_else(|| match lang {
-            Lang::En => format!("exercise day + {days} days"),
-            Lang::Fr => format!("J+{days} après l'exercice"),
-        })
+        .unwrap_or_else(|| msg!(lang, "retex-due", days = days))
 }
 
 /// An expected decision written as the command that meets it.
@@ -140,10 +135,7 @@ fn owners_text(session: &Session, owners: &[String], lang: Lang) -> String {
             .join(", ");
     }
     let players = retex::crisis_cell(session).collect::<Vec<_>>().join(", ");
-    match lang {
-        Lang::En => format!("the crisis cell ({players})"),
-        Lang::Fr => format!("la cellule de crise ({players})"),
-    }
+    msg!(lang, "retex-owners-text", players = players)
 }
 
 // ---------------------------------------------------------------------------
@@ -224,16 +216,11 @@ pub fn report(r: &Retex, lang: Lang) -> Doc {
         t(lang, "Improvement plan", "Plan d'amélioration").into(),
     ));
     if !areas.is_empty() {
-        d.push(Block::Para(match lang {
-            Lang::En => format!(
-                "One action per area for improvement. Due dates count from the exercise ({}): 30 days for missed objectives and breaches of vital processes, 60 days for contingency injects and other breaches, 90 days for the rest.",
-                due(&r.header.created, 0, lang)
-            ),
-            Lang::Fr => format!(
-                "Une action par axe d'amélioration. Les échéances courent depuis l'exercice ({}) : 30 jours pour les objectifs non atteints et les dépassements des processus vitaux, 60 jours pour les relances et les autres dépassements, 90 jours pour le reste.",
-                due(&r.header.created, 0, lang)
-            ),
-        }));
+        d.push(Block::Para(msg!(
+            lang,
+            "retex-plan-intro",
+            exercise_day = due(&r.header.created, 0, lang)
+        )));
         d.push(Block::Table {
             header: vec![
                 "#".into(),
@@ -273,109 +260,71 @@ fn strength(session: &Session, aa: &AfterAction, s: &Strength, lang: Lang) -> St
     match s {
         Strength::ObjectiveMet { objective } => {
             let o = &aa.objectives[*objective];
-            let mut s = match lang {
-                Lang::En => format!("Objective {} met", quote(lang, &o.objective.text)),
-                Lang::Fr => format!("Objectif {} atteint", quote(lang, &o.objective.text)),
-            };
+            let mut s = msg!(
+                lang,
+                "retex-objective-met",
+                objective = quote(lang, &o.objective.text)
+            );
             if let (Some(Check::OnTime(x)), Some(dl)) = (&o.check, &o.objective.expects) {
-                s.push_str(&match lang {
-                    Lang::En => format!(
-                        ": decision {} taken at {}{}, {} before its deadline ({})",
-                        quote(lang, &x.command),
-                        at(x.t),
-                        by_text(x, lang),
-                        dur(dl.by - x.t),
-                        at(dl.by)
-                    ),
-                    Lang::Fr => format!(
-                        " : décision {} prise à {}{}, {} avant l'échéance ({})",
-                        quote(lang, &x.command),
-                        at(x.t),
-                        by_text(x, lang),
-                        dur(dl.by - x.t),
-                        at(dl.by)
-                    ),
-                });
+                s.push_str(&msg!(
+                    lang,
+                    "retex-objective-met-on-time",
+                    command = quote(lang, &x.command),
+                    at = at(x.t),
+                    by = by_text(x, lang),
+                    margin = dur(dl.by - x.t),
+                    deadline = at(dl.by)
+                ));
             }
             if let Some(text) = o.evaluations.last().and_then(|x| evaluation_text(x)) {
-                s.push_str(&match lang {
-                    Lang::En => format!("; observers: {}", quote(lang, text)),
-                    Lang::Fr => format!(" ; observateurs : {}", quote(lang, text)),
-                });
+                s.push_str(&msg!(lang, "retex-observers", text = quote(lang, text)));
             }
             s.push('.');
             s
         }
         Strength::Held { held, stopped } => {
             let names = process_list(plan, held.iter().copied(), 8, lang);
-            match lang {
-                Lang::En => format!(
-                    "{} of the {stopped} processes that stopped stayed within their DMIA (MTPD) up to the end of play: {names}.",
-                    held.len(),
-                ),
-                Lang::Fr => format!(
-                    "{} des {stopped} processus arrêtés sont restés dans leur DMIA (MTPD) jusqu'à la fin du jeu : {names}.",
-                    held.len(),
-                ),
-            }
+            msg!(
+                lang,
+                "retex-processes-held",
+                held = held.len(),
+                stopped = stopped,
+                names = names
+            )
         }
-        Strength::WorkaroundEarly { taken: x, process } => match lang {
-            Lang::En => format!(
-                "Workaround of {} activated at {}{}, before the process stopped.",
-                name(*process),
-                at(x.t),
-                by_text(x, lang)
-            ),
-            Lang::Fr => format!(
-                "Mode dégradé activé pour {} à {}{}, avant l'arrêt du processus.",
-                name(*process),
-                at(x.t),
-                by_text(x, lang)
-            ),
-        },
+        Strength::WorkaroundEarly { taken: x, process } => msg!(
+            lang,
+            "retex-workaround-before",
+            process = name(*process),
+            at = at(x.t),
+            by = by_text(x, lang)
+        ),
         Strength::WorkaroundInTime {
             taken: x,
             process,
             since,
-        } => match lang {
-            Lang::En => format!(
-                "Workaround of {} activated at {}{}, {} after it stopped, within its DMIA (MTPD) of {}.",
-                name(*process),
-                at(x.t),
-                by_text(x, lang),
-                dur(x.t - since),
-                plan.process(*process).mtpd
-            ),
-            Lang::Fr => format!(
-                "Mode dégradé activé pour {} à {}{}, {} après l'arrêt, dans sa DMIA (MTPD) de {}.",
-                name(*process),
-                at(x.t),
-                by_text(x, lang),
-                dur(x.t - since),
-                plan.process(*process).mtpd
-            ),
-        },
+        } => msg!(
+            lang,
+            "retex-workaround-within",
+            process = name(*process),
+            at = at(x.t),
+            by = by_text(x, lang),
+            after = dur(x.t - since),
+            mtpd = plan.process(*process).mtpd
+        ),
         Strength::Prompt { orders } => {
             let orders = (orders.iter())
                 .map(|x| quote(lang, &x.command))
                 .collect::<Vec<_>>()
                 .join(", ");
-            match lang {
-                Lang::En => format!(
-                    "Orders given when what they need was up, so the work started at once: {orders}."
-                ),
-                Lang::Fr => format!(
-                    "Ordres donnés quand leurs dépendances étaient disponibles, exécutés aussitôt : {orders}."
-                ),
-            }
+            msg!(lang, "retex-orders-at-once", orders = orders)
         }
     }
 }
 
 fn by_text(x: &Taken, lang: Lang) -> String {
     match (&x.by, lang) {
-        (Some(b), Lang::En) => format!(" by {b}"),
-        (Some(b), Lang::Fr) => format!(" par {b}"),
+        (Some(b), _) => msg!(lang, "retex-by", b = b),
         (None, _) => String::new(),
     }
 }
@@ -402,10 +351,7 @@ fn process_list(
         .collect::<Vec<_>>()
         .join(", ");
     if all.len() > max {
-        s.push_str(&match lang {
-            Lang::En => format!(" and {} more", all.len() - max),
-            Lang::Fr => format!(" et {} autres", all.len() - max),
-        });
+        s.push_str(&msg!(lang, "retex-and-more", more = all.len() - max));
     }
     s
 }
@@ -480,50 +426,47 @@ fn overview(d: &mut Doc, r: &Retex, lang: Lang) {
         ),
         (
             t(lang, "Injects delivered", "Stimuli joués").into(),
-            match lang {
-                Lang::En => format!(
-                    "{} ({timed} of {} timed, {contingency} of {} contingency)",
-                    session.delivered.len(),
-                    exercise.injects.len(),
-                    exercise.contingencies.len()
-                ),
-                Lang::Fr => format!(
-                    "{} ({timed} sur {} programmés, {contingency} relance(s) sur {})",
-                    session.delivered.len(),
-                    exercise.injects.len(),
-                    exercise.contingencies.len()
-                ),
-            },
+            msg!(
+                lang,
+                "retex-overview-injects",
+                delivered = session.delivered.len(),
+                timed = timed,
+                timeline = exercise.injects.len(),
+                contingency = contingency,
+                contingencies = exercise.contingencies.len()
+            ),
         ),
         (
             t(lang, "Decisions", "Décisions").into(),
-            match lang {
-                Lang::En => format!(
-                    "{} (including {evaluations} evaluations and {notes} notes)",
-                    session.decisions.len()
-                ),
-                Lang::Fr => format!(
-                    "{} (dont {evaluations} évaluations et {notes} notes)",
-                    session.decisions.len()
-                ),
-            },
+            msg!(
+                lang,
+                "retex-overview-journal",
+                entries = session.decisions.len(),
+                evaluations = evaluations,
+                notes = notes
+            ),
         ),
         (
             t(lang, "Crisis level reached", "Niveau de crise atteint").into(),
             match crisis {
-                Some((l, x)) => match lang {
-                    Lang::En => format!("{l} (declared at {}{})", at(x.t), by_text(x, lang)),
-                    Lang::Fr => format!("{l} (déclaré à {}{})", at(x.t), by_text(x, lang)),
-                },
+                Some((l, x)) => msg!(
+                    lang,
+                    "retex-overview-crisis",
+                    level = l,
+                    at = at(x.t),
+                    by = by_text(x, lang)
+                ),
                 None => t(lang, "none declared", "aucun déclaré").into(),
             },
         ),
         (
             t(lang, "Journal", "Journal").into(),
-            match lang {
-                Lang::En => format!("{} (seed {})", r.journal, r.header.seed),
-                Lang::Fr => format!("{} (graine {})", r.journal, r.header.seed),
-            },
+            msg!(
+                lang,
+                "retex-overview-replay",
+                journal = r.journal,
+                seed = r.header.seed
+            ),
         ),
     ];
     d.push(Block::List(
@@ -639,45 +582,30 @@ fn objectives_section(d: &mut Doc, session: &Session, results: &[ObjectiveResult
         .map(|o| {
             let expected = o.objective.expects.as_ref().map_or_else(
                 || t(lang, "— (observers only)", "— (observateurs seuls)").to_string(),
-                |dl| match lang {
-                    Lang::En => format!(
-                        "{} by {}",
-                        quote(lang, &expectation(plan, &dl.expect)),
-                        at(dl.by)
-                    ),
-                    Lang::Fr => format!(
-                        "{} avant {}",
-                        quote(lang, &expectation(plan, &dl.expect)),
-                        at(dl.by)
-                    ),
+                |dl| {
+                    msg!(
+                        lang,
+                        "retex-expected-by",
+                        expect = quote(lang, &expectation(plan, &dl.expect)),
+                        deadline = at(dl.by)
+                    )
                 },
             );
             let mut taken = match (&o.check, &o.objective.expects) {
-                (Some(Check::OnTime(x)), Some(dl)) => match lang {
-                    Lang::En => format!(
-                        "{}{}, {} early",
-                        at(x.t),
-                        by_text(x, lang),
-                        dur(dl.by - x.t)
-                    ),
-                    Lang::Fr => format!(
-                        "{}{}, {} d'avance",
-                        at(x.t),
-                        by_text(x, lang),
-                        dur(dl.by - x.t)
-                    ),
-                },
-                (Some(Check::Late(x)), Some(dl)) => match lang {
-                    Lang::En => {
-                        format!("{}{}, {} late", at(x.t), by_text(x, lang), dur(x.t - dl.by))
-                    }
-                    Lang::Fr => format!(
-                        "{}{}, {} de retard",
-                        at(x.t),
-                        by_text(x, lang),
-                        dur(x.t - dl.by)
-                    ),
-                },
+                (Some(Check::OnTime(x)), Some(dl)) => msg!(
+                    lang,
+                    "retex-taken-early",
+                    at = at(x.t),
+                    by = by_text(x, lang),
+                    margin = dur(dl.by - x.t)
+                ),
+                (Some(Check::Late(x)), Some(dl)) => msg!(
+                    lang,
+                    "retex-taken-late",
+                    at = at(x.t),
+                    by = by_text(x, lang),
+                    late = dur(x.t - dl.by)
+                ),
                 (Some(Check::NotTaken), _) => t(lang, "not taken", "non prise").into(),
                 (Some(Check::NotDue), _) => t(
                     lang,
@@ -688,10 +616,12 @@ fn objectives_section(d: &mut Doc, session: &Session, results: &[ObjectiveResult
                 _ => "—".into(),
             };
             for (i, moment) in &o.contingencies {
-                taken.push_str(&match lang {
-                    Lang::En => format!("; contingency {} fired at {}", i.id, at(*moment)),
-                    Lang::Fr => format!(" ; relance {} jouée à {}", i.id, at(*moment)),
-                });
+                taken.push_str(&msg!(
+                    lang,
+                    "retex-contingency-fired",
+                    id = i.id,
+                    at = at(*moment)
+                ));
             }
             let observers = if o.evaluations.is_empty() {
                 "—".to_string()
@@ -730,15 +660,11 @@ fn objectives_section(d: &mut Doc, session: &Session, results: &[ObjectiveResult
                 taken,
                 observers,
                 match (o.verdict, o.breached.is_empty()) {
-                    (Verdict::Met, false) => match lang {
-                        Lang::En => {
-                            format!("met, but {} breached its DMIA", ids(plan, &o.breached))
-                        }
-                        Lang::Fr => format!(
-                            "atteint, mais DMIA dépassée pour {}",
-                            ids(plan, &o.breached)
-                        ),
-                    },
+                    (Verdict::Met, false) => msg!(
+                        lang,
+                        "retex-met-but-breached",
+                        breached = ids(plan, &o.breached)
+                    ),
                     (v, _) => verdict_text(v, lang).into(),
                 },
             ]
@@ -812,18 +738,15 @@ fn processes_section(d: &mut Doc, session: &Session, aa: &AfterAction, lang: Lan
     let breaches = rows.iter().filter(|x| x.breach).count();
     let data = rows.iter().filter(|x| x.data_breach).count();
     let still = rows.iter().filter(|x| x.state == State::Down).count();
-    d.push(Block::Para(match lang {
-        Lang::En => format!(
-            "At the end of play ({}), {} processes had stopped or been degraded since T0: {still} still down, {breaches} past their DMIA (MTPD), {data} with more data lost than their PDMA (RPO) allows. Down time runs from when each process stopped (since the scenario's T0), time on a workaround excluded.",
-            when(scenario, now),
-            rows.len()
-        ),
-        Lang::Fr => format!(
-            "À la fin du jeu ({}), {} processus ont été arrêtés ou dégradés depuis T0 : {still} encore arrêtés, {breaches} au-delà de leur DMIA (MTPD), {data} avec plus de données perdues que leur PDMA (RPO) ne le permet. L'arrêt court depuis l'interruption de chaque processus (depuis le T0 du scénario), hors temps en mode dégradé.",
-            when(scenario, now),
-            rows.len()
-        ),
-    }));
+    d.push(Block::Para(msg!(
+        lang,
+        "retex-processes-intro",
+        now = when(scenario, now),
+        processes = rows.len(),
+        still = still,
+        breaches = breaches,
+        data = data
+    )));
     d.push(Block::Table {
         header: vec![
             t(lang, "Process", "Processus").into(),
@@ -859,10 +782,9 @@ fn processes_section(d: &mut Doc, session: &Session, aa: &AfterAction, lang: Lan
                     p.mtpd.to_string(),
                     match (x.breach, x.left) {
                         (true, _) => t(lang, "breached", "dépassée").into(),
-                        (false, Some(l)) => match lang {
-                            Lang::En => format!("held so far, {} left", dur(l.max(0) as u64)),
-                            Lang::Fr => format!("tenue jusqu'ici, reste {}", dur(l.max(0) as u64)),
-                        },
+                        (false, Some(l)) => {
+                            msg!(lang, "retex-held-so-far", left = dur(l.max(0) as u64))
+                        }
                         (false, None) => t(lang, "held", "tenue").into(),
                     },
                     loss(x.result.data_loss, lang),
@@ -921,20 +843,13 @@ fn comparison_section(d: &mut Doc, r: &Retex, lang: Lang) {
         )
         .into(),
     ));
-    d.push(Block::Para(match lang {
-        Lang::En => format!(
-            "The scheduler's teams play the same scenario (seed {}) from T0 to the end of their run ({}: everything back, or the scenario's horizon): they plan with what they know ({} schedules per planning) and plan again as they learn. For each vital or essential process: when it works again in the exercise and in the best schedule, and the solver's first steps on what it needs.",
-            r.header.seed,
-            at(comparison.horizon),
-            r.schedules
-        ),
-        Lang::Fr => format!(
-            "Les équipes de l'ordonnanceur jouent le même scénario (graine {}) de T0 à la fin de leur déroulement ({} : tout rétabli, ou l'horizon du scénario) : elles planifient avec ce qu'elles savent ({} ordonnancements par planification) et replanifient à mesure qu'elles apprennent. Pour chaque processus vital ou essentiel : quand il fonctionne de nouveau pendant l'exercice et dans le meilleur ordonnancement, et les premières interventions du solveur sur ce dont il dépend.",
-            r.header.seed,
-            at(comparison.horizon),
-            r.schedules
-        ),
-    }));
+    d.push(Block::Para(msg!(
+        lang,
+        "retex-comparison-intro",
+        seed = r.header.seed,
+        horizon = at(comparison.horizon),
+        schedules = r.schedules
+    )));
     if comparison.rows.is_empty() {
         d.push(Block::Para(
             t(
@@ -1012,10 +927,7 @@ fn compared(r: &Retex, horizon: u64, c: &Compared, lang: Lang) -> String {
         chain.push_str(&format!("{} ({})", plan.service(*s).id, at(*start)));
     }
     if c.steps.len() > 4 {
-        chain.push_str(&match lang {
-            Lang::En => format!(", then {} more", c.steps.len() - 4),
-            Lang::Fr => format!(", puis {} autres", c.steps.len() - 4),
-        });
+        chain.push_str(&msg!(lang, "retex-then-more", more = c.steps.len() - 4));
     }
     let name = format!("{} ({})", process.name, process.id);
     let ex = match c.exercise {
@@ -1025,14 +937,8 @@ fn compared(r: &Retex, horizon: u64, c: &Compared, lang: Lang) -> String {
             "jamais arrêté pendant l'exercice",
         )
         .to_string(),
-        Fate::Back(b) => match lang {
-            Lang::En => format!("back at {} in the exercise", at(b)),
-            Lang::Fr => format!("rétabli à {} pendant l'exercice", at(b)),
-        },
-        Fate::NotBack => match lang {
-            Lang::En => format!("not back by the end of the exercise ({})", at(now)),
-            Lang::Fr => format!("pas rétabli à la fin de l'exercice ({})", at(now)),
-        },
+        Fate::Back(b) => msg!(lang, "retex-back-in-exercise", at = at(b)),
+        Fate::NotBack => msg!(lang, "retex-not-back-in-exercise", now = at(now)),
     };
     let bs = match c.best {
         Fate::NeverStopped => t(
@@ -1041,26 +947,11 @@ fn compared(r: &Retex, horizon: u64, c: &Compared, lang: Lang) -> String {
             "il ne s'arrête pas dans le meilleur ordonnancement",
         )
         .to_string(),
-        Fate::NotBack => match lang {
-            Lang::En => format!(
-                "the best schedule does not have it back by the end of its run ({}) either",
-                at(horizon)
-            ),
-            Lang::Fr => format!(
-                "le meilleur ordonnancement ne le rétablit pas non plus avant la fin de son déroulement ({})",
-                at(horizon)
-            ),
-        },
+        Fate::NotBack => msg!(lang, "retex-best-not-back", horizon = at(horizon)),
         Fate::Back(b) => {
             let gap = match c.exercise {
-                Fate::Back(e) if e > b => match lang {
-                    Lang::En => format!(", {} earlier", dur(e - b)),
-                    Lang::Fr => format!(", {} plus tôt", dur(e - b)),
-                },
-                Fate::Back(e) if e < b => match lang {
-                    Lang::En => format!(", {} later than the players", dur(b - e)),
-                    Lang::Fr => format!(", {} plus tard que les joueurs", dur(b - e)),
-                },
+                Fate::Back(e) if e > b => msg!(lang, "retex-earlier", gap = dur(e - b)),
+                Fate::Back(e) if e < b => msg!(lang, "retex-later", gap = dur(b - e)),
                 Fate::NotBack if b <= now => t(
                     lang,
                     ", before the end of the exercise",
@@ -1069,18 +960,13 @@ fn compared(r: &Retex, horizon: u64, c: &Compared, lang: Lang) -> String {
                 .into(),
                 _ => String::new(),
             };
-            match lang {
-                Lang::En => format!("the best schedule has it back at {}{gap}", at(b)),
-                Lang::Fr => format!("le meilleur ordonnancement le rétablit à {}{gap}", at(b)),
-            }
+            msg!(lang, "retex-best-back", at = at(b), gap = gap)
         }
     };
     let how = match (chain.is_empty(), c.best, lang) {
         (true, _, _) | (_, Fate::NeverStopped, _) => String::new(),
-        (false, Fate::Back(_), Lang::En) => format!(" by {chain}"),
-        (false, Fate::Back(_), Lang::Fr) => format!(" {chain}"),
-        (false, Fate::NotBack, Lang::En) => format!("; it starts by {chain}"),
-        (false, Fate::NotBack, Lang::Fr) => format!(" ; il commence {chain}"),
+        (false, Fate::Back(_), _) => msg!(lang, "retex-best-starts-by", chain = chain),
+        (false, Fate::NotBack, _) => msg!(lang, "retex-best-not-back-starts-by", chain = chain),
     };
     let ordered: Vec<String> = (c.ordered.iter())
         .map(|(s, t)| format!("{} ({})", plan.service(*s).id, at(*t)))
@@ -1091,19 +977,17 @@ fn compared(r: &Retex, horizon: u64, c: &Compared, lang: Lang) -> String {
         (true, false, Lang::Fr) => {
             " Pendant l'exercice, les joueurs n'ont rien ordonné de ce dont il dépend.".into()
         }
-        (false, false, Lang::En) => format!(
-            " In the exercise, the players ordered, of what it needs: {}.",
-            ordered.join(", ")
-        ),
-        (false, false, Lang::Fr) => format!(
-            " Pendant l'exercice, les joueurs ont ordonné, parmi ce dont il dépend : {}.",
-            ordered.join(", ")
-        ),
+        (false, false, _) => msg!(lang, "retex-players-ordered", ordered = ordered.join(", ")),
     };
-    match lang {
-        Lang::En => format!("{name}: {ex}; {bs}{how}.{players}"),
-        Lang::Fr => format!("{name} : {ex} ; {bs}{how}.{players}"),
-    }
+    msg!(
+        lang,
+        "retex-compared-line",
+        name = name,
+        exercise = ex,
+        best = bs,
+        how = how,
+        players = players
+    )
 }
 
 /// An area for improvement in words: what the data shows, and the action.
@@ -1115,119 +999,36 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
             let o = &aa.objectives[*objective];
             let mut why = Vec::new();
             match (&o.check, &o.objective.expects) {
-                (Some(Check::Late(x)), Some(dl)) => why.push(match lang {
-                    Lang::En => format!(
-                        "{} came at {}, {} after its deadline ({})",
-                        quote(lang, &x.command),
-                        at(x.t),
-                        dur(x.t - dl.by),
-                        at(dl.by)
-                    ),
-                    Lang::Fr => format!(
-                        "{} est venue à {}, {} après l'échéance ({})",
-                        quote(lang, &x.command),
-                        at(x.t),
-                        dur(x.t - dl.by),
-                        at(dl.by)
-                    ),
-                }),
-                (Some(Check::NotTaken), Some(dl)) => why.push(match lang {
-                    Lang::En => format!(
-                        "no decision {} by {}",
-                        quote(lang, &expectation(plan, &dl.expect)),
-                        at(dl.by)
-                    ),
-                    Lang::Fr => format!(
-                        "aucune décision {} avant {}",
-                        quote(lang, &expectation(plan, &dl.expect)),
-                        at(dl.by)
-                    ),
-                }),
+                (Some(Check::Late(x)), Some(dl)) => why.push(msg!(lang, "retex-decision-late", command = quote(lang, &x.command), at = at(x.t), late = dur(x.t - dl.by), deadline = at(dl.by))),
+                (Some(Check::NotTaken), Some(dl)) => why.push(msg!(lang, "retex-no-decision", expect = quote(lang, &expectation(plan, &dl.expect)), deadline = at(dl.by))),
                 _ => {}
             }
             for (i, moment) in &o.contingencies {
-                why.push(match lang {
-                    Lang::En => format!(
-                        "contingency inject {} had to be played at {}",
-                        i.id,
-                        at(*moment)
-                    ),
-                    Lang::Fr => format!("la relance {} a dû être jouée à {}", i.id, at(*moment)),
-                });
+                why.push(msg!(lang, "retex-contingency-played", id = i.id, at = at(*moment)));
             }
             if let Some(x) = o.evaluations.last() {
                 why.push(match (evaluation_text(x), lang) {
-                    (Some(text), Lang::En) => format!("observers: {}", quote(lang, text)),
-                    (Some(text), Lang::Fr) => format!("observateurs : {}", quote(lang, text)),
+                    (Some(text), _) => msg!(lang, "retex-observers-said", text = quote(lang, text)),
                     (None, Lang::En) => "judged missed by the observers".into(),
                     (None, Lang::Fr) => "jugé non atteint par les observateurs".into(),
                 });
             }
-            let text = match lang {
-                Lang::En => format!(
-                    "Objective {} missed: {}.",
-                    quote(lang, &o.objective.text),
-                    why.join("; ")
-                ),
-                Lang::Fr => format!(
-                    "Objectif {} non atteint : {}.",
-                    quote(lang, &o.objective.text),
-                    why.join(" ; ")
-                ),
-            };
+            let text = msg!(
+                lang,
+                "retex-objective-missed",
+                objective = quote(lang, &o.objective.text),
+                why = why.join(t(lang, "; ", " ; "))
+            );
             let action = match (&o.objective.expects, lang) {
-                (Some(dl), Lang::En) => format!(
-                    "Objective {}: make {} a reflex of the roles concerned (a line of their first-hours checklist, a trigger, a stand-in) and rehearse it until it is taken within {} of the start of the crisis ({}).",
-                    o.objective.id,
-                    quote(lang, &expectation(plan, &dl.expect)),
-                    dur(dl.by.saturating_sub(exercise.start)),
-                    at(exercise.start)
-                ),
-                (Some(dl), Lang::Fr) => format!(
-                    "Objectif {} : faire de {} un réflexe des rôles concernés (une ligne de leur liste des premières heures, un déclencheur, un suppléant) et l'entraîner jusqu'à ce qu'elle soit prise dans les {} suivant le début de la crise ({}).",
-                    o.objective.id,
-                    quote(lang, &expectation(plan, &dl.expect)),
-                    dur(dl.by.saturating_sub(exercise.start)),
-                    at(exercise.start)
-                ),
-                (None, Lang::En) => format!(
-                    "Objective {}: turn the observers' findings into a procedure with the roles concerned ({}), and check it again at the next exercise.",
-                    o.objective.id,
-                    quote(lang, &o.objective.text)
-                ),
-                (None, Lang::Fr) => format!(
-                    "Objectif {} : traduire les constats des observateurs en procédure avec les rôles concernés ({}), et le vérifier au prochain exercice.",
-                    o.objective.id,
-                    quote(lang, &o.objective.text)
-                ),
+                (Some(dl), _) => msg!(lang, "retex-action-reflex", objective = o.objective.id, expect = quote(lang, &expectation(plan, &dl.expect)), within = dur(dl.by.saturating_sub(exercise.start)), start = at(exercise.start)),
+                (None, _) => msg!(lang, "retex-action-procedure", objective = o.objective.id, text = quote(lang, &o.objective.text)),
             };
             (text, action)
         }
         Finding::PurposeFailed { objective } => {
             let o = &aa.objectives[*objective];
             let names = process_list(plan, o.breached.iter().copied(), 8, lang);
-            match lang {
-                Lang::En => (
-                    format!(
-                        "Objective {} met, yet what it protects breached its DMIA (MTPD): {names}.",
-                        quote(lang, &o.objective.text)
-                    ),
-                    format!(
-                        "Objective {}: check that the expected decision really protects {names} (what it cuts, what those processes still need), and what else they need within their DMIA.",
-                        o.objective.id
-                    ),
-                ),
-                Lang::Fr => (
-                    format!(
-                        "Objectif {} atteint, mais ce qu'il protège a dépassé sa DMIA (MTPD) : {names}.",
-                        quote(lang, &o.objective.text)
-                    ),
-                    format!(
-                        "Objectif {} : vérifier que la décision attendue protège vraiment {names} (ce qu'elle coupe, ce dont ces processus ont encore besoin), et ce qu'il leur faut d'autre dans leur DMIA.",
-                        o.objective.id
-                    ),
-                ),
-            }
+            (msg!(lang, "retex-purpose-failed", objective = quote(lang, &o.objective.text), names = names), msg!(lang, "retex-action-purpose", objective = o.objective.id, names = names))
         }
         Finding::Contingency {
             inject: i,
@@ -1235,34 +1036,7 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
             expected,
         } => {
             let expected = quote(lang, &expectation(plan, expected));
-            match lang {
-                Lang::En => (
-                    format!(
-                        "Contingency inject {} had to be played at {} ({}, from {}): nobody had taken {expected} by then.",
-                        i.id,
-                        at(*moment),
-                        i.channel.as_str(),
-                        i.from
-                    ),
-                    format!(
-                        "Add {expected} to the procedures of the roles concerned, with its trigger, so it is taken before {}.",
-                        at(i.at)
-                    ),
-                ),
-                Lang::Fr => (
-                    format!(
-                        "La relance {} a dû être jouée à {} ({}, de {}) : personne n'avait pris {expected} à cette heure.",
-                        i.id,
-                        at(*moment),
-                        i.channel.label_fr(),
-                        i.from
-                    ),
-                    format!(
-                        "Inscrire {expected} dans les procédures des rôles concernés, avec son déclencheur, pour qu'elle soit prise avant {}.",
-                        at(i.at)
-                    ),
-                ),
-            }
+            (msg!(lang, "retex-contingency", id = i.id, at = at(*moment), channel = t(lang, i.channel.as_str(), i.channel.label_fr()), from = i.from, expected = expected), msg!(lang, "retex-action-contingency", expected = expected, at = at(i.at)))
         }
         Finding::Breach {
             process,
@@ -1272,33 +1046,13 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
         } => {
             let p = plan.process(*process);
             let compared = compared.map(|i| &aa.comparison.rows[i]);
-            let mut text = match lang {
-                Lang::En => format!(
-                    "{} ({}, {}) breached its DMIA (MTPD) of {}: down {} at the end of play",
-                    p.name,
-                    p.id,
-                    p.criticality.label(lang),
-                    p.mtpd,
-                    dur(*down)
-                ),
-                Lang::Fr => format!(
-                    "{} ({}, {}) a dépassé sa DMIA (MTPD) de {} : {} d'arrêt à la fin du jeu",
-                    p.name,
-                    p.id,
-                    p.criticality.label(lang),
-                    p.mtpd,
-                    dur(*down)
-                ),
-            };
+            let mut text = msg!(lang, "retex-process-breached", name = p.name, id = p.id, criticality = p.criticality.label(lang), mtpd = p.mtpd, down = dur(*down));
             if let Some(Compared {
                 best: Fate::Back(b),
                 ..
             }) = compared
             {
-                text.push_str(&match lang {
-                    Lang::En => format!("; the best schedule has it back at {}", at(*b)),
-                    Lang::Fr => format!(" ; le meilleur ordonnancement le rétablit à {}", at(*b)),
-                });
+                text.push_str(&msg!(lang, "retex-best-back-at", at = at(*b)));
             }
             text.push('.');
             let steps = compared.map(|c| {
@@ -1307,51 +1061,22 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
                     .collect::<Vec<_>>()
                     .join(", ")
             });
-            let mut action = match (steps, lang) {
-                (Some(steps), Lang::En) if !steps.is_empty() => format!(
-                    "Review the recovery order for {}: bring back {steps} first, as the best schedule does (`reprise recover --scenario`).",
-                    p.id
+            let mut action = match steps {
+                Some(steps) if !steps.is_empty() => msg!(
+                    lang,
+                    "retex-action-reorder",
+                    id = p.id,
+                    steps = steps
                 ),
-                (Some(steps), Lang::Fr) if !steps.is_empty() => format!(
-                    "Revoir l'ordre de reprise pour {} : rétablir d'abord {steps}, comme le meilleur ordonnancement (`reprise recover --scenario`).",
-                    p.id
-                ),
-                (_, Lang::En) => format!(
-                    "Review how {} is brought back within {}: its dependencies, their recovery times and the teams they need.",
-                    p.id, p.mtpd
-                ),
-                (_, Lang::Fr) => format!(
-                    "Revoir comment {} est rétabli en moins de {} : ses dépendances, leurs durées de restauration et les équipes qu'elles mobilisent.",
-                    p.id, p.mtpd
-                ),
+                _ => msg!(lang, "retex-action-review", id = p.id, mtpd = p.mtpd),
             };
             if *workaround_unused && let Some(w) = &p.workaround {
-                action.push_str(&match lang {
-                    Lang::En => format!(
-                        " Its workaround ({}) was never activated: prepare its activation.",
-                        w.name
-                    ),
-                    Lang::Fr => format!(
-                        " Son mode dégradé ({}) n'a pas été activé : en préparer l'activation.",
-                        w.name
-                    ),
-                });
+                action.push_str(&msg!(lang, "retex-workaround-never", name = w.name));
             }
             (text, action)
         }
         Finding::OtherBreaches { processes } => (
-            match lang {
-                Lang::En => format!(
-                    "{} important or deferrable processes breached their DMIA (MTPD): {}.",
-                    processes.len(),
-                    process_list(plan, processes.iter().copied(), 8, lang)
-                ),
-                Lang::Fr => format!(
-                    "{} processus importants ou différables ont dépassé leur DMIA (MTPD) : {}.",
-                    processes.len(),
-                    process_list(plan, processes.iter().copied(), 8, lang)
-                ),
-            },
+            msg!(lang, "retex-lower-breaches", count = processes.len(), processes = process_list(plan, processes.iter().copied(), 8, lang)),
             t(
                 lang,
                 "Check their DMIA (MTPD) with the process owners against what the recovery plan can deliver, and their workarounds.",
@@ -1365,48 +1090,10 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
             since,
         } => {
             let process = plan.process(*process);
-            match lang {
-                Lang::En => (
-                    format!(
-                        "The workaround of {} was activated at {}, {} after it stopped: later than its DMIA (MTPD) of {}.",
-                        process.id,
-                        at(x.t),
-                        dur(x.t - since),
-                        process.mtpd
-                    ),
-                    format!(
-                        "Decide the activation of {}'s workaround as soon as it stops; keep its kit (forms, registers) ready where it is used.",
-                        process.id
-                    ),
-                ),
-                Lang::Fr => (
-                    format!(
-                        "Le mode dégradé de {} a été activé à {}, {} après l'arrêt : au-delà de sa DMIA (MTPD) de {}.",
-                        process.id,
-                        at(x.t),
-                        dur(x.t - since),
-                        process.mtpd
-                    ),
-                    format!(
-                        "Décider l'activation du mode dégradé de {} dès l'arrêt ; tenir son nécessaire (formulaires, registres) prêt là où il sert.",
-                        process.id
-                    ),
-                ),
-            }
+            (msg!(lang, "retex-workaround-late", process = process.id, at = at(x.t), after = dur(x.t - since), mtpd = process.mtpd), msg!(lang, "retex-action-workaround", process = process.id))
         }
         Finding::DataLoss { processes } => (
-            match lang {
-                Lang::En => format!(
-                    "{} processes lost more data than their PDMA (RPO) allows: {}.",
-                    processes.len(),
-                    process_list(plan, processes.iter().copied(), 8, lang)
-                ),
-                Lang::Fr => format!(
-                    "{} processus ont perdu plus de données que leur PDMA (RPO) ne le permet : {}.",
-                    processes.len(),
-                    process_list(plan, processes.iter().copied(), 8, lang)
-                ),
-            },
+            msg!(lang, "retex-data-lost", count = processes.len(), processes = process_list(plan, processes.iter().copied(), 8, lang)),
             t(
                 lang,
                 "Review the backups of the data these processes need: a copy out of the scenario's reach (immutable or offline), taken more often than the PDMA (RPO).",
@@ -1419,28 +1106,7 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
                 .map(|x| format!("{} ({}{})", quote(lang, &x.command), at(x.t), by_text(x, lang)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            match lang {
-                Lang::En => (
-                    format!(
-                        "Orders on what the attacker held waited for the investigation, which ends at {}: {orders}. Nothing it held is rebuilt before then.",
-                        at(*cleared),
-                    ),
-                    format!(
-                        "During the investigation, prepare the rebuild of what the attacker held (a clean environment, the copies to check, the order of the recovery runbook) so that it starts at {}.",
-                        at(*cleared)
-                    ),
-                ),
-                Lang::Fr => (
-                    format!(
-                        "Des ordres portant sur ce que l'attaquant détenait ont attendu la fin de l'investigation, à {} : {orders}. Rien de ce qu'il détenait n'est reconstruit avant.",
-                        at(*cleared),
-                    ),
-                    format!(
-                        "Pendant l'investigation, préparer la reconstruction de ce que l'attaquant détenait (environnement sain, copies à vérifier, ordre du plan de reprise) pour qu'elle commence à {}.",
-                        at(*cleared)
-                    ),
-                ),
-            }
+            (msg!(lang, "retex-investigation", cleared = at(*cleared), orders = orders), msg!(lang, "retex-action-investigation", cleared = at(*cleared)))
         }
         Finding::Waited { wait } => {
             let w = &aa.waits[*wait];
@@ -1450,52 +1116,19 @@ fn area(session: &Session, aa: &AfterAction, finding: &Finding, lang: Lang) -> (
                 .map(|(s, back)| {
                     let id = &plan.service(*s).id;
                     match (back, lang) {
-                        (Some(b), Lang::En) => format!("{id} (back at {})", at(*b)),
-                        (Some(b), Lang::Fr) => format!("{id} (rétabli à {})", at(*b)),
-                        (None, Lang::En) => format!("{id} (still down)"),
-                        (None, Lang::Fr) => format!("{id} (toujours arrêté)"),
+                        (Some(b), _) => msg!(lang, "retex-blocking-back", id = id, at = at(*b)),
+                        (None, _) => msg!(lang, "retex-blocking-down", id = id),
                     }
                 })
                 .collect();
             let waited = match (w.started, lang) {
-                (Some(s), Lang::En) => format!("waited {} to start", dur(s - w.taken.t)),
-                (Some(s), Lang::Fr) => {
-                    format!("a attendu {} avant de commencer", dur(s - w.taken.t))
-                }
-                (None, Lang::En) => format!("was still waiting at the end of play ({})", at(now)),
-                (None, Lang::Fr) => format!("attendait encore à la fin du jeu ({})", at(now)),
+                (Some(s), _) => msg!(lang, "retex-waited", wait = dur(s - w.taken.t)),
+                (None, _) => msg!(lang, "retex-still-waiting", now = at(now)),
             };
             let ids: Vec<&str> = (w.blocking.iter())
                 .map(|(s, _)| plan.service(*s).id.as_str())
                 .collect();
-            match lang {
-                Lang::En => (
-                    format!(
-                        "{} ordered at {}{} {waited}: what it needs was down, {}.",
-                        quote(lang, &w.taken.command),
-                        at(w.taken.t),
-                        by_text(w.taken, lang),
-                        blocking.join(", ")
-                    ),
-                    format!(
-                        "Order restorations in dependency order: {} before {service}; follow the waves of the recovery runbook (`reprise runbook`).",
-                        ids.join(", ")
-                    ),
-                ),
-                Lang::Fr => (
-                    format!(
-                        "{} ordonné à {}{} {waited} : ce dont il dépend était arrêté, {}.",
-                        quote(lang, &w.taken.command),
-                        at(w.taken.t),
-                        by_text(w.taken, lang),
-                        blocking.join(", ")
-                    ),
-                    format!(
-                        "Ordonner les restaurations dans l'ordre des dépendances : {} avant {service} ; suivre les vagues du plan de reprise (`reprise runbook`).",
-                        ids.join(", ")
-                    ),
-                ),
-            }
+            (msg!(lang, "retex-waited-line", command = quote(lang, &w.taken.command), at = at(w.taken.t), by = by_text(w.taken, lang), waited = waited, blocking = blocking.join(", ")), msg!(lang, "retex-action-order", blocking = ids.join(", "), service = service))
         }
     }
 }

@@ -7,6 +7,7 @@ use super::doc::{Block, Doc, at};
 use crate::analysis::state::State;
 use crate::i18n::{Lang, t};
 use crate::model::{Duration, NodeRef, Plan, ServiceId};
+use crate::msg;
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
 use crate::simulation::monte_carlo::Stats;
@@ -27,34 +28,13 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
             team,
             capacity,
             shift: true,
-        } => match lang {
-            Lang::En => format!(
-                "team {} goes on shifts: {capacity} people at once",
-                plan.team(*team).id
-            ),
-            Lang::Fr => format!(
-                "l'équipe {} passe en roulement : {capacity} personne(s) à la fois",
-                plan.team(*team).id
-            ),
-        },
-        EventKind::Staff { team, capacity, .. } => match lang {
-            Lang::En => format!("team {} has {capacity} people", plan.team(*team).id),
-            Lang::Fr => format!(
-                "l'équipe {} compte {capacity} personne(s)",
-                plan.team(*team).id
-            ),
-        },
+        } => msg!(lang, "simulation-team-shifts", team = plan.team(*team).id, capacity = capacity),
+        EventKind::Staff { team, capacity, .. } => msg!(lang, "simulation-team-size", team = plan.team(*team).id, capacity = capacity),
         EventKind::Hit { destroyed: true } => t(lang, "destroyed", "détruit").into(),
         EventKind::Hit { destroyed: false } => t(lang, "fails", "tombe en panne").into(),
         EventKind::RecoveryStarted {
             mode: Mode::Relocate(site),
-        } => match lang {
-            Lang::En => format!("relocation to {} starts", plan.sites[site.index()].name),
-            Lang::Fr => format!(
-                "début de la relocalisation vers {}",
-                plan.sites[site.index()].name
-            ),
-        },
+        } => msg!(lang, "simulation-relocation-starts", site = plan.sites[site.index()].name),
         EventKind::RecoveryStarted { mode } => match mode {
             Mode::Failover => t(lang, "failover starts", "début de la bascule"),
             Mode::Rebuild => t(lang, "rebuild starts", "début de la reconstruction"),
@@ -120,16 +100,7 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
             "réserves épuisées (fioul, batteries) : s'arrête",
         )
         .into(),
-        EventKind::Shutdown { source } => match lang {
-            Lang::En => format!(
-                "controlled shutdown before {}'s reserves run out: restarted once the power is back",
-                plan.service(*source).id
-            ),
-            Lang::Fr => format!(
-                "arrêt maîtrisé avant l'épuisement des réserves de {} : redémarrage au retour du courant",
-                plan.service(*source).id
-            ),
-        },
+        EventKind::Shutdown { source } => msg!(lang, "simulation-controlled-shutdown", source = plan.service(*source).id),
         EventKind::Interrupted => t(
             lang,
             "work interrupted: to start over",
@@ -139,23 +110,12 @@ pub fn detail(plan: &Plan, e: &SimEvent, lang: Lang) -> String {
         EventKind::Zone {
             zone,
             isolated: true,
-        } => match lang {
-            Lang::En => format!("zone {} cut off the network", plan.zones[zone.index()].id),
-            Lang::Fr => format!("zone {} isolée du réseau", plan.zones[zone.index()].id),
-        },
+        } => msg!(lang, "simulation-zone-cut", zone = plan.zones[zone.index()].id),
         EventKind::Zone {
             zone,
             isolated: false,
-        } => match lang {
-            Lang::En => format!("zone {} connected again", plan.zones[zone.index()].id),
-            Lang::Fr => format!("zone {} reconnectée", plan.zones[zone.index()].id),
-        },
-        EventKind::Replan { steps } => match lang {
-            Lang::En => format!("the teams plan with what they know: {steps} step(s) to carry out"),
-            Lang::Fr => format!(
-                "les équipes replanifient avec ce qu'elles savent : {steps} intervention(s) à mener"
-            ),
-        },
+        } => msg!(lang, "simulation-zone-connected", zone = plan.zones[zone.index()].id),
+        EventKind::Replan { steps } => msg!(lang, "simulation-teams-plan", steps = steps),
         EventKind::Ordered => t(lang, "ordered by the players", "ordonné par les joueurs").into(),
     };
     match (&e.note, text.is_empty()) {
@@ -183,34 +143,31 @@ fn at_least(secs: u64, open: bool) -> String {
 /// simulation stopped.
 pub fn ending(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> String {
     if let Some(m) = run.makespan {
-        return match lang {
-            Lang::En => format!("Everything is back at {}.", when(scenario, m)),
-            Lang::Fr => format!("Tout est rétabli à {}.", when(scenario, m)),
-        };
+        return msg!(lang, "simulation-all-back", m = when(scenario, m));
     }
     let ids: Vec<&str> = run.not_back.iter().map(|&n| plan.node_id(n)).collect();
     let list = ids.join(", ");
     let end = when(scenario, run.end);
-    let why = match (run.stopped_by, scenario.horizon.is_some(), lang) {
-        (Stop::Stalled, _, Lang::En) => {
-            "nothing more can happen: work that cannot start, or an isolation for good"
-        }
-        (Stop::Stalled, _, Lang::Fr) => {
-            "plus rien ne peut se produire : travaux qui ne peuvent pas démarrer, ou isolement définitif"
-        }
-        (_, true, Lang::En) => "the scenario's horizon",
-        (_, true, Lang::Fr) => "l'horizon du scénario",
-        (_, false, Lang::En) => "the one-year cap of a simulation",
-        (_, false, Lang::Fr) => "la limite d'un an d'une simulation",
+    let why = match (run.stopped_by, scenario.horizon.is_some()) {
+        (Stop::Stalled, _) => t(
+            lang,
+            "nothing more can happen: work that cannot start, or an isolation for good",
+            "plus rien ne peut se produire : travaux qui ne peuvent pas démarrer, ou isolement définitif",
+        ),
+        (_, true) => t(lang, "the scenario's horizon", "l'horizon du scénario"),
+        (_, false) => t(
+            lang,
+            "the one-year cap of a simulation",
+            "la limite d'un an d'une simulation",
+        ),
     };
-    match lang {
-        Lang::En => format!(
-            "Not everything is back when the simulation stops at {end} ({why}): {list}; their downtime runs at least until then."
-        ),
-        Lang::Fr => format!(
-            "Tout n'est pas rétabli quand la simulation s'arrête à {end} ({why}) : {list} ; leur arrêt dure au moins jusque-là."
-        ),
-    }
+    msg!(
+        lang,
+        "simulation-not-all-back",
+        end = end,
+        why = why,
+        list = list
+    )
 }
 
 /// The warning for standard error when a run ends with something not back.
@@ -220,14 +177,7 @@ pub fn warning(scenario: &Scenario, run: &Run, lang: Lang) -> Option<String> {
     }
     let end = when(scenario, run.end);
     let n = run.not_back.len();
-    Some(match lang {
-        Lang::En => format!(
-            "warning: the simulation stopped at {end} with {n} service(s) or process(es) not back; their downtime is a lower bound (give the scenario a longer `horizon`, or see why the work cannot start)"
-        ),
-        Lang::Fr => format!(
-            "attention : la simulation s'est arrêtée à {end} avec {n} service(s) ou processus non rétabli(s) ; leur durée d'arrêt est un minimum (allongez l'`horizon` du scénario, ou voyez pourquoi les travaux ne peuvent pas démarrer)"
-        ),
-    })
+    Some(msg!(lang, "simulation-horizon-warning", end = end, n = n))
 }
 
 fn loss(v: Option<u64>, lang: Lang) -> String {
@@ -252,14 +202,12 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
     }
     let breaches = run.processes.iter().filter(|p| p.breach).count();
     let stopped = run.processes.iter().filter(|p| p.stopped()).count();
-    let head = match lang {
-        Lang::En => {
-            format!("{stopped} processes stop; {breaches} are down longer than their DMIA.")
-        }
-        Lang::Fr => format!(
-            "{stopped} processus s'arrêtent ; {breaches} restent arrêtés au-delà de leur DMIA."
-        ),
-    };
+    let head = msg!(
+        lang,
+        "simulation-head",
+        stopped = stopped,
+        breaches = breaches
+    );
     d.push(Block::Para(format!(
         "{head} {}",
         ending(plan, scenario, run, lang)
@@ -638,16 +586,20 @@ pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, l
         ),
         lang,
     );
-    d.push(Block::Para(match lang {
-        Lang::En => format!("{} runs (seed {seed}): recovery durations drawn from each service's range (triangular around the planned duration), the attack's spread drawn afresh. Breach probabilities with their 95 % Wilson interval.", stats.runs),
-        Lang::Fr => format!("{} tirages (graine {seed}) : durées de restauration tirées dans la plage de chaque service (loi triangulaire autour de la durée prévue), propagation de l'attaque tirée à nouveau. Probabilités de dépassement avec leur intervalle de Wilson à 95 %.", stats.runs),
-    }));
+    d.push(Block::Para(msg!(
+        lang,
+        "simulation-monte-carlo-method",
+        runs = stats.runs,
+        seed = seed
+    )));
     if stats.incomplete > 0 {
         let (n, runs) = (stats.incomplete, stats.runs);
-        d.push(Block::Para(match lang {
-            Lang::En => format!("{n} of the {runs} runs stop with something not back (the scenario's horizon, or work that cannot start): figures marked ≥ are lower bounds."),
-            Lang::Fr => format!("{n} des {runs} tirages s'arrêtent sans que tout soit rétabli (horizon du scénario, ou travaux qui ne peuvent pas démarrer) : les valeurs marquées ≥ sont des minimums."),
-        }));
+        d.push(Block::Para(msg!(
+            lang,
+            "simulation-monte-carlo-cut",
+            n = n,
+            runs = runs
+        )));
     }
     d.push(Block::Heading(
         t(

@@ -1,0 +1,1 @@
+render-strength = { $team_capacity }, then { $capacity } after { $after }

@@ -1,0 +1,1 @@
+render-strength = { $team_capacity }, puis { $capacity } après { $after }
