@@ -6,18 +6,16 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-
 use super::{CliError, Global, Io, exit};
-use crate::analysis::state::State;
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{self, Entry, Journal};
-use crate::exercise::session::{Ack, DamageView, Error, Refusal, Session, View};
+use crate::exercise::session::{Ack, Error, Refusal, Session};
 use crate::exercise::{self, Action, Exercise};
 use crate::graph::DependencyGraph;
-use crate::i18n::Lang;
-use crate::model::{Duration, Plan};
+use crate::i18n::{Lang, t};
+use crate::model::Plan;
 use crate::msg;
+use crate::render::board;
 use crate::scenario::Scenario;
 
 /// An exercise, its scenario and plan, loaded without error.
@@ -188,13 +186,6 @@ pub fn check(global: &Global, path: &Path, io: &mut Io) -> Result<i32, CliError>
     Ok(exit::OK)
 }
 
-fn tr(lang: Lang, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Fr => fr,
-    }
-}
-
 /// The facilitator's own commands, besides the decisions.
 const CLOCK_COMMANDS: [(&str, &str, &str); 11] = [
     (
@@ -293,13 +284,13 @@ pub fn run(
     writeln!(
         io.out,
         "{}",
-        tr(
+        t(
             lang,
             "Type `help` for the commands; Tab completes.",
             "Tapez `help` pour les commandes ; Tab complète."
         )
     )?;
-    board(&session.view(), &mut shown, lang, io.out)?;
+    board::board(&session.view(), &mut shown, lang, io.out)?;
     io.out.flush()?;
 
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
@@ -350,13 +341,13 @@ pub fn run(
             }
             "status" => {
                 let v = session.view();
-                status(&v, lang, io.out)?;
+                board::status(&v, lang, io.out)?;
                 Ok(None)
             }
             "injects" => {
                 let v = session.view();
                 let mut from = 0;
-                injects(&v, &mut from, lang, io.out)?;
+                board::injects(&v, &mut from, lang, io.out)?;
                 Ok(None)
             }
             "log" => {
@@ -392,7 +383,7 @@ pub fn run(
             Ok(Some(ack)) => {
                 writeln!(io.out, "ok #{}", ack.seq)?;
                 if moved {
-                    board(&session.view(), &mut shown, lang, io.out)?;
+                    board::board(&session.view(), &mut shown, lang, io.out)?;
                 }
             }
             Err(Error::Refused(m)) => writeln!(io.out, "error: {m}")?,
@@ -412,7 +403,7 @@ pub fn run(
 fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
     for (name, en, fr) in CLOCK_COMMANDS {
         if arg.is_empty() || arg == name {
-            writeln!(out, "  {name:<10} {}", tr(lang, en, fr))?;
+            writeln!(out, "  {name:<10} {}", t(lang, en, fr))?;
         }
     }
     for a in Action::ALL {
@@ -424,7 +415,7 @@ fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "  {}",
-            tr(
+            t(
                 lang,
                 "`restore SERVICE with TEAM`: TEAM does the work of the first team it needs, at the pace the plan declares when TEAM stands in for it (`stands_in_for`), else at the planned pace.",
                 "`restore SERVICE with TEAM` : TEAM fait le travail de la première équipe requise, au rythme que le plan déclare quand TEAM la remplace (`stands_in_for`), sinon au rythme prévu."
@@ -435,217 +426,11 @@ fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "  {}",
-            tr(
+            t(
                 lang,
                 "Prefix a decision with @ROLE to say who took it: `@dsi isolate zone:servers`.",
                 "Préfixez une décision par @RÔLE pour dire qui l'a prise : `@dsi isolate zone:servers`."
             )
-        )?;
-    }
-    Ok(())
-}
-
-fn left(s: i64) -> String {
-    if s < 0 {
-        format!("-{}", Duration::from_secs(s.unsigned_abs()))
-    } else {
-        Duration::from_secs(s as u64).to_string()
-    }
-}
-
-/// New injects, then the status.
-fn board(v: &View, shown: &mut usize, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
-    injects(v, shown, lang, out)?;
-    status(v, lang, out)
-}
-
-fn injects(v: &View, from: &mut usize, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
-    for i in &v.injects[(*from).min(v.injects.len())..] {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "▶ [{}] {}{} · {} · {} {} → {}{}",
-            i.id,
-            i.at.label,
-            i.at.date
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default(),
-            i.channel.map_or("", exercise::Channel::as_str),
-            tr(lang, "from", "de"),
-            i.from,
-            i.to.join(", "),
-            if i.contingency {
-                tr(lang, " (contingency)", " (relance)")
-            } else {
-                ""
-            }
-        )?;
-        for l in textwrap(&i.text, 96) {
-            writeln!(out, "  {l}")?;
-        }
-        for e in &i.expects {
-            writeln!(out, "  {} {e}", tr(lang, "expected:", "attendu :"))?;
-        }
-    }
-    *from = v.injects.len();
-    Ok(())
-}
-
-fn textwrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out)?;
-    writeln!(
-        out,
-        "── {}{}{}{}{}",
-        v.clock.label,
-        v.clock
-            .date
-            .as_deref()
-            .map(|d| format!(" · {d}"))
-            .unwrap_or_default(),
-        if v.crisis > 0 {
-            format!(
-                " · {} {}",
-                tr(lang, "crisis level", "crise niveau"),
-                v.crisis
-            )
-        } else {
-            String::new()
-        },
-        v.next_inject
-            .as_ref()
-            .map(|n| format!(
-                " · {} {}",
-                tr(lang, "next inject", "prochain stimulus"),
-                n.label
-            ))
-            .unwrap_or_default(),
-        if v.paused {
-            tr(lang, " · PAUSED", " · EN PAUSE")
-        } else if v.ended {
-            tr(lang, " · ENDED", " · TERMINÉ")
-        } else {
-            ""
-        }
-    )?;
-    let stopped: Vec<_> = v
-        .processes
-        .iter()
-        .filter(|p| p.state != State::Up)
-        .collect();
-    if !stopped.is_empty() {
-        let mut t = Table::new();
-        t.load_style(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(vec![
-                tr(lang, "Process", "Processus"),
-                tr(lang, "State", "État"),
-                tr(lang, "Since", "Depuis"),
-                "DMIA",
-                tr(lang, "Left", "Reste"),
-                tr(lang, "Workaround", "Mode dégradé"),
-            ]);
-        for p in stopped {
-            t.add_row(vec![
-                p.id.clone(),
-                match p.state {
-                    State::Down => tr(lang, "down", "arrêté"),
-                    State::Degraded => tr(lang, "degraded", "dégradé"),
-                    State::Up => tr(lang, "up", "en service"),
-                }
-                .to_string(),
-                p.since
-                    .as_ref()
-                    .map(|s| s.label.clone())
-                    .unwrap_or_default(),
-                Duration::from_secs(p.mtpd_s).to_string(),
-                p.left_s.map(left).unwrap_or_else(|| "—".into()),
-                match (p.workaround, p.has_workaround) {
-                    (true, _) => tr(lang, "active", "actif").into(),
-                    (false, true) => tr(lang, "available", "disponible").into(),
-                    (false, false) => "—".to_string(),
-                },
-            ]);
-        }
-        writeln!(out, "{t}")?;
-    }
-    let down = v.services.iter().filter(|s| s.state == State::Down).count();
-    let damaged: Vec<_> = v.services.iter().filter(|s| s.damage.is_some()).collect();
-    let destroyed = damaged
-        .iter()
-        .filter(|s| s.damage == Some(DamageView::Destroyed))
-        .count();
-    writeln!(
-        out,
-        "{} {down} · {} {} ({} {destroyed})",
-        tr(lang, "Services down:", "Services arrêtés :"),
-        tr(lang, "to restore:", "à rétablir :"),
-        damaged.len(),
-        tr(lang, "destroyed", "détruits"),
-    )?;
-    for s in &damaged {
-        if let Some(w) = &s.work {
-            writeln!(
-                out,
-                "  ⚙ {} : {} {} → {}",
-                s.id, w.mode, w.start.label, w.expected.label
-            )?;
-        } else if let (true, Some(until)) = (s.ordered, &s.investigation) {
-            writeln!(
-                out,
-                "  ⏳ {} : {} {}",
-                s.id,
-                tr(
-                    lang,
-                    "ordered, waiting for the investigation until",
-                    "ordonné, en attente de la fin de l'investigation à"
-                ),
-                until.label
-            )?;
-        } else if s.ordered {
-            writeln!(
-                out,
-                "  ⏳ {} : {}",
-                s.id,
-                tr(lang, "ordered, waiting", "ordonné, en attente")
-            )?;
-        }
-    }
-    let teams: Vec<String> = v
-        .teams
-        .iter()
-        .map(|t| format!("{} {}/{}", t.id, t.busy, t.people))
-        .collect();
-    writeln!(
-        out,
-        "{} {}",
-        tr(lang, "Teams (busy/people):", "Équipes (occupés/effectif) :"),
-        teams.join(" · ")
-    )?;
-    if !v.isolated.is_empty() {
-        writeln!(
-            out,
-            "{} {}",
-            tr(lang, "Isolated zones:", "Zones isolées :"),
-            v.isolated.join(", ")
         )?;
     }
     Ok(())

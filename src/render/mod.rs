@@ -2,8 +2,11 @@
 //! formatting rules every document shares.
 
 pub mod analysis;
+pub mod board;
+pub mod check;
 pub mod doc;
 pub mod graph;
+pub mod plan;
 pub mod recovery;
 pub mod retex;
 pub mod simulation;
