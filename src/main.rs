@@ -9,7 +9,11 @@ fn main() {
     // Buffered: reports and JSON are written in many small pieces.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut err = std::io::stderr().lock();
+    let mut input = std::io::stdin().lock();
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut io = reprise::cli::Io {
+        input: &mut input,
+        terminal,
         out: &mut out,
         err: &mut err,
         color,

@@ -2,7 +2,7 @@
 //! facilitator's terminal interface. The shared prologue (load, print what
 //! is wrong, open or resume the journal) serves `serve` and `report` too.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -293,8 +293,7 @@ pub fn run(
     board::board(&session.view(), &mut shown, lang, io.out)?;
     io.out.flush()?;
 
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let mut editor = if interactive {
+    let mut editor = if io.terminal {
         let mut e = rustyline::Editor::<Completion, rustyline::history::DefaultHistory>::new()
             .map_err(std::io::Error::other)?;
         e.set_helper(Some(Completion(&p)));
@@ -302,8 +301,7 @@ pub fn run(
     } else {
         None
     };
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    let mut lines = (&mut *io.input).lines();
     loop {
         let prompt = format!("{} > ", crate::render::doc::at(session.now()));
         let line = match &mut editor {

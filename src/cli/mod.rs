@@ -203,8 +203,12 @@ pub enum Command {
         /// Folder to write into (created if needed).
         #[arg(long)]
         out: PathBuf,
+        /// Search effort: a number of schedules (reproducible) or a time
+        /// such as `2s` (depends on the machine).
         #[arg(long, default_value = "20000")]
         budget: recover::SearchBudget,
+        /// Seed of the search's random generator: the same seed and the
+        /// same schedule budget give the same order.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -278,6 +282,7 @@ pub enum ExerciseCommand {
     /// `--resume JOURNAL` rebuilds exactly the same state. Reads a script
     /// from standard input when it is not a terminal.
     Run {
+        /// The exercise file (it names its scenario, which names its plan).
         exercise: PathBuf,
         /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
         /// never overwritten.
@@ -294,14 +299,19 @@ pub enum ExerciseCommand {
     /// printed at start, and a read-only view for players and observers,
     /// updated live.
     Serve {
+        /// The exercise file (it names its scenario, which names its plan).
         exercise: PathBuf,
         /// Address to listen on; loopback by default.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
+        /// never overwritten.
         #[arg(long, conflicts_with = "resume")]
         journal: Option<PathBuf>,
+        /// Resume the exercise recorded in this journal.
         #[arg(long)]
         resume: Option<PathBuf>,
+        /// Seed of the scenario's random draws (a resumed journal keeps its own).
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -322,6 +332,8 @@ pub enum ExerciseCommand {
         /// Write the draft here (never overwritten) instead of printing it.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Seed of the scenario's random draws, and of the run the draft is
+        /// read from.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -347,6 +359,12 @@ pub enum ShowWhat {
 
 /// Everything a command needs to write: its output and its messages.
 pub struct Io<'a> {
+    /// What a command reads as it goes (the facilitator's lines of
+    /// `exercise run`).
+    pub input: &'a mut dyn std::io::BufRead,
+    /// Whether `input` and `out` are a terminal a person types at (then
+    /// `exercise run` offers line editing, history and Tab completion).
+    pub terminal: bool,
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     /// Whether messages on `err` may use terminal colors.
@@ -624,4 +642,31 @@ fn print_diagnostics(loaded: &Loaded, w: &mut dyn Write) -> std::io::Result<()> 
 
 fn write_diagnostic(d: &Diagnostic, loaded: &Loaded, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(d.render(&loaded.sources).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "reprise", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
 }
