@@ -18,6 +18,7 @@
 pub mod command;
 pub mod draft;
 pub mod journal;
+pub mod request;
 mod raw;
 pub mod retex;
 pub mod session;
