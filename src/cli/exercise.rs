@@ -10,7 +10,7 @@ use super::{CliError, Global, Io, exit};
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal::{self, Entry, Journal};
 use crate::exercise::session::{Ack, Error, Refusal, Session};
-use crate::exercise::{self, Action, Exercise};
+use crate::exercise::{self, Exercise, Verb};
 use crate::graph::DependencyGraph;
 use crate::i18n::{Lang, t};
 use crate::model::Plan;
@@ -404,7 +404,7 @@ fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "  {name:<10} {}", t(lang, en, fr))?;
         }
     }
-    for a in Action::ALL {
+    for a in Verb::ALL {
         if arg.is_empty() || arg == a.as_str() {
             writeln!(out, "  {}", a.syntax())?;
         }

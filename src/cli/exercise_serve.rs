@@ -36,7 +36,7 @@ use tokio_stream::{Stream, StreamExt};
 
 use super::exercise::{self, Prepared};
 use super::{CliError, Global, Io, exit};
-use crate::exercise::Action;
+use crate::exercise::Verb;
 use crate::exercise::command::Change;
 use crate::exercise::request;
 use crate::exercise::session::{Ack, Error, Session};
@@ -265,7 +265,7 @@ impl Shared {
                     text: &o.text,
                 })
                 .collect(),
-            actions: Action::ALL.iter().map(|a| a.syntax()).collect(),
+            actions: Verb::ALL.iter().map(|a| a.syntax()).collect(),
         });
         let page = |html: &str| Bytes::from(html.replace("{{lang}}", lang_key));
         let port = addr.port();
@@ -558,7 +558,7 @@ fn completions(prepared: &Prepared, line: &str) -> Vec<String> {
     words
         .into_iter()
         // The clock's commands have their own buttons.
-        .filter(|w| !first || Action::from_word(w).is_some())
+        .filter(|w| !first || Verb::from_word(w).is_some())
         .take(MAX_COMPLETIONS)
         .map(|w| format!("{head}{w}"))
         .collect()

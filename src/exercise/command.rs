@@ -9,7 +9,7 @@
 
 use crate::model::{Duration, Plan};
 
-use super::{Action, Exercise};
+use super::{Exercise, Verb};
 
 /// A change the facilitator asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +176,7 @@ pub fn complete(
     let all_verbs = || {
         (verbs.iter().copied())
             .chain(CLOCK_VERBS)
-            .chain(Action::ALL.iter().map(|a| a.as_str()))
+            .chain(Verb::ALL.iter().map(|a| a.as_str()))
             .map(str::to_string)
             .collect::<Vec<_>>()
     };

@@ -18,8 +18,8 @@
 pub mod command;
 pub mod draft;
 pub mod journal;
-pub mod request;
 mod raw;
+pub mod request;
 pub mod retex;
 pub mod session;
 
@@ -31,7 +31,7 @@ use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::load::{self, Spanned};
 use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId};
 use crate::scenario::{self, LoadedScenario};
-pub use raw::{Action, Channel, ExerciseFile, RoleKind};
+pub use raw::{Channel, ExerciseFile, RoleKind, Verb};
 
 /// An exercise, checked and resolved against its scenario's plan.
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub struct Deadline {
 /// given, what it must act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
-    pub action: Action,
+    pub action: Verb,
     /// `None`: any decision with this action.
     pub target: Option<Target>,
 }
@@ -689,14 +689,14 @@ impl Refs<'_> {
     /// (reported) or when there is no plan to resolve it against.
     fn expectation(
         &self,
-        action: &Spanned<Action>,
+        action: &Spanned<Verb>,
         target: Option<&Spanned<String>>,
         level: Option<&Spanned<u8>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Expectation> {
         let action_word = action.value.as_str();
         if let Some(l) = level
-            && action.value != Action::Crisis
+            && action.value != Verb::Crisis
         {
             diags.push(
                 Diagnostic::error(
@@ -710,7 +710,7 @@ impl Refs<'_> {
         }
         let resolved = match (action.value, target) {
             (_, None) => None,
-            (Action::Crisis, Some(t)) => {
+            (Verb::Crisis, Some(t)) => {
                 diags.push(
                     Diagnostic::error("bad-target", "a crisis decision has a level, not a target")
                         .at(t.span)
@@ -718,7 +718,7 @@ impl Refs<'_> {
                 );
                 return None;
             }
-            (Action::Note, Some(t)) => {
+            (Verb::Note, Some(t)) => {
                 diags.push(
                     Diagnostic::error("bad-target", "a note acts on nothing: it has no target")
                         .at(t.span)
@@ -726,7 +726,7 @@ impl Refs<'_> {
                 );
                 return None;
             }
-            (Action::Evaluate, Some(t)) => {
+            (Verb::Evaluate, Some(t)) => {
                 match objective(self.objectives.iter().copied(), &t.value) {
                     Ok(o) => Some(Target::Objective(o)),
                     Err(p) => {
@@ -738,13 +738,13 @@ impl Refs<'_> {
             (a, Some(t)) => {
                 let plan = self.plan?;
                 let found = match a {
-                    Action::Restore => service(plan, &t.value).map(Target::Service),
-                    Action::Failover => failover(plan, &t.value).map(Target::Service),
-                    Action::Relocate => relocatable(plan, &t.value).map(Target::Service),
-                    Action::Isolate | Action::Reconnect => zone(plan, &t.value).map(Target::Zone),
-                    Action::Workaround => workaround(plan, &t.value).map(Target::Process),
-                    Action::Staff => team(plan, &t.value).map(Target::Team),
-                    Action::Crisis | Action::Note | Action::Evaluate => return None,
+                    Verb::Restore => service(plan, &t.value).map(Target::Service),
+                    Verb::Failover => failover(plan, &t.value).map(Target::Service),
+                    Verb::Relocate => relocatable(plan, &t.value).map(Target::Service),
+                    Verb::Isolate | Verb::Reconnect => zone(plan, &t.value).map(Target::Zone),
+                    Verb::Workaround => workaround(plan, &t.value).map(Target::Process),
+                    Verb::Staff => team(plan, &t.value).map(Target::Team),
+                    Verb::Crisis | Verb::Note | Verb::Evaluate => return None,
                 };
                 match found {
                     Ok(target) => Some(target),
@@ -1042,18 +1042,18 @@ pub enum Decision {
 }
 
 impl Decision {
-    pub fn action(&self) -> Action {
+    pub fn action(&self) -> Verb {
         match self {
-            Decision::Restore { .. } => Action::Restore,
-            Decision::Failover { .. } => Action::Failover,
-            Decision::Relocate { .. } => Action::Relocate,
-            Decision::Isolate { .. } => Action::Isolate,
-            Decision::Reconnect { .. } => Action::Reconnect,
-            Decision::Workaround { .. } => Action::Workaround,
-            Decision::Staff { .. } => Action::Staff,
-            Decision::Crisis { .. } => Action::Crisis,
-            Decision::Note { .. } => Action::Note,
-            Decision::Evaluate { .. } => Action::Evaluate,
+            Decision::Restore { .. } => Verb::Restore,
+            Decision::Failover { .. } => Verb::Failover,
+            Decision::Relocate { .. } => Verb::Relocate,
+            Decision::Isolate { .. } => Verb::Isolate,
+            Decision::Reconnect { .. } => Verb::Reconnect,
+            Decision::Workaround { .. } => Verb::Workaround,
+            Decision::Staff { .. } => Verb::Staff,
+            Decision::Crisis { .. } => Verb::Crisis,
+            Decision::Note { .. } => Verb::Note,
+            Decision::Evaluate { .. } => Verb::Evaluate,
         }
     }
 
@@ -1068,8 +1068,8 @@ impl Decision {
         if verb.is_empty() {
             return Err(format!("empty command; commands: {}", commands_list()));
         }
-        let Some(action) = Action::from_word(&verb.to_lowercase()) else {
-            let hint = did_you_mean(&verb.to_lowercase(), Action::ALL.map(Action::as_str))
+        let Some(action) = Verb::from_word(&verb.to_lowercase()) else {
+            let hint = did_you_mean(&verb.to_lowercase(), Verb::ALL.map(Verb::as_str))
                 .map(|d| format!("{d} "))
                 .unwrap_or_default();
             return Err(format!(
@@ -1080,7 +1080,7 @@ impl Decision {
         let usage = || format!("write `{}`", action.syntax());
         let words: Vec<&str> = rest.split_whitespace().collect();
         let decision = match action {
-            Action::Restore => match words.as_slice() {
+            Verb::Restore => match words.as_slice() {
                 [s] => Decision::Restore {
                     service: service(plan, s).map_err(Problem::text)?,
                     team: None,
@@ -1097,14 +1097,14 @@ impl Decision {
                     ));
                 }
             },
-            Action::Failover => match words.as_slice() {
+            Verb::Failover => match words.as_slice() {
                 [s] => Decision::Failover {
                     service: failover(plan, s).map_err(Problem::text)?,
                 },
                 [] => return Err(format!("which service? {}", usage())),
                 _ => return Err(format!("one service at a time; {}", usage())),
             },
-            Action::Relocate => match words.as_slice() {
+            Verb::Relocate => match words.as_slice() {
                 [s] => Decision::Relocate {
                     service: relocatable(plan, s).map_err(Problem::text)?,
                     site: None,
@@ -1121,10 +1121,10 @@ impl Decision {
                     return Err(format!("`{rest}` is not `SERVICE [to SITE]`; {}", usage()));
                 }
             },
-            Action::Isolate | Action::Reconnect => match words.as_slice() {
+            Verb::Isolate | Verb::Reconnect => match words.as_slice() {
                 [z] => {
                     let zone = zone(plan, z).map_err(Problem::text)?;
-                    if action == Action::Isolate {
+                    if action == Verb::Isolate {
                         Decision::Isolate { zone }
                     } else {
                         Decision::Reconnect { zone }
@@ -1133,14 +1133,14 @@ impl Decision {
                 [] => return Err(format!("which zone? {}", usage())),
                 _ => return Err(format!("one zone at a time; {}", usage())),
             },
-            Action::Workaround => match words.as_slice() {
+            Verb::Workaround => match words.as_slice() {
                 [p] => Decision::Workaround {
                     process: workaround(plan, p).map_err(Problem::text)?,
                 },
                 [] => return Err(format!("which process? {}", usage())),
                 _ => return Err(format!("one process at a time; {}", usage())),
             },
-            Action::Staff => match words.as_slice() {
+            Verb::Staff => match words.as_slice() {
                 [t, n] => {
                     let team = team(plan, t).map_err(Problem::text)?;
                     let capacity = n
@@ -1150,14 +1150,14 @@ impl Decision {
                 }
                 _ => return Err(format!("a team and a number of people; {}", usage())),
             },
-            Action::Crisis => match words.as_slice() {
+            Verb::Crisis => match words.as_slice() {
                 [n] => match n.parse::<u8>() {
                     Ok(level @ 1..=3) => Decision::Crisis { level },
                     _ => return Err(format!("crisis levels are 1, 2 and 3, not `{n}`")),
                 },
                 _ => return Err(format!("a crisis level; {}", usage())),
             },
-            Action::Note => {
+            Verb::Note => {
                 if rest.is_empty() {
                     return Err(format!("the note is empty; {}", usage()));
                 }
@@ -1165,7 +1165,7 @@ impl Decision {
                     text: rest.to_string(),
                 }
             }
-            Action::Evaluate => {
+            Verb::Evaluate => {
                 let (o, after) = split_word(rest);
                 let (verdict, text) = split_word(after);
                 if o.is_empty() || verdict.is_empty() {
@@ -1248,7 +1248,7 @@ fn split_word(s: &str) -> (&str, &str) {
 }
 
 fn commands_list() -> String {
-    Action::ALL.map(Action::as_str).join(", ")
+    Verb::ALL.map(Verb::as_str).join(", ")
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use crate::model::Duration;
 /// the `action` of an expected decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
+#[schemars(rename = "Action")]
+pub enum Verb {
     /// Restore a service (`restore SERVICE [with TEAM]`).
     Restore,
     /// Switch a service to its failover (`failover SERVICE`).
@@ -40,55 +41,55 @@ pub enum Action {
     Evaluate,
 }
 
-impl Action {
+impl Verb {
     /// Every action, in the order commands are listed in help.
-    pub const ALL: [Action; 10] = [
-        Action::Restore,
-        Action::Failover,
-        Action::Relocate,
-        Action::Isolate,
-        Action::Reconnect,
-        Action::Workaround,
-        Action::Staff,
-        Action::Crisis,
-        Action::Note,
-        Action::Evaluate,
+    pub const ALL: [Verb; 10] = [
+        Verb::Restore,
+        Verb::Failover,
+        Verb::Relocate,
+        Verb::Isolate,
+        Verb::Reconnect,
+        Verb::Workaround,
+        Verb::Staff,
+        Verb::Crisis,
+        Verb::Note,
+        Verb::Evaluate,
     ];
 
     /// The word written in files and commands.
     pub fn as_str(self) -> &'static str {
         match self {
-            Action::Restore => "restore",
-            Action::Failover => "failover",
-            Action::Relocate => "relocate",
-            Action::Isolate => "isolate",
-            Action::Reconnect => "reconnect",
-            Action::Workaround => "workaround",
-            Action::Staff => "staff",
-            Action::Crisis => "crisis",
-            Action::Note => "note",
-            Action::Evaluate => "evaluate",
+            Verb::Restore => "restore",
+            Verb::Failover => "failover",
+            Verb::Relocate => "relocate",
+            Verb::Isolate => "isolate",
+            Verb::Reconnect => "reconnect",
+            Verb::Workaround => "workaround",
+            Verb::Staff => "staff",
+            Verb::Crisis => "crisis",
+            Verb::Note => "note",
+            Verb::Evaluate => "evaluate",
         }
     }
 
     /// How the command is written, for help and error messages.
     pub fn syntax(self) -> &'static str {
         match self {
-            Action::Restore => "restore SERVICE [with TEAM]",
-            Action::Failover => "failover SERVICE",
-            Action::Relocate => "relocate SERVICE [to SITE]",
-            Action::Isolate => "isolate ZONE",
-            Action::Reconnect => "reconnect ZONE",
-            Action::Workaround => "workaround PROCESS",
-            Action::Staff => "staff TEAM N",
-            Action::Crisis => "crisis N",
-            Action::Note => "note TEXT",
-            Action::Evaluate => "evaluate OBJECTIVE met|missed [TEXT]",
+            Verb::Restore => "restore SERVICE [with TEAM]",
+            Verb::Failover => "failover SERVICE",
+            Verb::Relocate => "relocate SERVICE [to SITE]",
+            Verb::Isolate => "isolate ZONE",
+            Verb::Reconnect => "reconnect ZONE",
+            Verb::Workaround => "workaround PROCESS",
+            Verb::Staff => "staff TEAM N",
+            Verb::Crisis => "crisis N",
+            Verb::Note => "note TEXT",
+            Verb::Evaluate => "evaluate OBJECTIVE met|missed [TEXT]",
         }
     }
 
-    pub fn from_word(word: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.as_str() == word)
+    pub fn from_word(word: &str) -> Option<Verb> {
+        Verb::ALL.into_iter().find(|a| a.as_str() == word)
     }
 }
 
@@ -259,7 +260,7 @@ pub struct ObjectiveFile {
 #[serde(deny_unknown_fields, rename = "Deadline")]
 pub struct DeadlineFile {
     /// The decision's action.
-    pub action: Spanned<Action>,
+    pub action: Spanned<Verb>,
     /// What it acts on: a service (restore, failover, relocate), a zone (isolate,
     /// reconnect; `zone:ID` or `ID`), a process (workaround), a team
     /// (staff) or an objective (evaluate). Any when omitted.
@@ -317,7 +318,7 @@ pub struct InjectFile {
 #[serde(deny_unknown_fields, rename = "Contingency")]
 pub struct ContingencyFile {
     /// The decision whose absence triggers the inject.
-    pub unless: Spanned<Action>,
+    pub unless: Spanned<Verb>,
     /// What the decision must act on (see `target` of an objective's
     /// `expects`). Any when omitted.
     pub target: Option<Spanned<String>>,
@@ -336,7 +337,7 @@ pub struct ExpectedFile {
     /// The expected action, in words, for the facilitators and the report.
     pub text: String,
     /// The decision that meets it, if one does.
-    pub action: Option<Spanned<Action>>,
+    pub action: Option<Spanned<Verb>>,
     /// What the decision acts on (see `target` of an objective's
     /// `expects`). Any when omitted.
     pub target: Option<Spanned<String>>,

@@ -9,7 +9,7 @@
 
 use crate::analysis::state::State;
 use crate::exercise::session::{Session, Taken};
-use crate::exercise::{Action, Decision, Expectation, Inject, Objective, RoleKind, Target};
+use crate::exercise::{Decision, Expectation, Inject, Objective, RoleKind, Target, Verb};
 use crate::graph::DependencyGraph;
 use crate::model::{Criticality, NodeRef, ProcessId, ServiceId};
 use crate::recovery::Mode;
@@ -601,10 +601,7 @@ fn owners_expecting(session: &Session, what: impl Fn(&Expectation) -> bool) -> V
 /// restore or a failover, or the roles that ordered one.
 fn technical_owners(session: &Session) -> Vec<String> {
     let mut out = owners_expecting(session, |e| {
-        matches!(
-            e.action,
-            Action::Restore | Action::Failover | Action::Relocate
-        )
+        matches!(e.action, Verb::Restore | Verb::Failover | Verb::Relocate)
     });
     if out.is_empty() {
         push_unique(

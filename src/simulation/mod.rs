@@ -21,7 +21,7 @@ use crate::graph::DependencyGraph;
 use crate::model::{Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::recovery::{self, Budget, Mode, RecoveryPlan};
 use crate::scenario::Scenario;
-pub use engine::{Command, Done, Engine, Intervention};
+pub use engine::{Done, Engine, Intervention, Lead};
 pub use refusal::DecideError;
 pub use scenario::foresight;
 
@@ -382,7 +382,7 @@ pub fn run(
         scenario,
         plan,
         graph,
-        Command::Plan {
+        Lead::Plan {
             schedules: budget.schedules,
         },
         options,

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::engine::PlanCache;
-use super::{Command, results};
+use super::{Lead, results};
 use crate::graph::DependencyGraph;
 use crate::model::{Plan, ProcessId, ServiceId};
 use crate::recovery;
@@ -215,7 +215,7 @@ fn one(
         scenario,
         plan,
         graph,
-        Command::Plan { schedules },
+        Lead::Plan { schedules },
         recovery::Options {
             seed,
             ..Default::default()

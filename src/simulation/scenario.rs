@@ -4,7 +4,7 @@
 //! these adapters live here, beside the attack's unfolding they need.
 
 use super::attack::{Outcome, unfold_with};
-use super::{Command, Engine, Intervention};
+use super::{Engine, Intervention, Lead};
 use crate::graph::DependencyGraph;
 use crate::model::{Duration, Fates, Plan};
 use crate::recovery::{Damage, Situation, Spell, opens, shutdown_at};
@@ -17,10 +17,10 @@ impl<'p> Engine<'p> {
         scenario: &Scenario,
         plan: &'p Plan,
         graph: &'p DependencyGraph,
-        command: Command,
+        lead: Lead,
         options: crate::recovery::Options,
     ) -> Engine<'p> {
-        let mut engine = Engine::new(plan, graph, command, options);
+        let mut engine = Engine::new(plan, graph, lead, options);
         for e in &scenario.events {
             let at = e.at.as_secs();
             if let Some(note) = &e.note {

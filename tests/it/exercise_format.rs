@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use reprise::exercise::journal::{Entry, Header, Journal, JournalError, Truncated};
-use reprise::exercise::{self, Action, Decision, Exercise, Expectation, LoadedExercise, Target};
+use reprise::exercise::{self, Decision, Exercise, Expectation, LoadedExercise, Target, Verb};
 use reprise::model::Plan;
 use serde_json::Value;
 
@@ -152,7 +152,7 @@ fn command_meeting(plan: &Plan, e: &Exercise, x: &Expectation) -> String {
         (Some(Target::Team(t)), _) => format!("{verb} {} 4", plan.team(*t).id),
         (Some(Target::Level(l)), _) => format!("crisis {l}"),
         (Some(Target::Objective(o)), _) => format!("evaluate {o} met"),
-        (None, Action::Restore | Action::Failover) => {
+        (None, Verb::Restore | Verb::Failover) => {
             let s = plan
                 .services
                 .iter()
@@ -160,7 +160,7 @@ fn command_meeting(plan: &Plan, e: &Exercise, x: &Expectation) -> String {
                 .unwrap();
             format!("{verb} {}", s.id)
         }
-        (None, Action::Relocate) => {
+        (None, Verb::Relocate) => {
             let s = plan
                 .services
                 .iter()
@@ -168,8 +168,8 @@ fn command_meeting(plan: &Plan, e: &Exercise, x: &Expectation) -> String {
                 .unwrap();
             format!("relocate {}", s.id)
         }
-        (None, Action::Isolate | Action::Reconnect) => format!("{verb} zone:{}", plan.zones[0].id),
-        (None, Action::Workaround) => format!(
+        (None, Verb::Isolate | Verb::Reconnect) => format!("{verb} zone:{}", plan.zones[0].id),
+        (None, Verb::Workaround) => format!(
             "workaround {}",
             plan.processes
                 .iter()
@@ -177,10 +177,10 @@ fn command_meeting(plan: &Plan, e: &Exercise, x: &Expectation) -> String {
                 .unwrap()
                 .id
         ),
-        (None, Action::Staff) => format!("staff {} 1", plan.teams[0].id),
-        (None, Action::Crisis) => "crisis 1".into(),
-        (None, Action::Note) => "note relevé".into(),
-        (None, Action::Evaluate) => format!("evaluate {} missed", e.objectives[0].id),
+        (None, Verb::Staff) => format!("staff {} 1", plan.teams[0].id),
+        (None, Verb::Crisis) => "crisis 1".into(),
+        (None, Verb::Note) => "note relevé".into(),
+        (None, Verb::Evaluate) => format!("evaluate {} missed", e.objectives[0].id),
     }
 }
 
@@ -200,7 +200,7 @@ fn a_small_exercise_resolves_its_injects_in_time_order() {
     assert_eq!(
         e.injects[0].expects[0].decision,
         Some(Expectation {
-            action: Action::Crisis,
+            action: Verb::Crisis,
             target: Some(Target::Level(2)),
         })
     );
@@ -433,7 +433,7 @@ fn decisions_parse_and_print_back() {
     }
     // Every action has a command that round-trips (relocation below: this
     // plan has no recovery site).
-    for action in Action::ALL.into_iter().filter(|a| *a != Action::Relocate) {
+    for action in Verb::ALL.into_iter().filter(|a| *a != Verb::Relocate) {
         let command = command_meeting(
             plan,
             &e,
@@ -458,7 +458,7 @@ fn relocation_orders_parse_and_print_back() {
     for command in ["relocate impression", "relocate impression to dc-b"] {
         let decision = Decision::parse(plan, &e, command).unwrap_or_else(|m| panic!("{m}"));
         assert_eq!(decision.to_command(plan), command);
-        assert_eq!(decision.action(), Action::Relocate);
+        assert_eq!(decision.action(), Verb::Relocate);
     }
     for (command, needle) in [
         (
@@ -566,7 +566,7 @@ fn expectations_are_met_by_the_right_decisions_only() {
     assert!(evaluate.met_by(&parse("evaluate registres missed")));
     assert!(!evaluate.met_by(&parse("evaluate isoler met")));
     let any_note = Expectation {
-        action: Action::Note,
+        action: Verb::Note,
         target: None,
     };
     assert!(any_note.met_by(&parse("note x")) && !any_note.met_by(&parse("crisis 1")));

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reprise::exercise::{self, Action, Exercise, Target};
+use reprise::exercise::{self, Exercise, Target, Verb};
 
 use crate::{fixtures, run, scenarios};
 
@@ -112,13 +112,13 @@ fn a_draft_of_the_ransomware_scenario_loads_and_tells_the_attack() {
         discovery.expects.iter().any(|x| x
             .decision
             .as_ref()
-            .is_some_and(|d| d.action == Action::Isolate)),
+            .is_some_and(|d| d.action == Verb::Isolate)),
         "the discovery expects an isolation"
     );
     let isolate = e.objective("isoler").expect("an isolation objective");
     assert_eq!(
         isolate.expects.as_ref().map(|d| (d.expect.action, d.by)),
-        Some((Action::Isolate, 5 * 86_400 + 2 * 3_600))
+        Some((Verb::Isolate, 5 * 86_400 + 2 * 3_600))
     );
     assert!(e.objective("cellule").is_some() && e.objective("communication").is_some());
     assert!(

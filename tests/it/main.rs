@@ -118,7 +118,7 @@ pub fn play(
         scenario,
         plan,
         &graph,
-        reprise::simulation::Command::Plan { schedules: 20 },
+        reprise::simulation::Lead::Plan { schedules: 20 },
         reprise::recovery::Options {
             seed,
             ..Default::default()

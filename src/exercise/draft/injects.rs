@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::facts::*;
 use super::*;
-use crate::exercise::{Action, Channel, RoleKind};
+use crate::exercise::{Channel, RoleKind, Verb};
 use crate::i18n::Lang;
 use crate::model::{Criticality, Plan, ProcessId, ServiceId, ServiceKind, TeamId};
 use crate::scenario::{self, Scenario};
@@ -690,7 +690,7 @@ impl Generator<'_> {
             expects = vec![act(
                 "Revoir les priorités de reprise ou obtenir un renfort (infogérance, prestataire)",
                 Expected {
-                    action: Action::Staff,
+                    action: Verb::Staff,
                     target: Some(t.id.clone()),
                     level: None,
                 },
@@ -1079,7 +1079,7 @@ pub(super) fn description(
 
 fn crisis() -> Expected {
     Expected {
-        action: Action::Crisis,
+        action: Verb::Crisis,
         target: None,
         level: Some(2),
     }
@@ -1087,7 +1087,7 @@ fn crisis() -> Expected {
 
 fn isolate(zone: Option<&str>) -> Expected {
     Expected {
-        action: Action::Isolate,
+        action: Verb::Isolate,
         target: zone.map(|z| format!("zone:{z}")),
         level: None,
     }
@@ -1095,7 +1095,7 @@ fn isolate(zone: Option<&str>) -> Expected {
 
 fn restore_expected(service: &str) -> Expected {
     Expected {
-        action: Action::Restore,
+        action: Verb::Restore,
         target: Some(service.into()),
         level: None,
     }
@@ -1103,7 +1103,7 @@ fn restore_expected(service: &str) -> Expected {
 
 fn workaround_expected(process: &str) -> Expected {
     Expected {
-        action: Action::Workaround,
+        action: Verb::Workaround,
         target: Some(process.into()),
         level: None,
     }

@@ -24,7 +24,7 @@ mod facts;
 mod injects;
 mod yaml;
 
-use super::{Action, Channel, RoleKind};
+use super::{Channel, RoleKind, Verb};
 use crate::model::Plan;
 use crate::scenario::Scenario;
 use crate::simulation::Run;
@@ -59,7 +59,7 @@ pub struct Draft {
 /// it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
-    pub action: Action,
+    pub action: Verb,
     /// A service, `zone:ID`, process or team id.
     pub target: Option<String>,
     /// For `crisis`.

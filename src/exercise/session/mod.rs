@@ -25,7 +25,7 @@ use crate::graph::DependencyGraph;
 use crate::model::Plan;
 use crate::recovery;
 use crate::scenario::Scenario;
-use crate::simulation::{self, Command, DecideError, Engine, Intervention, Run};
+use crate::simulation::{self, DecideError, Engine, Intervention, Lead, Run};
 
 /// A decision taken, as the session keeps it.
 #[derive(Debug, Clone)]
@@ -99,7 +99,7 @@ impl<'a> Session<'a> {
             scenario,
             plan,
             graph,
-            Command::Orders,
+            Lead::Orders,
             recovery::Options {
                 seed,
                 ..Default::default()
@@ -548,7 +548,7 @@ impl<'a> Session<'a> {
             self.scenario,
             self.plan,
             self.graph,
-            Command::Plan { schedules },
+            Lead::Plan { schedules },
             recovery::Options {
                 seed: self.seed,
                 ..Default::default()

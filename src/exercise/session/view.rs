@@ -63,7 +63,7 @@ impl Session<'_> {
                 p.id.clone(),
             )
         });
-        let damaged = self.engine.damaged();
+        let damaged = self.engine.repairs();
         let services = plan
             .service_ids()
             .map(|s| {

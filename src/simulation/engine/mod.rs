@@ -9,7 +9,7 @@
 //! through the work the teams finish.
 //!
 //! Who decides what the teams do:
-//! - [`Command::Plan`] (simulations): the team leads plan with what they know
+//! - [`Lead::Plan`] (simulations): the team leads plan with what they know
 //!   at the moment (damage seen, announced returns, announced staff, nominal
 //!   durations) using the scheduler, and start each step when its planned
 //!   time comes, its dependencies are actually up and its people are free.
@@ -21,7 +21,7 @@
 //!   each next step as soon as it is ready and its people are free
 //!   (priority-list repair), rather than plan afresh: cheap enough for
 //!   thousands of runs.
-//! - [`Command::Orders`] (exercises): the teams only do what the players
+//! - [`Lead::Orders`] (exercises): the teams only do what the players
 //!   order, in the order given, as soon as dependencies and people allow.
 //!
 //! Invariants the engine keeps (and property tests check): no work starts
@@ -47,6 +47,15 @@ use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell
 use crate::scenario::attack::{Attack, Cut};
 
 use super::{EventKind, SimEvent};
+
+mod dispatch;
+mod planning;
+mod view;
+
+use dispatch::SvcFates;
+use dispatch::expected_end;
+pub use dispatch::{mode_index, nominal};
+pub use planning::PlanCache;
 
 /// Something that changes the world at a moment: a line of a scenario or a
 /// player's decision.
@@ -101,7 +110,7 @@ pub enum Intervention {
 
 /// Who decides the teams' work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub enum Lead {
     /// The scheduler plans, and plans again when the situation changes;
     /// `schedules` is the search budget of each planning.
     Plan { schedules: u64 },
@@ -196,9 +205,10 @@ enum Due {
     Shutdown(ServiceId),
 }
 
-/// A service that needs work.
+/// A repair to make: a service that needs work, its damage, and the work
+/// under way on it.
 #[derive(Debug, Clone)]
-pub struct Damaged {
+pub struct Repair {
     pub service: ServiceId,
     pub damage: Damage,
     /// Work in progress: how, since when, and when the teams expect it done.
@@ -223,7 +233,7 @@ pub struct Engine<'p> {
     graph: &'p DependencyGraph,
     units: Units,
     pub now: u64,
-    command: Command,
+    lead: Lead,
     options: recovery::Options,
     /// Per service and way of bringing it back (restore, failover,
     /// rebuild, relocation): how long the work really takes, when it
@@ -284,47 +294,11 @@ pub struct Engine<'p> {
     cache: Option<std::sync::Arc<PlanCache>>,
 }
 
-/// What a plan was made for: the situation, the planning seed, the budget.
-type PlanKey = (Situation, u64, u64);
-
-/// A planning's result: the plan, or why there is none.
-type Planned = Result<RecoveryPlan, String>;
-
-/// Plans by what they were made for, and the room they take.
-#[derive(Default)]
-pub struct PlanCache {
-    plans: std::sync::Mutex<(HashMap<PlanKey, Planned>, usize)>,
-}
-
-impl PlanCache {
-    /// Beyond this many plans, or this many services and steps held in
-    /// all (a few hundred MiB), the cache stops growing: memory stays
-    /// bounded on long studies of large plans, and most hits are the first
-    /// plannings.
-    const MAX: usize = 4096;
-    const MAX_WEIGHT: usize = 4_000_000;
-
-    fn get(&self, key: &PlanKey) -> Option<Planned> {
-        let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        plans.0.get(key).cloned()
-    }
-
-    fn put(&self, key: PlanKey, plan: Planned) {
-        let weight = key.0.damage.len() + plan.as_ref().map_or(0, |p| p.steps.len());
-        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
-        let (map, held) = &mut *plans;
-        if map.len() < Self::MAX && *held + weight <= Self::MAX_WEIGHT {
-            *held += weight;
-            map.insert(key, plan);
-        }
-    }
-}
-
 impl<'p> Engine<'p> {
     pub fn new(
         plan: &'p Plan,
         graph: &'p DependencyGraph,
-        command: Command,
+        lead: Lead,
         options: recovery::Options,
     ) -> Engine<'p> {
         let n = plan.services.len();
@@ -333,7 +307,7 @@ impl<'p> Engine<'p> {
             graph,
             units: graph.units(),
             now: 0,
-            command,
+            lead,
             options,
             actual: None,
             svc: vec![Svc::default(); n],
@@ -439,15 +413,15 @@ impl<'p> Engine<'p> {
     /// When something happens next, if anything does.
     pub fn next_time(&self) -> Option<u64> {
         let agenda = self.agenda.peek().map(|Reverse((t, _))| *t);
-        let step = match self.command {
-            Command::Plan { .. } if !self.repair => self
+        let step = match self.lead {
+            Lead::Plan { .. } if !self.repair => self
                 .steps
                 .iter()
                 .filter(|(t, s, _, _)| *t > self.now && self.svc[s.index()].work.is_none())
                 .map(|(t, _, _, _)| *t)
                 .min(),
-            Command::Plan { .. } => None,
-            Command::Orders => None,
+            Lead::Plan { .. } => None,
+            Lead::Orders => None,
         };
         match (agenda, step) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -1195,845 +1169,5 @@ impl<'p> Engine<'p> {
                 }
             }
         }
-    }
-
-    /// A service's dependencies where it is brought back (`at`: a recovery
-    /// site, else where it runs) are up enough for work on it to start
-    /// (members of its own cycle aside: they are restored in turn).
-    fn ready(&self, s: ServiceId, at: Option<SiteId>) -> bool {
-        let x = s.index();
-        // Shut down before its power's reserves run out: not restarted on
-        // them in place.
-        if at.is_none()
-            && self.svc[x]
-                .shut_for
-                .is_some_and(|p| self.svc[p.index()].draining.is_some())
-        {
-            return false;
-        }
-        self.plan
-            .service(s)
-            .depends_on_at(at.or(self.svc[x].placed))
-            .iter()
-            .all(|dep| {
-                dep.allows_work(|d| {
-                    self.units.same(x, d.index()) || self.states[d.index()] != State::Down
-                })
-            })
-    }
-
-    /// How the service comes back, and with whom: as the plan says
-    /// (`planned`: a planned failover waits for its standby), else by a
-    /// failover when the standby is up, else by its own work; `None` when
-    /// it cannot start now.
-    fn method(&self, s: ServiceId, planned: Option<Mode>) -> Option<(Mode, Vec<(TeamId, u32)>)> {
-        let svc = &self.svc[s.index()];
-        let r = &self.plan.service(s).recovery;
-        let standby = r.failover.filter(|f| {
-            self.states[f.to.index()] != State::Down
-                && !self.unavailable(f.to.index())
-                && (!f.cold || self.copy_ready(s))
-        });
-        let (ordered, _) = svc.ordered.unwrap_or((None, None));
-        // Brought to a recovery site as planned; once there, it comes back
-        // there.
-        let moved = match planned {
-            Some(Mode::Relocate(site)) => Some(site),
-            Some(Mode::Failover) => None,
-            Some(_) => svc.placed,
-            None => ordered.and_then(Mode::site).or(svc.placed),
-        };
-        if let (Some(site), Some(relocation), Some(_)) = (moved, &r.relocate, svc.damage) {
-            let needs = relocation.needs.iter().map(|n| (n.team, n.count)).collect();
-            return Some((Mode::Relocate(site), needs));
-        }
-        let forced = match planned {
-            Some(Mode::Failover) => Some(Mode::Failover),
-            // Planned on its own work: the plan did not count on the
-            // standby.
-            Some(_) => None,
-            None => ordered,
-        };
-        let standby = standby.filter(|_| planned.is_none_or(|m| m == Mode::Failover));
-        // Undamaged, it can only be failed over (stranded by what it needs).
-        let mode = match (forced, svc.damage, standby) {
-            (Some(Mode::Failover), _, Some(_)) => Mode::Failover,
-            (Some(Mode::Failover), _, None) => return None,
-            (_, _, Some(_)) => Mode::Failover,
-            (_, Some(Damage::Destroyed), None) => Mode::Rebuild,
-            (_, Some(Damage::Failed), None) => Mode::Restore,
-            (_, Some(Damage::Stopped { crashed }), None) => Mode::Restart { crashed },
-            (_, None, None) => return None,
-        };
-        let automatic = mode == Mode::Failover && r.failover.is_some_and(|f| f.automatic);
-        let needs = match (&r.restart, mode) {
-            _ if automatic => Vec::new(),
-            (Some(x), Mode::Restart { .. }) => x.needs.iter().map(|n| (n.team, n.count)).collect(),
-            _ => r.needs.iter().map(|n| (n.team, n.count)).collect(),
-        };
-        Some((mode, needs))
-    }
-
-    /// The crew for work on `s` planned with `needs`: as planned, or with
-    /// the team a player named (`with TEAM`) doing the first need — at the
-    /// pace the plan declares when that team stands in for it, else at the
-    /// planned pace (the players' call).
-    fn ordered_crew(&self, s: ServiceId, needs: Vec<(TeamId, u32)>) -> Crew {
-        let team = self.svc[s.index()].ordered.and_then(|o| o.1);
-        let Some((team, first)) = team.zip(needs.first().map(|n| n.0)) else {
-            return Crew::planned(needs);
-        };
-        if team == first {
-            return Crew::planned(needs);
-        }
-        let declared = crews(self.plan, s, &needs)
-            .into_iter()
-            .find(|c| !c.reduced && c.stand_ins == [(first, team)]);
-        declared.unwrap_or_else(|| {
-            let mut crew = Crew::planned(Vec::with_capacity(needs.len()));
-            for (k, &(t, n)) in needs.iter().enumerate() {
-                let t = if k == 0 { team } else { t };
-                match crew.needs.iter_mut().find(|x| x.0 == t) {
-                    Some(x) => x.1 += n,
-                    None => crew.needs.push((t, n)),
-                }
-            }
-            crew.stand_ins.push((first, team));
-            crew
-        })
-    }
-
-    /// Whether the team has `people` free from now until `until`, given the
-    /// announced staff changes and the work the teams expect to finish.
-    fn fits(&self, team: TeamId, people: u32, until: u64) -> bool {
-        let t = team.index();
-        if self.staff[t] < self.busy[t] + people {
-            return false;
-        }
-        self.announced[t]
-            .iter()
-            .filter(|(at, _)| *at > self.now && *at < until)
-            .all(|&(at, cap)| {
-                let busy: u32 = self
-                    .svc
-                    .iter()
-                    .filter_map(|s| s.work.as_ref())
-                    .filter(|w| w.expected > at)
-                    .flat_map(|w| w.crew.needs.iter())
-                    .filter(|(tm, _)| tm.index() == t)
-                    .map(|(_, p)| p)
-                    .sum();
-                cap >= busy + people
-            })
-    }
-
-    /// Starts what can start now.
-    fn dispatch(&mut self) {
-        loop {
-            let repair = self.repair;
-            let blocked = self.dispatch_pass();
-            // A step due now that cannot start (work before it overran)
-            // means the plan's times no longer hold: keep its order.
-            if blocked && !repair && matches!(self.command, Command::Plan { .. }) {
-                self.repair = true;
-                continue;
-            }
-            break;
-        }
-        if let Command::Plan { .. } = self.command {
-            let steps = std::mem::take(&mut self.steps);
-            self.steps = steps
-                .into_iter()
-                .filter(|&(_, s, m, _)| {
-                    // A restart planned for what a coming power cut will
-                    // stop, or a failover for what it will strand, is kept
-                    // until it is done.
-                    let svc = &self.svc[s.index()];
-                    let coming = (matches!(m, Mode::Restart { .. })
-                        || (m == Mode::Failover && !svc.on_standby))
-                        && svc.damage.is_none()
-                        && svc.work.is_none();
-                    coming || self.needs_work(s, Some(m))
-                })
-                .collect();
-        }
-    }
-
-    /// Whether service `s` still needs the work planned on it: its damage,
-    /// or, for a failover, being down without its standby yet.
-    fn needs_work(&self, s: ServiceId, planned: Option<Mode>) -> bool {
-        let svc = &self.svc[s.index()];
-        if svc.work.is_some() {
-            return false;
-        }
-        let failover = planned.or(svc.ordered.and_then(|o| o.0)) == Some(Mode::Failover);
-        svc.damage.is_some()
-            || (failover && !svc.on_standby && self.states[s.index()] == State::Down)
-    }
-
-    /// One pass over the candidates in order; whether one due was blocked.
-    fn dispatch_pass(&mut self) -> bool {
-        let candidates: Vec<(ServiceId, Option<Mode>, Option<Crew>)> = match self.command {
-            Command::Plan { .. } => self
-                .steps
-                .iter()
-                .filter(|(t, _, _, _)| *t <= self.now || self.repair)
-                .map(|(_, s, m, c)| (*s, Some(*m), Some(c.clone())))
-                .collect(),
-            Command::Orders => self
-                .orders
-                .iter()
-                .map(|s| (*s, None, None))
-                .chain(
-                    self.automatic_failovers()
-                        .map(|s| (s, Some(Mode::Failover), None)),
-                )
-                .collect(),
-        };
-        let mut blocked = false;
-        for (s, planned, planned_crew) in candidates {
-            if !self.needs_work(s, planned) {
-                continue;
-            }
-            // What the attacker held waits for the investigation.
-            if self.svc[s.index()].frozen_until > self.now {
-                blocked = true;
-                continue;
-            }
-            // A failover needs its standby up (see `method`), not what the
-            // primary depends on; the cheap check first.
-            let r = &self.plan.service(s).recovery;
-            let may_move = r.failover.is_some() || r.relocate.is_some();
-            if !may_move && !self.ready(s, None) {
-                blocked = true;
-                continue;
-            }
-            let Some((mode, planned_needs)) = self.method(s, planned) else {
-                blocked |= planned.is_some();
-                continue;
-            };
-            // The crew the plan picked for this work, else as ordered.
-            let crew = match planned_crew {
-                Some(c) if planned == Some(mode) => c,
-                _ => self.ordered_crew(s, planned_needs.clone()),
-            };
-            if may_move && mode != Mode::Failover && !self.ready(s, mode.site()) {
-                blocked = true;
-                continue;
-            }
-            // A manual failover the teams plan waits for the crisis cell's
-            // decision (in an exercise, the players' order is the decision).
-            if mode == Mode::Failover
-                && planned.is_some()
-                && let Some(f) = self.plan.service(s).recovery.failover
-                && f.decided(self.since[s.index()]) > self.now
-            {
-                blocked = true;
-                continue;
-            }
-            // A relocation needs the site open, room there and its copy
-            // brought back, its holder up.
-            if let Mode::Relocate(site) = mode
-                && !self.can_relocate(s, site)
-            {
-                blocked = true;
-                continue;
-            }
-            // What a held directory administered is rebuilt once the
-            // directory is back.
-            if matches!(mode, Mode::Rebuild | Mode::Relocate(_))
-                && let Some(d) = self.rejoin[s.index()]
-                && !self.units.same(s.index(), d.index())
-                && self.states[d.index()] == State::Down
-            {
-                blocked = true;
-                continue;
-            }
-            // A rebuild starts from a copy: brought back, its holder up.
-            if mode == Mode::Rebuild {
-                let restore = copies::restore(self.plan, s, &SvcFates(&self.svc));
-                let back = self.svc[s.index()]
-                    .lost_at
-                    .map_or(0, |t| t.saturating_add(restore.retrieval));
-                if back > self.now
-                    || restore
-                        .holder
-                        .is_some_and(|h| self.states[h.index()] == State::Down)
-                {
-                    blocked = true;
-                    continue;
-                }
-            }
-            let base = nominal(self.plan, s, mode) + self.check(s, mode);
-            let fits = |e: &Self, c: &Crew| {
-                let expected = e.now + c.slowdown.apply(base);
-                c.needs.iter().all(|&(t, p)| e.fits(t, p, expected))
-            };
-            // Once the plan's times no longer hold, the teams take the
-            // first crew the plan allows that can do it now (a player's
-            // order is followed as given).
-            let crew = if fits(self, &crew) {
-                crew
-            } else if let Some(c) = (self.repair
-                && matches!(self.command, Command::Plan { .. })
-                && !crew.needs.is_empty())
-            .then(|| {
-                crews(self.plan, s, &planned_needs)
-                    .into_iter()
-                    .find(|c| fits(self, c))
-            })
-            .flatten()
-            {
-                c
-            } else {
-                blocked = true;
-                continue;
-            };
-            let planned = crew.slowdown.apply(base);
-            let expected = self.now + planned;
-            let actual = match &self.actual {
-                Some(a) if !matches!(mode, Mode::Restart { .. }) => crew
-                    .slowdown
-                    .apply(a[s.index()][mode_index(mode)] + self.check(s, mode)),
-                _ => planned,
-            };
-            let finish = self.now + actual;
-            for (team, people) in &crew.needs {
-                self.busy[team.index()] += people;
-            }
-            self.event(
-                EventKind::RecoveryStarted { mode },
-                Some(NodeRef::Service(s)),
-                None,
-            );
-            let start = self.now;
-            self.agenda.push(Reverse((finish, Due::Finish(s, start))));
-            if let Mode::Relocate(site) = mode {
-                // Its room there is taken from now on.
-                self.svc[s.index()].placed = Some(site);
-            }
-            // The engine knows when it really ends (the agenda); the teams
-            // only expect it.
-            self.svc[s.index()].work = Some(Work {
-                mode,
-                start,
-                expected,
-                crew,
-            });
-        }
-        blocked
-    }
-
-    /// Services whose automatic failover is due (exercises: they need no
-    /// order): lost, not yet on their standby, nobody working on them.
-    fn automatic_failovers(&self) -> impl Iterator<Item = ServiceId> + '_ {
-        (0..self.svc.len())
-            .map(|i| ServiceId(i as u32))
-            .filter(|&s| {
-                let svc = &self.svc[s.index()];
-                self.plan
-                    .service(s)
-                    .recovery
-                    .failover
-                    .is_some_and(|f| f.automatic)
-                    && svc.work.is_none()
-                    && !svc.on_standby
-                    && svc.ordered.is_none()
-                    && (svc.damage.is_some() || self.states[s.index()] == State::Down)
-            })
-    }
-
-    /// Whether relocating `s` to `site` can start now: the site open, room
-    /// there (unless it is there already), a surviving copy brought back,
-    /// its holder up.
-    fn can_relocate(&self, s: ServiceId, site: SiteId) -> bool {
-        let svc = &self.svc[s.index()];
-        let Some(relocation) = &self.plan.service(s).recovery.relocate else {
-            return false;
-        };
-        if svc.placed != Some(site)
-            && (self.opens()[site.index()].is_none_or(|t| t > self.now)
-                || self.room(site) < relocation.size)
-        {
-            return false;
-        }
-        self.copy_ready(s)
-    }
-
-    /// The work of checking clean the copy a rebuild or a relocation of
-    /// `s` restores (see [`copies::Restore::verify`]).
-    fn check(&self, s: ServiceId, mode: Mode) -> u64 {
-        let fates = SvcFates(&self.svc);
-        match mode {
-            Mode::Rebuild => copies::restore(self.plan, s, &fates).verify,
-            Mode::Relocate(_) => {
-                copies::relocate_from(self.plan, s, &fates).map_or(0, |r| r.verify)
-            }
-            _ => 0,
-        }
-    }
-
-    /// Whether the newest surviving copy of `s` can be restored now (at a
-    /// recovery site, or onto a cold standby): brought back, its holder up.
-    fn copy_ready(&self, s: ServiceId) -> bool {
-        let svc = &self.svc[s.index()];
-        let Some(from) = copies::relocate_from(self.plan, s, &SvcFates(&self.svc)) else {
-            return false;
-        };
-        let since = svc.lost_at.or(svc.hit_at).unwrap_or(self.since[s.index()]);
-        since.saturating_add(from.retrieval) <= self.now
-            && from
-                .holder
-                .is_none_or(|h| self.states[h.index()] != State::Down)
-    }
-
-    /// When each recovery site can take services: its home site's first
-    /// hit plus its lead time (see [`crate::recovery::opens`]).
-    fn opens(&self) -> Vec<Option<u64>> {
-        crate::recovery::opens(self.plan, |i| self.svc[i].hit_at)
-    }
-
-    /// Room left at recovery site `site`: its capacity minus what was
-    /// brought there.
-    fn room(&self, site: SiteId) -> u32 {
-        let Some(x) = self.plan.sites[site.index()].stands_in.as_ref() else {
-            return 0;
-        };
-        let used: u32 = (0..self.svc.len())
-            .filter(|&i| self.svc[i].placed == Some(site))
-            .filter_map(|i| self.plan.services[i].recovery.relocate.as_ref())
-            .map(|r| r.size)
-            .sum();
-        x.capacity.saturating_sub(used)
-    }
-
-    /// The teams plan with what they know now.
-    fn make_plan(&mut self) {
-        let Command::Plan { schedules } = self.command else {
-            return;
-        };
-        // Nothing to do (nothing damaged, nothing stranded that could fail
-        // over, no reserves running out): no plan to make.
-        let stranded = |i: usize| {
-            let svc = &self.svc[i];
-            !svc.on_standby
-                && self.states[i] == State::Down
-                && self.plan.services[i]
-                    .recovery
-                    .failover
-                    .is_some_and(|f| self.states[f.to.index()] != State::Down)
-        };
-        let draining = self.svc.iter().any(|s| s.draining.is_some());
-        if !draining
-            && !(0..self.svc.len()).any(|i| {
-                self.svc[i].work.is_none() && (self.svc[i].damage.is_some() || stranded(i))
-            })
-        {
-            self.steps.clear();
-            return;
-        }
-        let situation = self.situation();
-        let never = || false;
-        let budget = Budget {
-            schedules,
-            stop: &never,
-        };
-        let options = recovery::Options {
-            seed: self.options.seed ^ u64::from(self.plans),
-            ..self.options
-        };
-        self.plans += 1;
-        let key = (situation, options.seed, schedules);
-        let made = match self.cache.as_ref().and_then(|c| c.get(&key)) {
-            Some(made) => made,
-            None => {
-                let made = recovery::recover(self.plan, self.graph, &key.0, options, &budget)
-                    .map_err(|e| e.to_string());
-                if let Some(c) = &self.cache {
-                    c.put(key, made.clone());
-                }
-                made
-            }
-        };
-        match made {
-            Ok(rp) => {
-                self.repair = false;
-                self.generated += rp.generated;
-                self.steps = rp
-                    .work()
-                    .map(|s| (s.start, s.service, s.mode, s.crew.clone()))
-                    .collect();
-                self.event(
-                    EventKind::Replan {
-                        steps: self.steps.len(),
-                    },
-                    None,
-                    None,
-                );
-                if self.first_plan.is_none() {
-                    self.first_plan = Some(rp);
-                }
-            }
-            Err(e) => {
-                self.steps.clear();
-                self.event(EventKind::Replan { steps: 0 }, None, Some(e));
-            }
-        }
-    }
-
-    /// The situation as the teams know it now: what needs work, what is
-    /// out until a known time (an outage or isolation announced with its
-    /// end, work in progress until its expected end, a generator's fuel
-    /// running out until the mains return), what runs on its standby, the
-    /// copies rebuilds start from, and the people free over time.
-    fn situation(&self) -> Situation {
-        let plan = self.plan;
-        let now = self.now;
-        let mut situation = Situation::calm(plan);
-        situation.now = now;
-        for (i, s) in self.svc.iter().enumerate() {
-            let spells = &mut situation.spells[i];
-            if let Some(w) = &s.work {
-                let end = expected_end(plan, ServiceId(i as u32), w, now);
-                spells.push(Spell {
-                    from: now,
-                    until: end,
-                });
-            } else if s.damage.is_some() {
-                situation.damage[i] = s.damage;
-                situation.release[i] = now.max(s.frozen_until);
-                // Shut down cleanly: restarted once the mains are back (when
-                // their return is known; else the engine waits for it).
-                if let Some(back) = s.shut_for.and_then(|p| self.svc[p.index()].draining)
-                    && back != u64::MAX
-                {
-                    situation.restart_from[i] = back;
-                }
-            }
-            if let Some(u) = s.out_until.filter(|&u| u != u64::MAX) {
-                spells.push(Spell {
-                    from: now,
-                    until: u,
-                });
-            }
-            situation.on_standby[i] = s.on_standby;
-            situation.placed[i] = s.placed;
-        }
-        // Zones cut off until a known time (an isolation for good is left
-        // to whoever reconnects).
-        for (z, until) in self.isolated.iter().enumerate() {
-            if let Some(u) = until.filter(|&u| u != u64::MAX) {
-                situation.isolations.push((
-                    ZoneId(z as u32),
-                    Spell {
-                        from: now,
-                        until: u,
-                    },
-                ));
-            }
-        }
-        for site in 0..plan.sites.len() {
-            situation.room[site] = self.room(SiteId(site as u32));
-        }
-        situation.opens = self.opens();
-        // Reserves announced to run out, shutdowns to order before.
-        for Reverse((at, due)) in self.agenda.iter() {
-            if let Due::Shutdown(s) = due {
-                situation.shutdowns.push((*at, *s));
-            }
-            if let Due::Drained(s, until) = due
-                && until > at
-                && *until != u64::MAX
-            {
-                situation.spells[s.index()].push(Spell {
-                    from: *at,
-                    until: *until,
-                });
-            }
-        }
-        for x in 0..plan.node_count() {
-            situation.down_since[x] = (self.states[x] == State::Down).then_some(self.since[x]);
-        }
-        let fates = self.fates().1;
-        situation.restore = fates.restores(plan);
-        situation.relocate_from = fates.relocations(plan);
-        situation.rejoin = self.rejoin.clone();
-        // Retrieval counts from the damage: what is left of it now.
-        for (i, r) in situation.restore.iter_mut().enumerate() {
-            let since = self.svc[i].lost_at.map_or(0, |t| now.saturating_sub(t));
-            r.retrieval = r.retrieval.saturating_sub(since);
-        }
-        for (i, r) in situation.relocate_from.iter_mut().enumerate() {
-            let svc = &self.svc[i];
-            let since = svc
-                .lost_at
-                .or(svc.hit_at)
-                .map_or(0, |t| now.saturating_sub(t));
-            if let Some(r) = r {
-                r.retrieval = r.retrieval.saturating_sub(since);
-            }
-        }
-        for t in 0..plan.teams.len() {
-            situation.capacity[t] = self.capacity_ahead(TeamId(t as u32));
-        }
-        situation
-    }
-
-    /// A team's people free for new work from now on, as the teams see it:
-    /// announced staff minus the work in progress until its expected end.
-    fn capacity_ahead(&self, team: TeamId) -> Vec<(u64, u32)> {
-        let t = team.index();
-        let mut times: Vec<u64> = vec![0];
-        times.extend(
-            self.announced[t]
-                .iter()
-                .map(|(at, _)| *at)
-                .filter(|&at| at > self.now),
-        );
-        let works: Vec<(u64, &Work)> = self
-            .svc
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let w = s.work.as_ref()?;
-                Some((expected_end(self.plan, ServiceId(i as u32), w, self.now), w))
-            })
-            .collect();
-        times.extend(works.iter().map(|(end, _)| *end));
-        times.sort_unstable();
-        times.dedup();
-        times
-            .into_iter()
-            .map(|at| {
-                let at_or_now = at.max(self.now);
-                let staff = self.announced[t]
-                    .iter()
-                    .filter(|(a, _)| *a <= at_or_now && *a > self.now)
-                    .max_by_key(|(a, _)| *a)
-                    .map_or(self.staff[t], |(_, c)| *c);
-                let busy: u32 = works
-                    .iter()
-                    .filter(|(end, _)| *end > at_or_now)
-                    .flat_map(|(_, w)| w.crew.needs.iter())
-                    .filter(|(tm, _)| tm.index() == t)
-                    .map(|(_, p)| p)
-                    .sum();
-                (at, staff.saturating_sub(busy))
-            })
-            .collect()
-    }
-
-    // ---------------------------------------------------------------- views
-
-    pub fn state(&self, node: NodeRef) -> State {
-        self.states[self.plan.node_index(node)]
-    }
-
-    pub fn states(&self) -> &[State] {
-        &self.states
-    }
-
-    /// Services that need work, with the work in progress if any.
-    pub fn damaged(&self) -> Vec<Damaged> {
-        self.svc
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                Some(Damaged {
-                    service: ServiceId(i as u32),
-                    damage: s.damage?,
-                    work: s.work.as_ref().map(|w| (w.mode, w.start, w.expected)),
-                })
-            })
-            .collect()
-    }
-
-    /// When the investigation lets work on `s` start, while it has not:
-    /// the attacker held it.
-    pub fn frozen_until(&self, s: ServiceId) -> Option<u64> {
-        Some(self.svc[s.index()].frozen_until).filter(|&t| t > self.now)
-    }
-
-    pub fn is_isolated(&self, zone: ZoneId) -> bool {
-        self.isolated[zone.index()].is_some()
-    }
-
-    /// Per team: `(people, busy)`.
-    pub fn teams(&self) -> Vec<(u32, u32)> {
-        self.staff
-            .iter()
-            .copied()
-            .zip(self.busy.iter().copied())
-            .collect()
-    }
-
-    /// Players' orders not started yet.
-    pub fn orders(&self) -> &[ServiceId] {
-        &self.orders
-    }
-
-    /// Each process's state and, when it is down, when its DMIA is
-    /// breached if nothing changes.
-    pub fn board(&self) -> Vec<ProcessBoard> {
-        self.plan
-            .process_ids()
-            .map(|p| {
-                let x = self.plan.node_index(NodeRef::Process(p));
-                let state = self.states[x];
-                let process = self.plan.process(p);
-                let since = (state != State::Up).then_some(self.since[x]);
-                let workaround = self.workaround_start(p, self.since[x]);
-                let deadline = (state == State::Down).then(|| {
-                    let t0 = self.since[x];
-                    let mtpd = process.mtpd.as_secs();
-                    match (workaround, process.workaround.as_ref()) {
-                        (Some(a), Some(w)) if a <= t0 + mtpd => {
-                            t0 + mtpd + w.max_duration.as_secs()
-                        }
-                        _ => t0 + mtpd,
-                    }
-                });
-                ProcessBoard {
-                    process: p,
-                    state,
-                    since,
-                    deadline,
-                    workaround: workaround.is_some_and(|a| a <= self.now) && state == State::Down,
-                }
-            })
-            .collect()
-    }
-
-    /// When a process's workaround is in place for an incident that began at
-    /// `t0`: its activation time after `t0` (simulations), or after the
-    /// players' decision (exercises); `None` when it never is.
-    pub(super) fn workaround_start(&self, p: ProcessId, t0: u64) -> Option<u64> {
-        let w = self.plan.process(p).workaround.as_ref()?;
-        match self.command {
-            Command::Plan { .. } => Some(t0 + w.activation.as_secs()),
-            Command::Orders => {
-                self.workaround_at[p.index()].map(|d| d.max(t0) + w.activation.as_secs())
-            }
-        }
-    }
-
-    /// Closes open intervals at `end` (for results).
-    pub(super) fn close(&mut self, end: u64) {
-        for p in self.plan.process_ids() {
-            let x = self.plan.node_index(NodeRef::Process(p));
-            match self.states[x] {
-                State::Down => self.it_down[p.index()].push((self.since[x], end)),
-                State::Degraded => self.it_degraded[p.index()] += end - self.since[x],
-                State::Up => {}
-            }
-        }
-        // Work still going at the end counts up to it.
-        for (i, s) in self.svc.iter().enumerate() {
-            if let Some(w) = &s.work {
-                self.done.push(Done {
-                    service: ServiceId(i as u32),
-                    mode: w.mode,
-                    start: w.start,
-                    finish: end.max(w.start),
-                    crew: w.crew.clone(),
-                    interrupted: true,
-                });
-            }
-        }
-    }
-
-    /// Which services were hit, and what happened to their copies.
-    pub(super) fn fates(&self) -> (Vec<bool>, Fates) {
-        let hit = self.svc.iter().map(|s| s.hit_at.is_some()).collect();
-        let fates = Fates {
-            destroyed: self.svc.iter().map(|s| s.destroyed).collect(),
-            encrypted: self.svc.iter().map(|s| s.encrypted).collect(),
-            exposed: self.svc.iter().map(|s| s.exposed).collect(),
-            held: self.svc.iter().map(|s| s.held_for).collect(),
-        };
-        (hit, fates)
-    }
-
-    /// Per service: the recovery site it was brought to, if any.
-    pub fn placed(&self) -> Vec<Option<SiteId>> {
-        self.svc.iter().map(|s| s.placed).collect()
-    }
-
-    /// Per service: it runs on what was restored from a copy (at a
-    /// recovery site, or on a cold standby), so it lost the data since.
-    pub fn from_copy(&self) -> Vec<bool> {
-        self.svc
-            .iter()
-            .zip(&self.plan.services)
-            .map(|(s, p)| {
-                s.placed.is_some() || (s.on_standby && p.recovery.failover.is_some_and(|f| f.cold))
-            })
-            .collect()
-    }
-
-    pub fn capacity_log(&self) -> &[Vec<(u64, u32)>] {
-        &self.capacity_log
-    }
-
-    pub fn events(&self) -> &[SimEvent] {
-        &self.events
-    }
-
-    pub fn plan(&self) -> &'p Plan {
-        self.plan
-    }
-}
-
-/// What happened to the services' copies, read off the engine's services.
-struct SvcFates<'a>(&'a [Svc]);
-
-impl Fate for SvcFates<'_> {
-    fn destroyed(&self, s: ServiceId) -> bool {
-        self.0[s.index()].destroyed
-    }
-    fn encrypted(&self, s: ServiceId) -> bool {
-        self.0[s.index()].encrypted
-    }
-    fn exposed(&self, s: ServiceId) -> bool {
-        self.0[s.index()].exposed
-    }
-    fn held_for(&self, s: ServiceId) -> u64 {
-        self.0[s.index()].held_for
-    }
-}
-
-/// When the teams expect work to end: as planned, or, once that time has
-/// passed, a quarter of the planned duration later (at least a quarter of
-/// an hour) — their revised estimate.
-fn expected_end(plan: &Plan, s: ServiceId, w: &Work, now: u64) -> u64 {
-    if w.expected > now {
-        w.expected
-    } else {
-        now + (w.crew.slowdown.apply(nominal(plan, s, w.mode)) / 4).max(900)
-    }
-}
-
-/// The slot of a way of bringing a service back in `[restore, failover,
-/// rebuild, relocation]`.
-pub fn mode_index(mode: Mode) -> usize {
-    match mode {
-        // A restart takes its planned time (it has no range).
-        Mode::Restore | Mode::Restart { .. } | Mode::Automatic => 0,
-        Mode::Failover => 1,
-        Mode::Rebuild => 2,
-        Mode::Relocate(_) => 3,
-    }
-}
-
-/// The planned duration of a way of bringing a service back.
-pub fn nominal(plan: &Plan, s: ServiceId, mode: Mode) -> u64 {
-    let r = &plan.service(s).recovery;
-    match mode {
-        Mode::Restore => r.duration.as_secs(),
-        Mode::Rebuild => r.rebuild.as_secs(),
-        Mode::Failover => r.failover.map_or(0, |f| f.duration.as_secs()),
-        Mode::Relocate(_) => r.relocate.as_ref().map_or(0, |x| x.duration.as_secs()),
-        Mode::Restart { crashed } => r.restart.as_ref().map_or(0, |x| x.time(crashed).as_secs()),
-        Mode::Automatic => 0,
     }
 }
