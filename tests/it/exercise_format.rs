@@ -474,7 +474,7 @@ fn relocation_orders_parse_and_print_back() {
             "`impression dc-b` is not `SERVICE [to SITE]`; write `relocate SERVICE [to SITE]`",
         ),
     ] {
-        let message = Decision::parse(plan, &e, command).unwrap_err();
+        let message = Decision::parse(plan, &e, command).unwrap_err().to_string();
         assert!(message.contains(needle), "`{command}`: {message}");
     }
 }
@@ -543,7 +543,9 @@ fn a_wrong_command_says_what_is_wrong() {
             "unknown objective `isolr`; did you mean `isoler`?",
         ),
     ] {
-        let err = Decision::parse(plan, &e, command).expect_err(command);
+        let err = Decision::parse(plan, &e, command)
+            .expect_err(command)
+            .to_string();
         assert!(err.contains(needle), "`{command}`: {err}");
     }
 }
@@ -822,4 +824,27 @@ fn the_exercise_schema_is_current_and_validates_the_exercises() {
     let bad: Value =
         serde_yaml::from_str(&std::fs::read_to_string(fixture("bad.yaml")).unwrap()).unwrap();
     assert!(!validator.is_valid(&bad), "the schema accepts bad.yaml");
+}
+
+/// A refused command says its kind by a stable code, apart from its words:
+/// an unknown name, a name of the wrong kind, or a command not written as
+/// its syntax says.
+#[test]
+fn refused_commands_carry_their_kind() {
+    let (l, e) = loaded(&fixture("small.yaml"));
+    let plan = l.plan().unwrap();
+    for (command, code, help) in [
+        ("restore dbb", "unknown-id", Some("did you mean `db`?")),
+        (
+            "isolate site:dc-a",
+            "bad-target",
+            Some("write the zone as `zone:ID` or `ID`"),
+        ),
+        ("crisis 9", "bad-command", None),
+        ("frobnicate db", "bad-command", None),
+    ] {
+        let err = Decision::parse(plan, &e, command).expect_err(command);
+        assert_eq!(err.code, code, "`{command}`: {err}");
+        assert_eq!(err.help.as_deref(), help, "`{command}`: {err}");
+    }
 }

@@ -596,7 +596,7 @@ pub enum Refusal {
     /// The line is not a change ([`Change::parse`] says why).
     Command(crate::exercise::command::CommandError),
     /// The decision does not read against the plan (the parser says why).
-    Decision(String),
+    Decision(crate::exercise::DecisionError),
     /// The decision reads but cannot be carried out now (a zone already
     /// isolated, nothing to restore…).
     NotNow(DecideError),
@@ -627,7 +627,7 @@ impl std::fmt::Display for Refusal {
                 }
             }
             Refusal::Command(e) => e.fmt(f),
-            Refusal::Decision(m) => f.write_str(m),
+            Refusal::Decision(e) => e.fmt(f),
             Refusal::NotNow(e) => e.fmt(f),
         }
     }
