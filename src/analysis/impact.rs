@@ -3,7 +3,6 @@
 
 use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Isolation, Runs, State, propagate_with};
-use crate::diag::did_you_mean;
 use crate::graph::DependencyGraph;
 use crate::model::{NodeRef, Plan, ProcessId, ServiceId, ZoneId};
 
@@ -39,9 +38,15 @@ pub struct Impact {
 /// network, and see what follows: at the failure, and once every service
 /// down whose standby is up has failed over (a standby carried by another
 /// failover counts once that one is done).
-pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize], isolated: &[ZoneId]) -> Impact {
+pub fn impact(
+    plan: &Plan,
+    graph: &DependencyGraph,
+    hit: &[ServiceId],
+    isolated: &[ZoneId],
+) -> Impact {
     let isolation = Isolation::new(plan, isolated);
-    let states = propagate_with(plan, graph, hit, &[], isolation.as_ref());
+    let hit: Vec<usize> = hit.iter().map(|s| s.index()).collect();
+    let states = propagate_with(plan, graph, &hit, &[], isolation.as_ref());
     let mut over: Vec<(ServiceId, ServiceId, i64)> = Vec::new();
     let mut after = states.clone();
     loop {
@@ -110,7 +115,7 @@ pub fn impact(plan: &Plan, graph: &DependencyGraph, hit: &[usize], isolated: &[Z
 /// the network (`isolate:ZONE`).
 #[derive(Debug, Default)]
 pub struct Failure {
-    pub services: Vec<usize>,
+    pub services: Vec<ServiceId>,
     pub isolated: Vec<ZoneId>,
 }
 
@@ -122,11 +127,7 @@ pub fn failure(plan: &Plan, written: &[String]) -> Result<Failure, String> {
     let mut rest = Vec::new();
     for target in written {
         match target.strip_prefix("isolate:") {
-            Some(id) => {
-                let id = id.strip_prefix("zone:").unwrap_or(id);
-                let z = find(id, "zone", plan.zones.iter().map(|z| z.id.as_str()))?;
-                isolated.push(ZoneId(z as u32));
-            }
+            Some(zone) => isolated.push(plan.zone_target(zone).map_err(|e| e.to_string())?),
             None => rest.push(target.clone()),
         }
     }
@@ -139,70 +140,15 @@ pub fn failure(plan: &Plan, written: &[String]) -> Result<Failure, String> {
 }
 
 /// Resolves targets written as a service id, `site:ID`, `zone:ID` or
-/// `supplier:ID` into the services they fail. The error says what was not
-/// found and what was probably meant.
-pub fn targets(plan: &Plan, written: &[String]) -> Result<Vec<usize>, String> {
+/// `supplier:ID` ([`Plan::target`]) into the services they fail. The error
+/// says what was not found and what was probably meant.
+pub fn targets(plan: &Plan, written: &[String]) -> Result<Vec<ServiceId>, String> {
     let mut hit = Vec::new();
     for target in written {
-        let (prefix, id) = target.split_once(':').unwrap_or(("", target.as_str()));
-        let matching: Vec<usize> = match prefix {
-            "" => match plan.node_by_id(id) {
-                Some(NodeRef::Service(s)) => vec![s.index()],
-                Some(NodeRef::Process(_)) => {
-                    return Err(format!(
-                        "`{id}` is a process; fail the services it depends on"
-                    ));
-                }
-                None => {
-                    let hint = did_you_mean(id, plan.services.iter().map(|s| s.id.as_str()))
-                        .map(|d| format!("; {d}"))
-                        .unwrap_or_default();
-                    return Err(format!(
-                        "unknown service `{id}`{hint} (targets are service ids, `site:ID`, `zone:ID` or `supplier:ID`)"
-                    ));
-                }
-            },
-            "site" => {
-                let i = find(id, "site", plan.sites.iter().map(|s| s.id.as_str()))?;
-                services(plan, |s| s.site.is_some_and(|x| x.index() == i))
-            }
-            "zone" => {
-                let i = find(id, "zone", plan.zones.iter().map(|z| z.id.as_str()))?;
-                services(plan, |s| s.zone.is_some_and(|x| x.index() == i))
-            }
-            "supplier" => {
-                let i = find(id, "supplier", plan.suppliers.iter().map(|s| s.id.as_str()))?;
-                services(plan, |s| s.supplier.is_some_and(|x| x.index() == i))
-            }
-            other => {
-                return Err(format!(
-                    "unknown target kind `{other}:`; write a service id, `site:ID`, `zone:ID`, `supplier:ID` (or, for `impact`, `isolate:ZONE`)"
-                ));
-            }
-        };
-        hit.extend(matching);
+        let t = plan.target(target).map_err(|e| e.to_string())?;
+        hit.extend(plan.services_of(t));
     }
     hit.sort_unstable();
     hit.dedup();
     Ok(hit)
-}
-
-fn find<'a>(
-    id: &str,
-    what: &str,
-    known: impl Iterator<Item = &'a str> + Clone,
-) -> Result<usize, String> {
-    known.clone().position(|k| k == id).ok_or_else(|| {
-        let hint = did_you_mean(id, known)
-            .map(|d| format!("; {d}"))
-            .unwrap_or_default();
-        format!("unknown {what} `{id}`{hint}")
-    })
-}
-
-fn services(plan: &Plan, keep: impl Fn(&crate::model::Service) -> bool) -> Vec<usize> {
-    plan.service_ids()
-        .filter(|&s| keep(plan.service(s)))
-        .map(ServiceId::index)
-        .collect()
 }

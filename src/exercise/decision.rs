@@ -3,7 +3,7 @@
 //! zone:dmz`), and written back as the command the journal records.
 
 use crate::diag::{Diagnostic, Span, did_you_mean};
-use crate::model::{NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId};
+use crate::model::{NodeRef, Plan, ProcessId, ServiceId, SiteId, TargetError, TeamId, ZoneId};
 
 use super::{Exercise, Verb, list};
 
@@ -443,24 +443,15 @@ pub(super) fn recovery_site(plan: &Plan, s: ServiceId, id: &str) -> Result<SiteI
     ))
 }
 
-/// A zone, written `zone:ID` or `ID`.
+/// A zone, written `zone:ID` or `ID` ([`Plan::zone_target`]).
 pub(super) fn zone(plan: &Plan, written: &str) -> Result<ZoneId, DecisionError> {
-    let id = match written.split_once(':') {
-        None => written,
-        Some(("zone", id)) => id,
-        Some((kind, _)) => {
-            return Err(DecisionError::new(
-                "bad-target",
-                format!("`{written}` is not a network zone (a {kind})"),
-                Some("write the zone as `zone:ID` or `ID`".into()),
-            ));
-        }
-    };
-    plan.zones
-        .iter()
-        .position(|z| z.id == id)
-        .map(|i| ZoneId(i as u32))
-        .ok_or_else(|| DecisionError::unknown("zone", id, plan.zones.iter().map(|z| z.id.as_str())))
+    plan.zone_target(written).map_err(|e| {
+        let code = match e {
+            TargetError::Unknown { .. } => "unknown-id",
+            _ => "bad-target",
+        };
+        DecisionError::new(code, e.message(), e.help())
+    })
 }
 
 /// A process that has a workaround in the plan.

@@ -10,9 +10,11 @@ mod crew;
 pub mod duration;
 mod kinds;
 mod plan;
+mod target;
 
 pub use copies::{DataCopy, Fate, Fates, Restore, survives};
 pub use crew::{Crew, Slowdown, crews};
 pub use duration::{Duration, DurationError};
 pub use kinds::{Criticality, ServiceKind};
 pub use plan::*;
+pub use target::{Target, TargetError};

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::impact::targets;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::{self, Loaded, load_plan};
-use crate::model::{Duration, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
+use crate::model::{Duration, Plan, ServiceId, ServiceKind, TargetError, TeamId, ZoneId};
 pub use raw::ScenarioFile;
 
 #[derive(Debug, Clone)]
@@ -187,7 +187,7 @@ fn resolve(
                             .at(t.span),
                         );
                     }
-                    Ok(found) => out.extend(found.into_iter().map(|i| ServiceId(i as u32))),
+                    Ok(found) => out.extend(found),
                     Err(message) => {
                         diags.push(Diagnostic::error("unknown-id", message).at(t.span));
                         return None;
@@ -253,14 +253,15 @@ fn resolve(
         } else if let Some(list) = &e.isolate {
             let mut zones = Vec::new();
             for t in &list.0 {
-                let id = t.value.strip_prefix("zone:").unwrap_or(&t.value);
-                match plan.zones.iter().position(|z| z.id == id) {
-                    Some(z) => zones.push(ZoneId(z as u32)),
-                    None => {
-                        let mut d = Diagnostic::error("unknown-id", format!("unknown zone `{id}`"))
-                            .at(t.span);
-                        if let Some(h) = did_you_mean(id, plan.zones.iter().map(|z| z.id.as_str()))
-                        {
+                match plan.zone_target(&t.value) {
+                    Ok(z) => zones.push(z),
+                    Err(e) => {
+                        let code = match e {
+                            TargetError::NotZone { .. } => "bad-target",
+                            _ => "unknown-id",
+                        };
+                        let mut d = Diagnostic::error(code, e.message()).at(t.span);
+                        if let Some(h) = e.help() {
                             d = d.help(h);
                         }
                         diags.push(d);
@@ -314,7 +315,7 @@ fn resolve(
         let mut entry = Vec::new();
         for t in &a.entry.0 {
             match targets(plan, std::slice::from_ref(&t.value)) {
-                Ok(found) => entry.extend(found.into_iter().map(|i| ServiceId(i as u32))),
+                Ok(found) => entry.extend(found),
                 Err(message) => {
                     diags.push(Diagnostic::error("unknown-id", message).at(t.span));
                     return None;

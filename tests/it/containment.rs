@@ -192,3 +192,45 @@ fn analyze_says_what_isolating_each_zone_costs() {
         "{text}"
     );
 }
+
+/// A zone is read the same in a scenario, in `impact` and in a
+/// facilitator's command (`Plan::zone_target`): `zone:ID` or `ID`, and a
+/// target of another kind is said to be one, not taken for an unknown zone.
+#[test]
+fn a_zone_reads_the_same_in_scenarios_and_impact() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan(dir.path());
+    for written in ["ot", "zone:ot"] {
+        let sc = dir.path().join("cut.yaml");
+        std::fs::write(
+            &sc,
+            format!("name: cut\nplan: plan.yaml\nevents:\n  - {{ at: 1h, isolate: \"{written}\", for: 10h }}\n"),
+        )
+        .unwrap();
+        let (code, _, err) = run(&["simulate", sc.to_str().unwrap()]);
+        assert_eq!(code, 0, "`{written}`: {err}");
+        let (code, _, err) = run(&["impact", &plan, &format!("isolate:{written}")]);
+        assert_eq!(code, 0, "`{written}`: {err}");
+    }
+    let sc = dir.path().join("cut.yaml");
+    std::fs::write(
+        &sc,
+        "name: cut\nplan: plan.yaml\nevents:\n  - { at: 1h, isolate: \"supplier:x\", for: 10h }\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["simulate", sc.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error[bad-target]: `supplier:x` is not a network zone (a supplier)")
+            && err.contains("write the zone as `zone:ID` or `ID`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["impact", &plan, "isolate:supplier:x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "`supplier:x` is not a network zone (a supplier); write the zone as `zone:ID` or `ID`"
+        ),
+        "{err}"
+    );
+}
