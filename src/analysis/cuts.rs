@@ -143,7 +143,7 @@ fn all_of(families: &[&[CutSet]], max: usize) -> Vec<CutSet> {
     for f in rest {
         let mut next = Vec::new();
         for a in &acc {
-            for b in f.iter() {
+            for b in *f {
                 if let Some(u) = a.union(b, max) {
                     next.push(u);
                 }

@@ -149,7 +149,7 @@ pub fn compute(plan: &Plan, units: &Units) -> Objectives {
             for dep in plan.depends_on(plan.node_at(x)) {
                 match dep {
                     Dependency::Hard(d) if !units.same(x, d.index()) => {
-                        consider(o.achievable[d.index()], d.index())
+                        consider(o.achievable[d.index()], d.index());
                     }
                     Dependency::Group(g) => {
                         let (mut outside, need) = outside_needs(units, u as u32, g);

@@ -135,11 +135,15 @@ impl Expectation {
             return true;
         };
         match (target, decision) {
-            (Target::Service(s), Decision::Restore { service, .. })
-            | (Target::Service(s), Decision::Failover { service })
-            | (Target::Service(s), Decision::Relocate { service, .. }) => s == service,
-            (Target::Zone(z), Decision::Isolate { zone })
-            | (Target::Zone(z), Decision::Reconnect { zone }) => z == zone,
+            (
+                Target::Service(s),
+                Decision::Restore { service, .. }
+                | Decision::Failover { service }
+                | Decision::Relocate { service, .. },
+            ) => s == service,
+            (Target::Zone(z), Decision::Isolate { zone } | Decision::Reconnect { zone }) => {
+                z == zone
+            }
             (Target::Process(p), Decision::Workaround { process }) => p == process,
             (Target::Team(t), Decision::Staff { team, .. }) => t == team,
             (Target::Level(l), Decision::Crisis { level }) => level >= l,

@@ -378,7 +378,7 @@ fn walk_includes(
         let Some(target) = target else { continue };
         match state[target] {
             Visit::New => {
-                walk_includes(target, includes, sources, state, chain, order, diagnostics)
+                walk_includes(target, includes, sources, state, chain, order, diagnostics);
             }
             Visit::OnStack => {
                 let start = chain.iter().position(|&f| f == target).unwrap_or(0);

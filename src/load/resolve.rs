@@ -1047,7 +1047,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
             for target in &raw.reach {
                 match r.lookup(|r| &r.zones, target) {
                     Some(z) if target.value != i.id && !reach.contains(&ZoneId(z)) => {
-                        reach.push(ZoneId(z))
+                        reach.push(ZoneId(z));
                     }
                     Some(_) => {}
                     None => ok = false,

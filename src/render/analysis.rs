@@ -362,7 +362,7 @@ pub fn report(
                 t(lang, "Worst slack", "Pire marge"),
             ],
         );
-        for s in rows.iter() {
+        for s in rows {
             let name = Criticality::ALL
                 .iter()
                 .find(|c| c.key() == s.key)

@@ -373,7 +373,7 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
     }
     for k in 0..n {
         let through = reach[k].clone();
-        for row in reach.iter_mut() {
+        for row in &mut reach {
             if row[k] {
                 for (cell, &via) in row.iter_mut().zip(&through) {
                     *cell |= via;
@@ -406,7 +406,7 @@ fn fixed_point(plan: &Plan) -> (Vec<Option<i64>>, Vec<i64>) {
                 for dep in plan.depends_on(plan.node_at(m)) {
                     match dep {
                         Dependency::Hard(s) if !same(x, s.index()) => {
-                            start = start.max(ach[s.index()])
+                            start = start.max(ach[s.index()]);
                         }
                         Dependency::Group(g) => {
                             let inside = g.of.iter().filter(|s| same(x, s.index())).count();

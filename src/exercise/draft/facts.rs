@@ -111,7 +111,7 @@ impl Facts {
                     f.staff.push((e.t, *team, *capacity));
                     true
                 }
-                (EventKind::Drained, _) | (EventKind::Zone { isolated: true, .. }, _) => true,
+                (EventKind::Drained | EventKind::Zone { isolated: true, .. }, _) => true,
                 _ => false,
             };
             if seen {

@@ -170,7 +170,7 @@ impl<'p> Engine<'p> {
         }
         situation.opens = self.opens();
         // Reserves announced to run out, shutdowns to order before.
-        for Reverse((at, due)) in self.agenda.iter() {
+        for Reverse((at, due)) in &self.agenda {
             if let Due::Shutdown(s) = due {
                 situation.shutdowns.push((*at, *s));
             }
