@@ -18,6 +18,7 @@ mod exercise_report;
 mod exercise_run;
 mod exercise_web;
 mod failover;
+mod fuzz_regressions;
 mod guards;
 mod power;
 mod recovery_cli;
