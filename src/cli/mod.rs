@@ -284,16 +284,8 @@ pub enum ExerciseCommand {
     Run {
         /// The exercise file (it names its scenario, which names its plan).
         exercise: PathBuf,
-        /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
-        /// never overwritten.
-        #[arg(long, conflicts_with = "resume")]
-        journal: Option<PathBuf>,
-        /// Resume the exercise recorded in this journal.
-        #[arg(long)]
-        resume: Option<PathBuf>,
-        /// Seed of the scenario's random draws (a resumed journal keeps its own).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        opening: Opening,
     },
     /// A local web dashboard: a facilitator console protected by a token
     /// printed at start, and a read-only view for players and observers,
@@ -304,19 +296,11 @@ pub enum ExerciseCommand {
         /// Address to listen on; loopback by default.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
-        /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
-        /// never overwritten.
-        #[arg(long, conflicts_with = "resume")]
-        journal: Option<PathBuf>,
-        /// Resume the exercise recorded in this journal.
-        #[arg(long)]
-        resume: Option<PathBuf>,
-        /// Seed of the scenario's random draws (a resumed journal keeps its own).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        opening: Opening,
     },
     /// The after-action report (RETEX) of an exercise, from its journal.
-    /// Formats: markdown (default), html.
+    /// Formats: markdown (default), html, json.
     Report {
         /// The exercise's journal.
         journal: PathBuf,
@@ -347,6 +331,21 @@ pub enum SchemaKind {
     Scenario,
     /// Exercise files (`scenarios/exercises/…`).
     Exercise,
+}
+
+/// Where a played exercise is journaled: a new journal, or one to resume.
+#[derive(Debug, clap::Args)]
+pub struct Opening {
+    /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
+    /// never overwritten.
+    #[arg(long, conflicts_with = "resume")]
+    journal: Option<PathBuf>,
+    /// Resume the exercise recorded in this journal.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Seed of the scenario's random draws (a resumed journal keeps its own).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -464,30 +463,26 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             ExerciseCommand::Check { exercise: path } => exercise::check(&cli.global, path, io),
             ExerciseCommand::Run {
                 exercise: path,
-                journal,
-                resume,
-                seed,
+                opening,
             } => exercise::run(
                 &cli.global,
                 path,
-                journal.as_deref(),
-                resume.as_deref(),
-                *seed,
+                opening.journal.as_deref(),
+                opening.resume.as_deref(),
+                opening.seed,
                 io,
             ),
             ExerciseCommand::Serve {
                 exercise: path,
                 listen,
-                journal,
-                resume,
-                seed,
+                opening,
             } => exercise_serve::run(
                 &cli.global,
                 path,
                 *listen,
-                journal.as_deref(),
-                resume.as_deref(),
-                *seed,
+                opening.journal.as_deref(),
+                opening.resume.as_deref(),
+                opening.seed,
                 io,
             ),
             ExerciseCommand::Report { journal, exercise } => {

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Span, did_you_mean};
-use crate::load::{self, Spanned};
+use crate::load::{self, Spanned, check_id};
 use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
 use crate::scenario::{self, LoadedScenario};
 pub use decision::{Decision, DecisionError};
@@ -602,19 +602,6 @@ fn unique_ids<'a>(
         } else {
             first.insert(&id.value, id.span);
         }
-    }
-}
-
-/// Ids are typed in commands and journals: one word each.
-fn check_id(id: &str) -> Result<(), &'static str> {
-    let mut chars = id.chars();
-    match chars.next() {
-        None => Err("it is empty"),
-        Some(c) if !c.is_ascii_alphanumeric() => Err("it must start with a letter or a digit"),
-        _ if !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) => {
-            Err("it may only hold ASCII letters, digits, `-`, `_` and `.`")
-        }
-        _ => Ok(()),
     }
 }
 

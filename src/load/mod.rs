@@ -557,7 +557,9 @@ fn section<'a, T: serde::Deserialize<'a>>(
     Ok(())
 }
 
-fn check_id(id: &str) -> Result<(), &'static str> {
+/// Ids are typed in commands, journals and targets: one word each, the
+/// same rule for plans and exercises.
+pub(crate) fn check_id(id: &str) -> Result<(), &'static str> {
     let mut chars = id.chars();
     match chars.next() {
         None => Err("it is empty"),

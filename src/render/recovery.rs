@@ -14,7 +14,8 @@ use crate::msg;
 use crate::recovery::{Mode, RecoveryPlan, Step, Why};
 use crate::scenario::{self, Scenario};
 
-fn mode_label(m: Mode, lang: Lang) -> &'static str {
+/// How a service is brought back, in a word or two.
+pub(super) fn mode_label(m: Mode, lang: Lang) -> &'static str {
     match m {
         Mode::Restore => t(lang, "restore", "restauration"),
         Mode::Failover => t(lang, "failover", "bascule"),

@@ -463,17 +463,10 @@ fn hold(plan: &Plan, scenario: &Scenario, h: &crate::simulation::Hold, lang: Lan
         None => t(lang, "not back", "non rétabli").into(),
     };
     let work = h.work.map(|(mode, start)| {
+        // Work under way is never "back by itself": that is a restore.
         let how = match mode {
-            Mode::Failover => t(lang, "failover", "bascule"),
-            Mode::Rebuild => t(lang, "rebuild", "reconstruction"),
-            Mode::Restart { crashed: false } => t(lang, "restart", "redémarrage"),
-            Mode::Restart { crashed: true } => t(
-                lang,
-                "restart after an abrupt stop",
-                "redémarrage après un arrêt brutal",
-            ),
-            Mode::Relocate(_) => t(lang, "relocation", "relocalisation"),
-            _ => t(lang, "restore", "restauration"),
+            Mode::Automatic => super::recovery::mode_label(Mode::Restore, lang),
+            m => super::recovery::mode_label(m, lang),
         };
         let site = mode
             .site()

@@ -84,7 +84,9 @@ fn session() -> Session<'static> {
 #[test]
 fn plans_found_by_fuzzing_are_read_or_refused() {
     for (path, data) in inputs("plan") {
-        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        let Ok(text) = std::str::from_utf8(&data) else {
+            continue;
+        };
         let loaded = reprise::load::load_text(Path::new("fuzz.yaml"), text);
         for d in &loaded.diagnostics {
             assert!(!d.render(&loaded.sources).is_empty(), "{}", path.display());
@@ -131,7 +133,9 @@ fn journals_found_by_fuzzing_are_replayed_or_refused() {
     for (i, (_, data)) in inputs("journal").into_iter().enumerate() {
         let path = dir.path().join(format!("{i}.jsonl"));
         std::fs::write(&path, &data).unwrap();
-        let Ok((header, entries, _)) = Journal::read(&path) else { continue };
+        let Ok((header, entries, _)) = Journal::read(&path) else {
+            continue;
+        };
         let replayed = Session::replay(
             &f.exercise,
             &f.plan,
@@ -150,7 +154,9 @@ fn journals_found_by_fuzzing_are_replayed_or_refused() {
 #[test]
 fn facilitator_lines_found_by_fuzzing_are_applied_or_refused() {
     for (_, data) in inputs("commands") {
-        let Ok(text) = std::str::from_utf8(&data) else { continue };
+        let Ok(text) = std::str::from_utf8(&data) else {
+            continue;
+        };
         let mut s = session();
         for line in text.lines().take(64) {
             if let Ok(change) = Change::parse(line) {
@@ -166,7 +172,9 @@ fn web_bodies_found_by_fuzzing_are_applied_or_refused() {
     for (_, data) in inputs("requests") {
         let mut s = session();
         for body in data.split(|&b| b == b'\n').take(32) {
-            let Some((&which, body)) = body.split_first() else { continue };
+            let Some((&which, body)) = body.split_first() else {
+                continue;
+            };
             let change = if which % 2 == 0 {
                 request::clock(body)
             } else {
