@@ -108,9 +108,6 @@ impl Finding {
     }
 
     pub fn message(&self, lang: crate::i18n::Lang) -> &str {
-        match lang {
-            crate::i18n::Lang::En => &self.message[0],
-            crate::i18n::Lang::Fr => &self.message[1],
-        }
+        crate::i18n::t(lang, &self.message[0], &self.message[1])
     }
 }

@@ -238,10 +238,7 @@ impl Shared {
         lang: Lang,
         addr: SocketAddr,
     ) -> Shared {
-        let lang_key = match lang {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        };
+        let lang_key = lang.code();
         let view = to_json(&session.view());
         let map = to_json(&session.map());
         let e = &prepared.exercise;

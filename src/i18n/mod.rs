@@ -20,6 +20,13 @@ pub enum Lang {
     Fr,
 }
 
+impl Lang {
+    /// The language's code, as HTML's `lang` and the web page take it.
+    pub fn code(self) -> &'static str {
+        t(self, "en", "fr")
+    }
+}
+
 /// The text for `lang`, of the two given: the one helper every renderer
 /// words its short texts with.
 ///

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{TableStyle, table};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 
 /// A bar of a Gantt chart.
 #[derive(Debug, Clone)]
@@ -60,11 +60,9 @@ impl Doc {
         self.blocks.push(b);
     }
 
+    /// One of two short texts, in the document's language ([`t`]).
     fn t(&self, en: &'static str, fr: &'static str) -> &'static str {
-        match self.lang {
-            Lang::En => en,
-            Lang::Fr => fr,
-        }
+        t(self.lang, en, fr)
     }
 
     /// "label: value" with the colon each language puts there.
@@ -342,10 +340,7 @@ fn svg_gantt(bars: &[Bar], lang: Lang) -> String {
             )
         })
         .collect();
-    let team = match lang {
-        Lang::En => "Teams",
-        Lang::Fr => "Équipes",
-    };
+    let team = t(lang, "Teams", "Équipes");
     format!(
         "<figure>{svg}<figcaption>{team}: {}</figcaption></figure>",
         legend.join(" &nbsp; ")
@@ -353,10 +348,7 @@ fn svg_gantt(bars: &[Bar], lang: Lang) -> String {
 }
 
 pub fn html(doc: &Doc) -> String {
-    let lang = match doc.lang {
-        Lang::En => "en",
-        Lang::Fr => "fr",
-    };
+    let lang = doc.lang.code();
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         escape(&doc.title),

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use crate::graph::DependencyGraph;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, t};
 use crate::model::{Criticality, Dependency, NodeRef, Plan, ServiceKind};
 
 /// Fill color of a service, by family of kinds.
@@ -53,10 +53,7 @@ fn cycle_edges(graph: &DependencyGraph) -> HashSet<(usize, usize)> {
 }
 
 fn of_word(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "of",
-        Lang::Fr => "parmi",
-    }
+    t(lang, "of", "parmi")
 }
 
 fn dot_escape(s: &str) -> String {
@@ -73,10 +70,7 @@ fn node_label(plan: &Plan, node: NodeRef, lang: Lang) -> String {
         }
         NodeRef::Process(p) => {
             let p = plan.process(p);
-            let dmia = match lang {
-                Lang::En => "MTPD",
-                Lang::Fr => "DMIA",
-            };
+            let dmia = t(lang, "MTPD", "DMIA");
             format!(
                 "{}\n{} · {dmia} {}",
                 p.name,

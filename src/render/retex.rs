@@ -518,10 +518,7 @@ fn timeline(d: &mut Doc, session: &Session, lang: Lang) {
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     for x in &session.delivered {
         let i = exercise.inject(&x.id);
-        let channel = i.map_or("", |i| match lang {
-            Lang::En => i.channel.as_str(),
-            Lang::Fr => i.channel.label_fr(),
-        });
+        let channel = i.map_or("", |i| t(lang, i.channel.as_str(), i.channel.label_fr()));
         let mut entry = format!("{} {} · {channel}", t(lang, "inject", "stimulus"), x.id);
         if i.is_some_and(Inject::is_contingency) {
             entry.push_str(t(lang, " · contingency", " · relance"));
