@@ -132,3 +132,28 @@ pub fn play(
     engine.run_until_quiet(horizon);
     reprise::simulation::results(engine, horizon)
 }
+
+/// What `recover --scenario` plans for a scenario, in-process: the
+/// clairvoyant situation and a small schedule budget, the seed given.
+pub fn foreseen(
+    scenario: &reprise::scenario::Scenario,
+    plan: &reprise::model::Plan,
+    seed: u64,
+) -> Result<reprise::recovery::RecoveryPlan, reprise::recovery::ProblemError> {
+    let graph = reprise::graph::DependencyGraph::new(plan);
+    let (situation, _) = reprise::simulation::foresight(scenario, plan, seed);
+    let never = || false;
+    reprise::recovery::recover(
+        plan,
+        &graph,
+        &situation,
+        reprise::recovery::Options {
+            seed,
+            ..Default::default()
+        },
+        &reprise::recovery::Budget {
+            schedules: 20,
+            stop: &never,
+        },
+    )
+}

@@ -12,9 +12,8 @@ use std::fmt::Write;
 
 use proptest::prelude::*;
 use reprise::analysis::state::State;
-use reprise::graph::DependencyGraph;
 use reprise::model::{NodeRef, Plan};
-use reprise::recovery::{Mode, Options};
+use reprise::recovery::Mode;
 use reprise::simulation::{EventKind, Run};
 
 #[derive(Debug, Clone)]
@@ -226,17 +225,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let (plan, scenario) = write(&spec, dir.path());
         let run = simulate(&spec, &plan, &scenario);
-        let graph = DependencyGraph::new(&plan);
-        let (situation, _) = reprise::simulation::foresight(&scenario, &plan, spec.seed);
-        let never = || false;
-        let rp = reprise::recovery::recover(
-            &plan,
-            &graph,
-            &situation,
-            Options { seed: spec.seed, ..Default::default() },
-            &reprise::recovery::Budget { schedules: 20, stop: &never },
-        )
-        .unwrap();
+        let rp = super::foreseen(&scenario, &plan, spec.seed).unwrap();
         for r in &run.processes {
             let planned = rp.processes.iter().rfind(|o| o.process == r.process);
             prop_assert_eq!(

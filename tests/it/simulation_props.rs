@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use reprise::analysis::state::State;
 use reprise::graph::DependencyGraph;
 use reprise::model::{Dependency, NodeRef, Plan, ServiceId};
-use reprise::recovery::{Mode, Options};
+use reprise::recovery::Mode;
 use reprise::simulation::{EventKind, Run};
 
 #[derive(Debug, Clone)]
@@ -542,16 +542,7 @@ proptest! {
         let (plan, scenario) = load(&spec, dir.path());
         let run = simulate(&spec, &plan, &scenario);
         prop_assert!(run.plans <= 1, "{} plannings", run.plans);
-        let graph = DependencyGraph::new(&plan);
-        let (situation, _) = reprise::simulation::foresight(&scenario, &plan, spec.seed);
-        let never = || false;
-        let rp = reprise::recovery::recover(
-            &plan,
-            &graph,
-            &situation,
-            Options { seed: spec.seed, ..Default::default() },
-            &reprise::recovery::Budget { schedules: 20, stop: &never },
-        );
+        let rp = super::foreseen(&scenario, &plan, spec.seed);
         let Ok(rp) = rp else {
             // Unschedulable (a team left without enough people): the run
             // says so too.
