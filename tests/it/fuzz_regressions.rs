@@ -1,5 +1,6 @@
-//! The inputs the fuzz targets found interesting (each reached code the
-//! others did not), kept in `tests/fixtures/fuzz/TARGET/` and replayed
+//! Inputs of the fuzz targets' corpora (each reached code the others did
+//! not; the web bodies' seeds among them, so that some change a session),
+//! kept in `tests/fixtures/fuzz/TARGET/` and replayed
 //! through the same calls as the targets in `fuzz/fuzz_targets/`: a parser
 //! of user input may refuse any of them, never panic on one. See README,
 //! "Fuzzing", for how they were found and how to add more.
@@ -83,6 +84,7 @@ fn session() -> Session<'static> {
 
 #[test]
 fn plans_found_by_fuzzing_are_read_or_refused() {
+    let mut plans = 0;
     for (path, data) in inputs("plan") {
         let Ok(text) = std::str::from_utf8(&data) else {
             continue;
@@ -92,10 +94,15 @@ fn plans_found_by_fuzzing_are_read_or_refused() {
             assert!(!d.render(&loaded.sources).is_empty(), "{}", path.display());
         }
         if let Some(plan) = &loaded.plan {
+            plans += 1;
             let graph = DependencyGraph::new(plan);
             let _ = reprise::analysis::analyze(plan, &graph, Default::default());
         }
     }
+    assert!(
+        plans > 0,
+        "no kept input is a plan: the analysis is not replayed"
+    );
 }
 
 #[test]
@@ -130,12 +137,14 @@ fn exercises_found_by_fuzzing_are_read_or_refused() {
 fn journals_found_by_fuzzing_are_replayed_or_refused() {
     let dir = tempfile::tempdir().unwrap();
     let f = fire();
+    let mut read = 0;
     for (i, (_, data)) in inputs("journal").into_iter().enumerate() {
         let path = dir.path().join(format!("{i}.jsonl"));
         std::fs::write(&path, &data).unwrap();
         let Ok((header, entries, _)) = Journal::read(&path) else {
             continue;
         };
+        read += 1;
         let replayed = Session::replay(
             &f.exercise,
             &f.plan,
@@ -149,6 +158,8 @@ fn journals_found_by_fuzzing_are_replayed_or_refused() {
             let _ = s.view();
         }
     }
+    // The kept journals reach the replay, not only the reader's refusals.
+    assert!(read > 0, "no kept journal reads");
 }
 
 #[test]
@@ -169,6 +180,7 @@ fn facilitator_lines_found_by_fuzzing_are_applied_or_refused() {
 
 #[test]
 fn web_bodies_found_by_fuzzing_are_applied_or_refused() {
+    let mut applied = 0;
     for (_, data) in inputs("requests") {
         let mut s = session();
         for body in data.split(|&b| b == b'\n').take(32) {
@@ -181,9 +193,10 @@ fn web_bodies_found_by_fuzzing_are_applied_or_refused() {
                 request::decision(body)
             };
             if let Ok(change) = change {
-                let _ = s.apply(change, std::time::UNIX_EPOCH);
+                applied += usize::from(s.apply(change, std::time::UNIX_EPOCH).is_ok());
             }
         }
         let _ = s.view();
     }
+    assert!(applied > 0, "no kept body changes the session");
 }
