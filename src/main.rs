@@ -9,7 +9,9 @@ fn main() {
     // Buffered: reports and JSON are written in many small pieces.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut err = std::io::stderr().lock();
-    let mut input = std::io::stdin().lock();
+    // Not `stdin().lock()`: held for the whole run, that lock would block
+    // rustyline, which locks standard input itself on a dumb terminal.
+    let mut input = std::io::BufReader::new(std::io::stdin());
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut io = reprise::cli::Io {
         input: &mut input,
