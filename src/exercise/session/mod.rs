@@ -11,11 +11,12 @@
 
 use std::time::SystemTime;
 
+mod map;
 mod view;
 
+pub use map::{Map, MapEdge, MapNode};
 pub use view::{
-    DamageView, DecisionView, InjectView, Map, MapEdge, MapNode, ProcessView, ServiceView,
-    TeamView, Time, View, WorkView,
+    DamageView, DecisionView, InjectView, ProcessView, ServiceView, TeamView, Time, View, WorkView,
 };
 
 use crate::exercise::command::Change;

@@ -1,13 +1,12 @@
-//! What a front end shows of a session: the board ([`View`]) and the
-//! dependency map ([`Map`]), serialized as they are for the web page and
-//! the terminal's `json`.
+//! What a front end shows of a session: the board ([`View`]), serialized
+//! as it is for the web page and the terminal's `json`.
 
 use serde::Serialize;
 
 use super::{Delivered, Session};
 use crate::analysis::state::State;
 use crate::exercise::{Channel, Inject};
-use crate::model::{Criticality, Dependency, NodeRef};
+use crate::model::{Criticality, NodeRef};
 use crate::recovery::Damage;
 
 impl Session<'_> {
@@ -135,64 +134,6 @@ impl Session<'_> {
             teams,
         }
     }
-
-    /// The dependency map: services placed in layers (a service sits right
-    /// of everything it needs), edges from a service to what it needs.
-    pub fn map(&self) -> Map {
-        let plan = self.plan;
-        let units = self.graph.units();
-        let n = plan.services.len();
-        // Units come dependencies first: a unit's layer is one more than
-        // its dependencies' highest.
-        let mut layer_of_unit = vec![0usize; units.len()];
-        for u in 0..units.len() {
-            let mut layer = 0;
-            for &m in &units.members[u] {
-                if m >= n {
-                    continue;
-                }
-                for dep in plan.depends_on(plan.node_at(m)) {
-                    for d in dep.services() {
-                        let du = units.unit_of[d.index()] as usize;
-                        if du != u {
-                            layer = layer.max(layer_of_unit[du] + 1);
-                        }
-                    }
-                }
-            }
-            layer_of_unit[u] = layer;
-        }
-        let mut rows: Vec<usize> = Vec::new();
-        let nodes = plan
-            .service_ids()
-            .map(|s| {
-                let layer = layer_of_unit[units.unit_of[s.index()] as usize];
-                if rows.len() <= layer {
-                    rows.resize(layer + 1, 0);
-                }
-                rows[layer] += 1;
-                MapNode {
-                    id: plan.service(s).id.clone(),
-                    layer,
-                    row: rows[layer] - 1,
-                }
-            })
-            .collect();
-        let mut edges = Vec::new();
-        for s in plan.service_ids() {
-            for dep in plan.depends_on(NodeRef::Service(s)) {
-                let soft = matches!(dep, Dependency::Soft(_));
-                for d in dep.services() {
-                    edges.push(MapEdge {
-                        from: s.index(),
-                        to: d.index(),
-                        soft,
-                    });
-                }
-            }
-        }
-        Map { nodes, edges }
-    }
 }
 
 /// A moment: seconds from T0, `T+…`, and the date when the scenario has one.
@@ -299,26 +240,4 @@ pub struct TeamView {
     pub name: String,
     pub people: u32,
     pub busy: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Map {
-    pub nodes: Vec<MapNode>,
-    pub edges: Vec<MapEdge>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MapNode {
-    pub id: String,
-    pub layer: usize,
-    pub row: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MapEdge {
-    /// Index of the service that needs…
-    pub from: usize,
-    /// …this one.
-    pub to: usize,
-    pub soft: bool,
 }
