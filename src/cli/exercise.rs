@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use super::{CliError, Global, Io, exit};
 use crate::exercise::command::{self, Change};
-use crate::exercise::journal::{self, Entry, Journal};
+use crate::exercise::journal;
 use crate::exercise::session::{Ack, Error, Refusal, Session};
 use crate::exercise::{self, Exercise, Verb};
 use crate::graph::DependencyGraph;
@@ -432,11 +432,4 @@ fn help(arg: &str, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Journal entries, for the report.
-pub fn entries_of(journal: &Path) -> Result<Vec<Entry>, String> {
-    Journal::read(journal)
-        .map(|(_, e, _)| e)
-        .map_err(|e| e.to_string())
 }

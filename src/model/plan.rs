@@ -135,13 +135,6 @@ impl Plan {
         }
     }
 
-    pub fn node_name(&self, node: NodeRef) -> &str {
-        match node {
-            NodeRef::Service(s) => &self.service(s).name,
-            NodeRef::Process(p) => &self.process(p).name,
-        }
-    }
-
     pub fn depends_on(&self, node: NodeRef) -> &[Dependency] {
         match node {
             NodeRef::Service(s) => &self.service(s).depends_on,

@@ -205,16 +205,12 @@ impl Held {
     }
 }
 
-pub fn unfold(plan: &Plan, attack: &Attack, seed: u64) -> Outcome {
-    unfold_with(plan, attack, &[], seed)
-}
-
 /// Unfolds the attack with zones cut off the network for a while: during
 /// a cut the attacker cannot move into or out of the zone (inside it, it
 /// still can); a move under way waits and resumes when the zone is
 /// connected again, needing the same time on the network as without the
 /// cut, and a move a cut for good stops is given up.
-pub fn unfold_with(plan: &Plan, attack: &Attack, cuts: &[Cut], seed: u64) -> Outcome {
+pub fn unfold(plan: &Plan, attack: &Attack, cuts: &[Cut], seed: u64) -> Outcome {
     let n = plan.services.len();
     let mut zone_cuts: Vec<Vec<(u64, u64)>> = vec![Vec::new(); plan.zones.len()];
     for c in cuts {

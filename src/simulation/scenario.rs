@@ -3,7 +3,7 @@
 //! advance ([`foresight`], `recover --scenario`). The scenario stays data;
 //! these adapters live here, beside the attack's unfolding they need.
 
-use super::attack::{Outcome, unfold_with};
+use super::attack::{Outcome, unfold};
 use super::{Engine, Intervention, Lead};
 use crate::graph::DependencyGraph;
 use crate::model::{Duration, Fates, Plan};
@@ -95,7 +95,7 @@ pub fn foresight(scenario: &Scenario, plan: &Plan, seed: u64) -> (Situation, Opt
     let outcome = scenario
         .attack
         .as_ref()
-        .map(|a| unfold_with(plan, a, &scenario.cuts(), seed));
+        .map(|a| unfold(plan, a, &scenario.cuts(), seed));
     if let Some(o) = &outcome {
         for i in 0..n {
             if let Some(at) = o.compromised[i] {

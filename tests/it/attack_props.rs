@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use proptest::prelude::*;
 use reprise::model::ServiceId;
-use reprise::simulation::attack::{Effect, effect, unfold_with};
+use reprise::simulation::attack::{Effect, effect, unfold};
 
 const KINDS: &[&str] = &[
     "application",
@@ -122,7 +122,7 @@ proptest! {
         std::fs::write(dir.path().join("scenario.yaml"), &s).unwrap();
         let (plan, scenario) = crate::load_scenario(&dir.path().join("scenario.yaml"), &format!("{y}\n{s}"));
         let attack = scenario.attack.as_ref().unwrap();
-        let outcome = unfold_with(&plan, attack, &scenario.cuts(), seed);
+        let outcome = unfold(&plan, attack, &scenario.cuts(), seed);
         let entry = spec.entry;
         let administered = |i: usize| {
             // By a directory the attacker holds, or by one whose standby it
@@ -152,7 +152,7 @@ proptest! {
             }
         }
         // The same seed, the same attack.
-        let again = unfold_with(&plan, attack, &scenario.cuts(), seed);
+        let again = unfold(&plan, attack, &scenario.cuts(), seed);
         prop_assert_eq!(&again.compromised, &outcome.compromised);
     }
 }
@@ -180,7 +180,7 @@ fn the_attacker_keeps_its_pace() {
     let runs = 4_000;
     let mut taken = 0usize;
     for seed in 0..runs {
-        let o = unfold_with(&plan, attack, &[], seed);
+        let o = unfold(&plan, attack, &[], seed);
         let mut times: Vec<u64> = o.compromised.iter().flatten().copied().collect();
         times.sort_unstable();
         let before = times.len();

@@ -398,7 +398,7 @@ impl<'p> Engine<'p> {
         if self.attack_over {
             return;
         }
-        let outcome = attack::unfold_with(self.plan, attack, &self.isolations, *seed);
+        let outcome = attack::unfold(self.plan, attack, &self.isolations, *seed);
         // Only one end is on the agenda: drop a stale one.
         let agenda = std::mem::take(&mut self.agenda);
         self.agenda = agenda
