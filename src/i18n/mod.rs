@@ -50,10 +50,7 @@ pub struct Label {
 
 impl Label {
     pub fn pick(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Fr => self.fr,
-        }
+        t(lang, self.en, self.fr)
     }
 }
 
@@ -90,12 +87,7 @@ labels! {
 /// The catalogue's files, one per area, in both languages.
 type Area = (&'static str, &'static str, &'static str);
 
-const CATALOGUE: [Area; 6] = [
-    (
-        "analysis",
-        include_str!("en/analysis.ftl"),
-        include_str!("fr/analysis.ftl"),
-    ),
+const CATALOGUE: [Area; 5] = [
     (
         "recovery",
         include_str!("en/recovery.ftl"),

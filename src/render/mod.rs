@@ -48,7 +48,7 @@ pub fn strength(team: &Team, lang: Lang) -> String {
         Some(x) => msg!(
             lang,
             "render-strength",
-            team_capacity = team.capacity,
+            first = team.capacity,
             capacity = x.capacity,
             after = x.after
         ),

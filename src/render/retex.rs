@@ -51,7 +51,7 @@ fn when(scenario: &Scenario, s: u64) -> String {
 
 /// Quoted the way each language quotes.
 fn quote(lang: Lang, s: &str) -> String {
-    msg!(lang, "retex-quote", s = s)
+    msg!(lang, "retex-quote", text = s)
 }
 
 /// The first sentence of a text, or its first `max` characters.
@@ -324,7 +324,7 @@ fn strength(session: &Session, aa: &AfterAction, s: &Strength, lang: Lang) -> St
 
 fn by_text(x: &Taken, lang: Lang) -> String {
     match (&x.by, lang) {
-        (Some(b), _) => msg!(lang, "retex-by", b = b),
+        (Some(b), _) => msg!(lang, "retex-by", who = b),
         (None, _) => String::new(),
     }
 }

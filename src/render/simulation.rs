@@ -143,7 +143,7 @@ fn at_least(secs: u64, open: bool) -> String {
 /// simulation stopped.
 pub fn ending(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> String {
     if let Some(m) = run.makespan {
-        return msg!(lang, "simulation-all-back", m = when(scenario, m));
+        return msg!(lang, "simulation-all-back", at = when(scenario, m));
     }
     let ids: Vec<&str> = run.not_back.iter().map(|&n| plan.node_id(n)).collect();
     let list = ids.join(", ");
@@ -177,7 +177,12 @@ pub fn warning(scenario: &Scenario, run: &Run, lang: Lang) -> Option<String> {
     }
     let end = when(scenario, run.end);
     let n = run.not_back.len();
-    Some(msg!(lang, "simulation-horizon-warning", end = end, n = n))
+    Some(msg!(
+        lang,
+        "simulation-horizon-warning",
+        end = end,
+        count = n
+    ))
 }
 
 fn loss(v: Option<u64>, lang: Lang) -> String {
@@ -590,7 +595,7 @@ pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, l
         d.push(Block::Para(msg!(
             lang,
             "simulation-monte-carlo-cut",
-            n = n,
+            cut = n,
             runs = runs
         )));
     }

@@ -1,3 +1,6 @@
+# reprise, English: the recovery plan, its runbooks and its assumptions.
+# One message per sentence; `{ $name }` is an argument the code gives.
+
 recovery-summary = { $services } services to recover; everything is back at { $makespan } (at best { $lower_bound } with unlimited teams). { $on_time } of { $stopped } stopped processes are back within their DMIA; { $late } are late.
 
 recovery-failback-failover = { $name } ({ $id }): once the primary is repaired at { $home } (restore { $restore }, rebuild { $rebuild }), resynchronise it from { $standby } and switch back ({ $switch }; { $teams })

@@ -1,1 +1,4 @@
-render-strength = { $team_capacity }, then { $capacity } after { $after }
+# reprise, English: shared by several documents.
+# One message per sentence; `{ $name }` is an argument the code gives.
+
+render-strength = { $first }, then { $capacity } after { $after }

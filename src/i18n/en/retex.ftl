@@ -1,4 +1,7 @@
-retex-quote = “{ $s }”
+# reprise, English: the after-action report (RETEX).
+# One message per sentence; `{ $name }` is an argument the code gives.
+
+retex-quote = “{ $text }”
 
 retex-due = exercise day + { $days } days
 
@@ -76,7 +79,7 @@ retex-lower-breaches = { $count } important or deferrable processes breached the
 
 retex-data-lost = { $count } processes lost more data than their PDMA (RPO) allows: { $processes }.
 
-retex-by = {" "}by { $b }
+retex-by = {" "}by { $who }
 
 retex-best-starts-by = {" "}by { $chain }
 
@@ -102,7 +105,6 @@ retex-still-waiting = was still waiting at the end of play ({ $now })
 retex-taken-late = { $at }{ $by }, { $late } late
 
 retex-met-but-breached = met, but { $breached } breached its DMIA
-
 
 retex-purpose-failed = Objective { $objective } met, yet what it protects breached its DMIA (MTPD): { $names }.
 

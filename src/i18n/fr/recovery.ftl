@@ -1,3 +1,6 @@
+# reprise, French: le plan de reprise, ses fiches et ses hypothèses.
+# One message per sentence; `{ $name }` is an argument the code gives.
+
 recovery-summary = { $services } services à reprendre ; tout est rétabli à { $makespan } (au mieux { $lower_bound } avec des équipes illimitées). { $on_time } des { $stopped } processus arrêtés reprennent dans leur DMIA ; { $late } sont en retard.
 
 recovery-failback-failover = { $name } ({ $id }) : une fois le primaire réparé à { $home } (restauration { $restore }, reconstruction { $rebuild }), le resynchroniser depuis { $standby } et rebasculer ({ $switch } ; { $teams })

@@ -1,4 +1,7 @@
-retex-quote = « { $s } »
+# reprise, French: le retour d'expérience (RETEX).
+# One message per sentence; `{ $name }` is an argument the code gives.
+
+retex-quote = « { $text } »
 
 retex-due = J+{ $days } après l'exercice
 
@@ -76,7 +79,7 @@ retex-lower-breaches = { $count } processus importants ou différables ont dépa
 
 retex-data-lost = { $count } processus ont perdu plus de données que leur PDMA (RPO) ne le permet : { $processes }.
 
-retex-by = {" "}par { $b }
+retex-by = {" "}par { $who }
 
 retex-best-starts-by = {" "}{ $chain }
 
@@ -102,7 +105,6 @@ retex-still-waiting = attendait encore à la fin du jeu ({ $now })
 retex-taken-late = { $at }{ $by }, { $late } de retard
 
 retex-met-but-breached = atteint, mais DMIA dépassée pour { $breached }
-
 
 retex-purpose-failed = Objectif { $objective } atteint, mais ce qu'il protège a dépassé sa DMIA (MTPD) : { $names }.
 
