@@ -3,7 +3,7 @@
 //! zone:dmz`), and written back as the command the journal records.
 
 use crate::diag::{Diagnostic, Span, did_you_mean};
-use crate::model::{NodeRef, Plan, ProcessId, ServiceId, SiteId, TargetError, TeamId, ZoneId};
+use crate::model::{NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId};
 
 use super::{Exercise, Verb, list};
 
@@ -445,13 +445,8 @@ pub(super) fn recovery_site(plan: &Plan, s: ServiceId, id: &str) -> Result<SiteI
 
 /// A zone, written `zone:ID` or `ID` ([`Plan::zone_target`]).
 pub(super) fn zone(plan: &Plan, written: &str) -> Result<ZoneId, DecisionError> {
-    plan.zone_target(written).map_err(|e| {
-        let code = match e {
-            TargetError::Unknown { .. } => "unknown-id",
-            _ => "bad-target",
-        };
-        DecisionError::new(code, e.message(), e.help())
-    })
+    plan.zone_target(written)
+        .map_err(|e| DecisionError::new(e.code(), e.message(), e.help()))
 }
 
 /// A process that has a workaround in the plan.

@@ -33,6 +33,15 @@ pub enum TargetError {
 }
 
 impl TargetError {
+    /// The diagnostic code: `unknown-id` for a name no element has,
+    /// `bad-target` for a name of the wrong kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TargetError::Unknown { .. } => "unknown-id",
+            _ => "bad-target",
+        }
+    }
+
     /// What is wrong, without the help.
     pub fn message(&self) -> String {
         match self {

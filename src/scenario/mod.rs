@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::impact::targets;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::{self, Loaded, load_plan};
-use crate::model::{Duration, Plan, ServiceId, ServiceKind, TargetError, TeamId, ZoneId};
+use crate::model::{Duration, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
 pub use raw::ScenarioFile;
 
 #[derive(Debug, Clone)]
@@ -256,11 +256,7 @@ fn resolve(
                 match plan.zone_target(&t.value) {
                     Ok(z) => zones.push(z),
                     Err(e) => {
-                        let code = match e {
-                            TargetError::NotZone { .. } => "bad-target",
-                            _ => "unknown-id",
-                        };
-                        let mut d = Diagnostic::error(code, e.message()).at(t.span);
+                        let mut d = Diagnostic::error(e.code(), e.message()).at(t.span);
                         if let Some(h) = e.help() {
                             d = d.help(h);
                         }
