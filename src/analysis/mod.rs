@@ -226,7 +226,7 @@ fn needed_by(plan: &Plan, units: &Units) -> Vec<Option<Criticality>> {
 
 /// `4h`, `-2h30m`: a signed number of seconds the way reports write it.
 pub fn signed(secs: i64) -> String {
-    let d = crate::model::Duration::from_secs(secs.unsigned_abs());
+    let d = crate::model::SimDuration::from_secs(secs.unsigned_abs());
     if secs < 0 {
         format!("-{d}")
     } else {

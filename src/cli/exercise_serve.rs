@@ -17,7 +17,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration as StdDuration;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -46,9 +46,9 @@ use crate::i18n::Lang;
 const BODY_LIMIT: usize = 16 * 1024;
 /// How often an idle event stream gets a comment, so proxies and browsers
 /// keep it open.
-const KEEP_ALIVE: StdDuration = StdDuration::from_secs(15);
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long connections get to finish once the server is asked to stop.
-const GRACE: StdDuration = StdDuration::from_secs(3);
+const GRACE: Duration = Duration::from_secs(3);
 /// The most completions sent for one line.
 const MAX_COMPLETIONS: usize = 500;
 

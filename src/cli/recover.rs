@@ -2,7 +2,7 @@
 //! staff the plan has, and the documents each team prints.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration as WallDuration, Instant};
+use std::time::{Duration, Instant};
 
 use super::{
     CliError, Format, Global, Io, exit, pick_format, prepare, print_diagnostics, write_doc,
@@ -11,7 +11,7 @@ use crate::analysis;
 use crate::graph::DependencyGraph;
 use crate::i18n::Lang;
 use crate::model::{Plan, TeamId};
-use crate::recovery::{self, Budget, RecoveryPlan, Situation};
+use crate::recovery::{self, Budget, RecoveryOrder, Situation};
 use crate::render::{doc, recovery as report};
 use crate::scenario::{self, Scenario};
 
@@ -20,7 +20,7 @@ use crate::scenario::{self, Scenario};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchBudget {
     Schedules(u64),
-    Time(WallDuration),
+    Time(Duration),
 }
 
 impl std::str::FromStr for SearchBudget {
@@ -29,8 +29,8 @@ impl std::str::FromStr for SearchBudget {
         if let Ok(n) = s.parse::<u64>() {
             return Ok(SearchBudget::Schedules(n.max(1)));
         }
-        s.parse::<crate::model::Duration>()
-            .map(|d| SearchBudget::Time(WallDuration::from_secs(d.as_secs().max(1))))
+        s.parse::<crate::model::SimDuration>()
+            .map(|d| SearchBudget::Time(Duration::from_secs(d.as_secs().max(1))))
             .map_err(|_| format!("`{s}`: write a number of schedules (20000) or a time (2s, 1m)"))
     }
 }
@@ -119,7 +119,7 @@ fn scheduled(
     budget: SearchBudget,
     seed: u64,
     io: &mut Io,
-) -> Result<RecoveryPlan, CliError> {
+) -> Result<RecoveryOrder, CliError> {
     match schedule(plan, situation, budget, seed) {
         Ok(rp) => Ok(rp),
         Err(e) => {
@@ -135,7 +135,7 @@ fn schedule(
     situation: &Situation,
     budget: SearchBudget,
     seed: u64,
-) -> Result<RecoveryPlan, recovery::ProblemError> {
+) -> Result<RecoveryOrder, recovery::ProblemError> {
     let graph = DependencyGraph::new(plan);
     let started = Instant::now();
     let (schedules, limit) = match budget {

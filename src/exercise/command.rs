@@ -7,7 +7,7 @@
 //! by [`super::session::Session::apply`]. Times are written as people
 //! write them, `5d6h`, `T+5d6h` or `T0`, everywhere ([`time`]).
 
-use crate::model::{Duration, Plan};
+use crate::model::{Plan, SimDuration};
 
 use super::{Exercise, Verb};
 
@@ -139,7 +139,7 @@ pub fn time(text: &str) -> Result<u64, CommandError> {
         return Ok(0);
     }
     let t = t.strip_prefix("T+").unwrap_or(t);
-    t.parse::<Duration>()
+    t.parse::<SimDuration>()
         .map(|d| d.as_secs())
         .map_err(|e| CommandError::Time {
             text: text.to_string(),
@@ -150,7 +150,7 @@ pub fn time(text: &str) -> Result<u64, CommandError> {
 /// A time given in seconds (the web page's JSON): refused past a hundred
 /// years, the longest duration a plan can write.
 pub fn seconds(s: u64) -> Result<u64, CommandError> {
-    if s > Duration::MAX.as_secs() {
+    if s > SimDuration::MAX.as_secs() {
         return Err(CommandError::TooFar(s));
     }
     Ok(s)

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::load::{self, Spanned, check_id};
-use crate::model::{Duration, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
+use crate::model::{NodeRef, Plan, ProcessId, ServiceId, SimDuration, TeamId, ZoneId};
 use crate::scenario::{self, LoadedScenario};
 pub use decision::{Decision, DecisionError};
 use decision::{failover, objective, relocatable, service, team, workaround, zone};
@@ -266,7 +266,7 @@ pub fn load(path: &Path) -> LoadedExercise {
     let horizon = scenario
         .as_ref()
         .and_then(|s| s.scenario.as_ref())
-        .map(|s| Duration::from_secs(s.limit()));
+        .map(|s| SimDuration::from_secs(s.limit()));
     let (exercise, found) = resolve(file, plan, horizon, scenario_path);
     document.diagnostics.extend(found);
     document
@@ -289,7 +289,7 @@ pub fn load(path: &Path) -> LoadedExercise {
 fn resolve(
     file: &ExerciseFile,
     plan: Option<&Plan>,
-    horizon: Option<Duration>,
+    horizon: Option<SimDuration>,
     scenario_path: PathBuf,
 ) -> (Option<Exercise>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -346,7 +346,7 @@ fn resolve(
                     format!(
                         "the exercise ends at {} but starts at {}",
                         e.value,
-                        Duration::from_secs(start)
+                        SimDuration::from_secs(start)
                     ),
                 )
                 .at(e.span)
@@ -651,7 +651,7 @@ struct Window {
 }
 
 impl Window {
-    fn check(&self, at: &Spanned<Duration>, what: &str, diags: &mut Vec<Diagnostic>) {
+    fn check(&self, at: &Spanned<SimDuration>, what: &str, diags: &mut Vec<Diagnostic>) {
         let t = at.as_secs();
         if t < self.start || t > self.end {
             diags.push(
@@ -660,8 +660,8 @@ impl Window {
                     format!(
                         "{what} at {} is outside the exercise, which runs from {} to {}",
                         at.value,
-                        Duration::from_secs(self.start),
-                        Duration::from_secs(self.end)
+                        SimDuration::from_secs(self.start),
+                        SimDuration::from_secs(self.end)
                     ),
                 )
                 .at(at.span)

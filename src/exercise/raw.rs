@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::load::{Node, NodeValue, Sink, Spanned};
-use crate::model::Duration;
+use crate::model::SimDuration;
 
 /// What a decision does: the first word of a facilitator's command, and
 /// the `action` of an expected decision.
@@ -203,12 +203,12 @@ pub struct ExerciseFile {
     /// Context for the facilitators: what the exercise is for, its limits.
     pub description: Option<String>,
     /// The scenario time at which the exercise clock starts (default 0s).
-    pub start: Option<Spanned<Duration>>,
+    pub start: Option<Spanned<SimDuration>>,
     /// The scenario time at which the exercise ends (default: the last
     /// inject or contingency deadline, plus 4h).
-    pub end: Option<Spanned<Duration>>,
+    pub end: Option<Spanned<SimDuration>>,
     /// How far "advance by a step" moves the clock (default 1h).
-    pub step: Option<Spanned<Duration>>,
+    pub step: Option<Spanned<SimDuration>>,
     /// What the exercise trains, and how each objective is evaluated.
     #[serde(default)]
     pub objectives: Vec<Spanned<ObjectiveFile>>,
@@ -269,7 +269,7 @@ pub struct DeadlineFile {
     #[schemars(range(min = 1, max = 3))]
     pub level: Option<Spanned<u8>>,
     /// The scenario time by which the decision must be taken.
-    pub by: Spanned<Duration>,
+    pub by: Spanned<SimDuration>,
 }
 
 /// Someone who takes part in the exercise.
@@ -294,7 +294,7 @@ pub struct InjectFile {
     pub id: Spanned<String>,
     /// The scenario time at which it is delivered. Exactly one of `at` and
     /// `contingency`.
-    pub at: Option<Spanned<Duration>>,
+    pub at: Option<Spanned<SimDuration>>,
     /// Deliver it only if a decision has not been taken by a deadline.
     /// Exactly one of `at` and `contingency`.
     pub contingency: Option<Spanned<ContingencyFile>>,
@@ -327,7 +327,7 @@ pub struct ContingencyFile {
     pub level: Option<Spanned<u8>>,
     /// The scenario time at which the inject fires if no such decision was
     /// taken before.
-    pub by: Spanned<Duration>,
+    pub by: Spanned<SimDuration>,
 }
 
 /// An action the players are expected to take after an inject.
@@ -354,9 +354,9 @@ struct Head {
     title: String,
     scenario: Spanned<String>,
     description: Option<String>,
-    start: Option<Spanned<Duration>>,
-    end: Option<Spanned<Duration>>,
-    step: Option<Spanned<Duration>>,
+    start: Option<Spanned<SimDuration>>,
+    end: Option<Spanned<SimDuration>>,
+    step: Option<Spanned<SimDuration>>,
     #[serde(default)]
     #[allow(dead_code)]
     objectives: serde::de::IgnoredAny,

@@ -68,7 +68,7 @@ impl fmt::Display for DeError {
 
 impl std::error::Error for DeError {}
 
-/// Messages starting with this come from [`crate::model::Duration`] parsing.
+/// Messages starting with this come from [`crate::model::SimDuration`] parsing.
 pub const BAD_DURATION: &str = "bad duration ";
 
 impl de::Error for DeError {

@@ -14,7 +14,7 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::de::{BAD_DURATION, Spanned};
-use crate::model::{Criticality, Duration, ServiceKind};
+use crate::model::{Criticality, ServiceKind, SimDuration};
 
 /// An id that names something elsewhere in the plan, with its place.
 pub type Ref = Spanned<String>;
@@ -103,7 +103,7 @@ pub struct StandIn {
     pub capacity: Spanned<u32>,
     /// Time before the first service can be brought here (a contract to
     /// activate, a room to equip), counted from the damage; 0 by default.
-    pub lead_time: Option<Duration>,
+    pub lead_time: Option<SimDuration>,
     /// The home site's platform services and those here that stand in for
     /// them (`esx-a: esx-b`): a service brought here depends on the second
     /// instead of the first.
@@ -160,7 +160,7 @@ pub struct TeamStandIn {
 #[serde(deny_unknown_fields)]
 pub struct Sustained {
     /// From when, counted from T0.
-    pub after: Duration,
+    pub after: SimDuration,
     /// People at once from then on (at most the team's capacity).
     #[schemars(range(min = 1))]
     pub capacity: u32,
@@ -201,19 +201,19 @@ pub struct Service {
     pub recovery: Recovery,
     pub data: Option<Data>,
     /// Declared recovery time objective.
-    pub rto: Option<Duration>,
+    pub rto: Option<SimDuration>,
     /// Declared recovery point objective.
-    pub rpo: Option<Duration>,
+    pub rpo: Option<SimDuration>,
     /// For a power source with its own reserves (generator fuel, UPS
     /// batteries): how long it keeps running once a `power` event cuts the
     /// mains.
-    pub autonomy: Option<Duration>,
+    pub autonomy: Option<SimDuration>,
     /// With an `autonomy`: how long the controlled shutdown of what this
     /// source keeps running takes. When the mains are not due back before
     /// the reserves run out, the teams start it that long before, and
     /// what stops cleanly restarts in its `duration` instead of its
     /// `after_crash`.
-    pub controlled_shutdown: Option<Spanned<Duration>>,
+    pub controlled_shutdown: Option<Spanned<SimDuration>>,
     pub description: Option<String>,
 }
 
@@ -221,9 +221,9 @@ pub struct Service {
 #[serde(deny_unknown_fields)]
 pub struct Recovery {
     /// Time to restore the service.
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// Shortest and longest restore time, for simulations.
-    pub range: Option<Spanned<(Duration, Duration)>>,
+    pub range: Option<Spanned<(SimDuration, SimDuration)>>,
     /// People of each team needed at once.
     #[serde(default)]
     pub needs: IndexMap<String, Spanned<u32>>,
@@ -254,11 +254,11 @@ pub struct Recovery {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restart {
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// The restart after an abrupt stop (power lost without a controlled
     /// shutdown: journal replay, consistency checks); `duration` if not
     /// given, never shorter.
-    pub after_crash: Option<Spanned<Duration>>,
+    pub after_crash: Option<Spanned<SimDuration>>,
     /// People of each team needed at once.
     #[serde(default)]
     pub needs: IndexMap<String, Spanned<u32>>,
@@ -268,16 +268,16 @@ pub struct Restart {
 #[serde(deny_unknown_fields)]
 pub struct Failover {
     pub to: Ref,
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// Shortest and longest failover time, for simulations.
-    pub range: Option<Spanned<(Duration, Duration)>>,
+    pub range: Option<Spanned<(SimDuration, SimDuration)>>,
     /// `automatic` (the platform switches by itself, without people: a
     /// directory's multi-master, a database availability group) or
     /// `manual` (the default: people switch once the crisis cell decides).
     pub kind: Option<FailoverKind>,
     /// For a manual failover: the time from the loss to the decision
     /// (default 0).
-    pub decision: Option<Spanned<Duration>>,
+    pub decision: Option<Spanned<SimDuration>>,
     /// A cold standby: not running, it holds no live copy. Failing over
     /// first brings it up (its own restore `duration`) and restores the
     /// primary's newest surviving copy onto it.
@@ -306,9 +306,9 @@ pub struct RelocateSpec {
     pub to: Option<Sites>,
     /// Time to bring it back there from its copies (default: the restore's
     /// `duration`).
-    pub duration: Option<Duration>,
+    pub duration: Option<SimDuration>,
     /// Shortest and longest time, for simulations.
-    pub range: Option<Spanned<(Duration, Duration)>>,
+    pub range: Option<Spanned<(SimDuration, SimDuration)>>,
     /// People of each team needed at once (default: the restore's).
     pub needs: Option<IndexMap<String, Spanned<u32>>>,
     /// Hosting units it takes at the recovery site (default 1).
@@ -383,8 +383,8 @@ impl JsonSchema for Relocate {
 /// A rebuild time, alone or with its range.
 #[derive(Debug)]
 pub struct Rebuild {
-    pub duration: Duration,
-    pub range: Option<Spanned<(Duration, Duration)>>,
+    pub duration: SimDuration,
+    pub range: Option<Spanned<(SimDuration, SimDuration)>>,
 }
 
 /// The long form of a rebuild time.
@@ -392,9 +392,9 @@ pub struct Rebuild {
 #[serde(deny_unknown_fields)]
 struct RebuildSpec {
     /// Time to rebuild.
-    duration: Duration,
+    duration: SimDuration,
     /// Shortest and longest rebuild time, for simulations.
-    range: Option<Spanned<(Duration, Duration)>>,
+    range: Option<Spanned<(SimDuration, SimDuration)>>,
 }
 
 impl<'de> Deserialize<'de> for Rebuild {
@@ -406,7 +406,7 @@ impl<'de> Deserialize<'de> for Rebuild {
                 f.write_str("a duration such as `3d`, or `{ duration: 3d, range: [2d, 1w] }`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Rebuild, E> {
-                Duration::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|duration| {
+                SimDuration::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|duration| {
                     Rebuild {
                         duration,
                         range: None,
@@ -414,7 +414,7 @@ impl<'de> Deserialize<'de> for Rebuild {
                 })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Rebuild, E> {
-                Duration::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|duration| {
+                SimDuration::deserialize(de::value::I64Deserializer::<E>::new(v)).map(|duration| {
                     Rebuild {
                         duration,
                         range: None,
@@ -425,7 +425,7 @@ impl<'de> Deserialize<'de> for Rebuild {
                 self.visit_i64(v as i64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Rebuild, E> {
-                Duration::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|duration| {
+                SimDuration::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|duration| {
                     Rebuild {
                         duration,
                         range: None,
@@ -453,7 +453,7 @@ impl JsonSchema for Rebuild {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "description": "Time to rebuild when destroyed: a duration, or `{ duration, range }`.",
-            "anyOf": [generator.subschema_for::<Duration>(), generator.subschema_for::<RebuildSpec>()]
+            "anyOf": [generator.subschema_for::<SimDuration>(), generator.subschema_for::<RebuildSpec>()]
         })
     }
 }
@@ -485,7 +485,7 @@ pub enum Holds {
 #[serde(deny_unknown_fields)]
 pub struct Backup {
     /// Time between two copies.
-    pub every: Duration,
+    pub every: SimDuration,
     /// The service that holds the copies.
     pub via: Option<Ref>,
     /// Air-gapped: out of an attacker's reach.
@@ -499,19 +499,19 @@ pub struct Backup {
     pub offsite: bool,
     /// Time to bring the copy back to be read (tapes from a vault), counted
     /// from the damage.
-    pub retrieval: Option<Duration>,
+    pub retrieval: Option<SimDuration>,
     /// Time to check a copy clean after a cyberattack (restored in an
     /// isolated environment and scanned), before it is restored. A copy
     /// newer than the compromise of what it copies is used only once
     /// checked; without `verify`, the restore takes its last version older
     /// than the compromise, losing the time the attacker held the service.
-    pub verify: Option<Duration>,
+    pub verify: Option<SimDuration>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replication {
-    pub lag: Duration,
+    pub lag: SimDuration,
     /// The service that holds the replica.
     pub to: Option<Ref>,
 }
@@ -523,11 +523,11 @@ pub struct Process {
     pub entity: Ref,
     pub criticality: Criticality,
     /// Maximum tolerable period of disruption (DMIA).
-    pub mtpd: Duration,
+    pub mtpd: SimDuration,
     /// Maximum tolerable data loss (PDMA).
-    pub rpo: Option<Duration>,
+    pub rpo: Option<SimDuration>,
     /// Work recovery time once the IT is back.
-    pub resume: Option<Duration>,
+    pub resume: Option<SimDuration>,
     #[serde(default)]
     pub depends_on: Vec<Spanned<Dependency>>,
     pub workaround: Option<Workaround>,
@@ -546,9 +546,9 @@ pub struct Process {
 pub struct Workaround {
     pub name: String,
     /// Time to switch to the workaround.
-    pub activation: Duration,
+    pub activation: SimDuration,
     /// How long the workaround can last.
-    pub max_duration: Duration,
+    pub max_duration: SimDuration,
     pub description: Option<String>,
 }
 
@@ -684,27 +684,27 @@ impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
     }
 }
 
-impl<'de> Deserialize<'de> for Duration {
+impl<'de> Deserialize<'de> for SimDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = Duration;
+            type Value = SimDuration;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a duration such as `30m`, `4h` or `1d12h`")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SimDuration, E> {
                 v.parse()
                     .map_err(|e| E::custom(format!("{BAD_DURATION}{e}")))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SimDuration, E> {
                 Err(E::custom(format!(
                     "{BAD_DURATION}`{v}` is a bare number: durations need a unit, e.g. `{v}h` or `{v}m`"
                 )))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SimDuration, E> {
                 self.visit_i64(v as i64)
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<SimDuration, E> {
                 Err(E::custom(format!(
                     "{BAD_DURATION}`{v}` is a bare number: write whole units, e.g. `1h30m`"
                 )))
@@ -714,7 +714,7 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
-impl JsonSchema for Duration {
+impl JsonSchema for SimDuration {
     fn schema_name() -> Cow<'static, str> {
         "Duration".into()
     }

@@ -60,7 +60,7 @@ impl Index {
 }
 
 /// A team's capacity, its sustained capacity and from when, and its place.
-type TeamStrength = (u32, Option<(u32, Duration)>, Span);
+type TeamStrength = (u32, Option<(u32, SimDuration)>, Span);
 
 struct Resolver {
     diags: Vec<Diagnostic>,
@@ -234,9 +234,9 @@ impl Resolver {
     /// Checks that a range contains its duration.
     fn range(
         &mut self,
-        range: Option<&Spanned<(Duration, Duration)>>,
-        duration: Duration,
-    ) -> Result<Option<(Duration, Duration)>, ()> {
+        range: Option<&Spanned<(SimDuration, SimDuration)>>,
+        duration: SimDuration,
+    ) -> Result<Option<(SimDuration, SimDuration)>, ()> {
         let Some(range) = range else {
             return Ok(None);
         };
@@ -364,7 +364,7 @@ impl Resolver {
                         duration: f.duration,
                         range: range.ok().flatten(),
                         automatic,
-                        decision: f.decision.as_ref().map_or(Duration::ZERO, |d| d.value),
+                        decision: f.decision.as_ref().map_or(SimDuration::ZERO, |d| d.value),
                         cold: f.cold,
                     }),
                     None => {
@@ -585,7 +585,7 @@ impl Resolver {
         Some(StandIn {
             site: home?,
             capacity: raw.capacity.value,
-            lead_time: raw.lead_time.unwrap_or(Duration::ZERO),
+            lead_time: raw.lead_time.unwrap_or(SimDuration::ZERO),
             twins,
         })
     }
@@ -732,8 +732,8 @@ impl Resolver {
                 offline: b.offline,
                 immutable: b.immutable,
                 offsite: b.offsite,
-                retrieval: b.retrieval.unwrap_or(Duration::ZERO),
-                verify: b.verify.unwrap_or(Duration::ZERO),
+                retrieval: b.retrieval.unwrap_or(SimDuration::ZERO),
+                verify: b.verify.unwrap_or(SimDuration::ZERO),
             });
         }
         let replication = match &raw.replication {
@@ -862,7 +862,7 @@ impl Resolver {
             criticality: raw.criticality,
             mtpd: raw.mtpd,
             rpo: raw.rpo,
-            resume: raw.resume.unwrap_or(Duration::ZERO),
+            resume: raw.resume.unwrap_or(SimDuration::ZERO),
             depends_on: depends_on?,
             workaround: raw.workaround.as_ref().map(|w| Workaround {
                 name: w.name.clone(),

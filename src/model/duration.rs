@@ -4,9 +4,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A span of simulation time, in whole seconds.
+/// A span of simulation time, in whole seconds. Named apart from
+/// [`std::time::Duration`], which measures wall-clock time (timeouts, the
+/// search budget, the web server's keep-alive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Duration(u64);
+pub struct SimDuration(u64);
 
 /// A hundred years: more than any plan needs, little enough that adding
 /// durations in seconds cannot overflow.
@@ -20,29 +22,29 @@ const UNITS: [(char, u64); 5] = [
     ('s', 1),
 ];
 
-impl Duration {
-    pub const ZERO: Duration = Duration(0);
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
     /// The longest duration a plan, a scenario or a player can give.
-    pub const MAX: Duration = Duration(MAX_SECS);
+    pub const MAX: SimDuration = SimDuration(MAX_SECS);
 
     pub const fn from_secs(secs: u64) -> Self {
-        Duration(secs)
+        SimDuration(secs)
     }
 
     pub const fn from_hours(hours: u64) -> Self {
-        Duration(hours * 3_600)
+        SimDuration(hours * 3_600)
     }
 
     pub const fn as_secs(self) -> u64 {
         self.0
     }
 
-    pub fn saturating_add(self, other: Duration) -> Duration {
-        Duration(self.0.saturating_add(other.0))
+    pub fn saturating_add(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(other.0))
     }
 
-    pub fn saturating_sub(self, other: Duration) -> Duration {
-        Duration(self.0.saturating_sub(other.0))
+    pub fn saturating_sub(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(other.0))
     }
 }
 
@@ -68,7 +70,7 @@ pub enum DurationError {
     Overflow(String),
 }
 
-impl FromStr for Duration {
+impl FromStr for SimDuration {
     type Err = DurationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -119,11 +121,11 @@ impl FromStr for Duration {
         if total > MAX_SECS {
             return Err(overflow());
         }
-        Ok(Duration(total))
+        Ok(SimDuration(total))
     }
 }
 
-impl fmt::Display for Duration {
+impl fmt::Display for SimDuration {
     /// Writes the form continuity staff use and that parses back to the
     /// same value: whole hours up to 72h (`24h`, `36h`), larger units above
     /// (`4d`, `1w2d`), `0s` for nothing.
@@ -152,7 +154,7 @@ pub fn at(t: u64) -> String {
     if t == 0 {
         "T0".into()
     } else {
-        format!("T+{}", Duration::from_secs(t))
+        format!("T+{}", SimDuration::from_secs(t))
     }
 }
 
@@ -173,7 +175,7 @@ mod tests {
             ("1h30m", 5_400),
         ];
         for (text, secs) in cases {
-            assert_eq!(text.parse::<Duration>(), Ok(Duration(secs)), "{text}");
+            assert_eq!(text.parse::<SimDuration>(), Ok(SimDuration(secs)), "{text}");
         }
     }
 
@@ -191,7 +193,7 @@ mod tests {
             ("5300w", "longer than 100 years"),
         ];
         for (text, needle) in cases {
-            let err = text.parse::<Duration>().unwrap_err().to_string();
+            let err = text.parse::<SimDuration>().unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");
         }
     }
@@ -201,12 +203,12 @@ mod tests {
         for secs in [
             0, 1, 59, 60, 3_600, 5_400, 86_400, 129_600, 1_209_600, 1_300_000,
         ] {
-            let d = Duration(secs);
-            assert_eq!(d.to_string().parse::<Duration>(), Ok(d));
+            let d = SimDuration(secs);
+            assert_eq!(d.to_string().parse::<SimDuration>(), Ok(d));
         }
-        assert_eq!(Duration(129_600).to_string(), "36h");
-        assert_eq!(Duration(86_400).to_string(), "24h");
-        assert_eq!(Duration(4 * 86_400 + 3_600).to_string(), "4d1h");
-        assert_eq!(Duration(5_400).to_string(), "1h30m");
+        assert_eq!(SimDuration(129_600).to_string(), "36h");
+        assert_eq!(SimDuration(86_400).to_string(), "24h");
+        assert_eq!(SimDuration(4 * 86_400 + 3_600).to_string(), "4d1h");
+        assert_eq!(SimDuration(5_400).to_string(), "1h30m");
     }
 }

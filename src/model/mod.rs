@@ -14,7 +14,7 @@ mod target;
 
 pub use copies::{DataCopy, Fate, Fates, Restore, survives};
 pub use crew::{Crew, Slowdown, crews};
-pub use duration::{Duration, DurationError};
+pub use duration::{DurationError, SimDuration};
 pub use kinds::{Criticality, ServiceKind};
 pub use plan::*;
 pub use target::{Target, TargetError};

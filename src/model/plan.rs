@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Criticality, Duration, ServiceKind, Slowdown};
+use super::{Criticality, ServiceKind, SimDuration, Slowdown};
 use crate::diag::Span;
 
 macro_rules! ids {
@@ -200,7 +200,7 @@ pub struct StandIn {
     /// Room for services brought here, in hosting units.
     pub capacity: u32,
     /// Time from the damage before the first service can be brought here.
-    pub lead_time: Duration,
+    pub lead_time: SimDuration,
     /// Home-site platform services and the ones here standing in for them.
     pub twins: Vec<(ServiceId, ServiceId)>,
 }
@@ -273,7 +273,7 @@ impl TeamStandIn {
 #[derive(Debug, Clone, Copy)]
 pub struct Sustained {
     /// Counted from T0.
-    pub after: Duration,
+    pub after: SimDuration,
     /// People at once from then on (≤ the team's capacity).
     pub capacity: u32,
 }
@@ -309,14 +309,14 @@ pub struct Service {
     pub depends_on: Vec<Dependency>,
     pub recovery: Recovery,
     pub data: Option<Data>,
-    pub rto: Option<Duration>,
-    pub rpo: Option<Duration>,
+    pub rto: Option<SimDuration>,
+    pub rpo: Option<SimDuration>,
     /// Reserves of a power source: how long it runs once the mains are cut.
-    pub autonomy: Option<Duration>,
+    pub autonomy: Option<SimDuration>,
     /// For a source with an `autonomy`: how long the controlled shutdown of
     /// what it keeps running takes. The teams start it that long before
     /// the reserves run out when the mains are not due back by then.
-    pub controlled_shutdown: Option<Duration>,
+    pub controlled_shutdown: Option<SimDuration>,
     pub description: Option<String>,
     /// Where the service's id is written.
     pub span: Span,
@@ -365,16 +365,16 @@ impl Dependency {
 
 #[derive(Debug)]
 pub struct Recovery {
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// Shortest and longest restore time; `min ≤ duration ≤ max`.
-    pub range: Option<(Duration, Duration)>,
+    pub range: Option<(SimDuration, SimDuration)>,
     /// People of each team needed at once; each count ≤ the team's capacity.
     pub needs: Vec<Need>,
     /// Time to rebuild when destroyed; `duration` when the plan says nothing.
-    pub rebuild: Duration,
+    pub rebuild: SimDuration,
     /// Shortest and longest rebuild time; `min ≤ rebuild ≤ max`. A rebuild
     /// without its own range takes its planned time in simulations.
-    pub rebuild_range: Option<(Duration, Duration)>,
+    pub rebuild_range: Option<(SimDuration, SimDuration)>,
     pub failover: Option<Failover>,
     /// Can be brought back at a recovery site.
     pub relocate: Option<Relocation>,
@@ -396,13 +396,13 @@ pub struct Need {
 #[derive(Debug, Clone, Copy)]
 pub struct Failover {
     pub to: ServiceId,
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// Shortest and longest failover time; `min ≤ duration ≤ max`.
-    pub range: Option<(Duration, Duration)>,
+    pub range: Option<(SimDuration, SimDuration)>,
     /// Switches by itself, without people, as soon as the primary is lost.
     pub automatic: bool,
     /// For a manual failover: from the loss to the decision to switch.
-    pub decision: Duration,
+    pub decision: SimDuration,
     /// A cold standby: `duration` and `range` include bringing the standby
     /// up (its own restore, added at load), and the failover restores the
     /// primary's newest surviving copy (its holder up, its retrieval, the
@@ -421,11 +421,11 @@ impl Failover {
 /// Restarting a service its power cut stopped.
 #[derive(Debug, Clone)]
 pub struct Restart {
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// After an abrupt stop (the power lost without a controlled
     /// shutdown): journal replay, consistency checks. `duration` when the
     /// plan says nothing; never shorter.
-    pub after_crash: Duration,
+    pub after_crash: SimDuration,
     pub needs: Vec<Need>,
     /// The power services it needs (hard and group links, through
     /// others): a cut of any of them stops it. Found at load.
@@ -434,7 +434,7 @@ pub struct Restart {
 
 impl Restart {
     /// How long the restart takes after a clean stop, or a crash.
-    pub fn time(&self, crashed: bool) -> Duration {
+    pub fn time(&self, crashed: bool) -> SimDuration {
         if crashed {
             self.after_crash
         } else {
@@ -449,9 +449,9 @@ impl Restart {
 pub struct Relocation {
     /// Where it can go, by preference.
     pub to: Vec<Placement>,
-    pub duration: Duration,
+    pub duration: SimDuration,
     /// Shortest and longest time; `min ≤ duration ≤ max`.
-    pub range: Option<(Duration, Duration)>,
+    pub range: Option<(SimDuration, SimDuration)>,
     pub needs: Vec<Need>,
     /// Hosting units it takes there.
     pub size: u32,
@@ -496,7 +496,7 @@ pub struct Data {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Backup {
-    pub every: Duration,
+    pub every: SimDuration,
     /// The service holding the copies.
     pub via: Option<ServiceId>,
     /// Air-gapped: out of an attacker's reach.
@@ -505,14 +505,14 @@ pub struct Backup {
     /// Kept away from its holder's site: survives its destruction.
     pub offsite: bool,
     /// Time to bring it back to be read, from the damage.
-    pub retrieval: Duration,
+    pub retrieval: SimDuration,
     /// Time to check a copy clean after an attack, before restoring it.
-    pub verify: Duration,
+    pub verify: SimDuration,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct Replication {
-    pub lag: Duration,
+    pub lag: SimDuration,
     pub to: Option<ServiceId>,
 }
 
@@ -523,11 +523,11 @@ pub struct Process {
     pub entity: EntityId,
     pub criticality: Criticality,
     /// Maximum tolerable period of disruption (DMIA).
-    pub mtpd: Duration,
+    pub mtpd: SimDuration,
     /// Maximum tolerable data loss (PDMA).
-    pub rpo: Option<Duration>,
+    pub rpo: Option<SimDuration>,
     /// Work recovery time once the IT is back.
-    pub resume: Duration,
+    pub resume: SimDuration,
     pub depends_on: Vec<Dependency>,
     pub workaround: Option<Workaround>,
     pub owner: Option<String>,
@@ -541,7 +541,7 @@ pub struct Process {
 #[derive(Debug)]
 pub struct Workaround {
     pub name: String,
-    pub activation: Duration,
-    pub max_duration: Duration,
+    pub activation: SimDuration,
+    pub max_duration: SimDuration,
     pub description: Option<String>,
 }

@@ -33,14 +33,14 @@ use crate::analysis::objectives::process_required;
 use crate::analysis::state::{Isolation, Runs, State, propagate_with};
 use crate::graph::{DependencyGraph, Units};
 use crate::model::{
-    Crew, Dependency, Duration, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId,
-    ServiceKind, SiteId, TeamId, crews,
+    Crew, Dependency, Failover, Need, NodeRef, Placement, Plan, ProcessId, ServiceId, ServiceKind,
+    SimDuration, SiteId, TeamId, crews,
 };
 
 /// The check of a copy a restore starts from (see
 /// [`crate::model::Restore::verify`]).
-fn check(r: Option<&crate::model::Restore>) -> Duration {
-    Duration::from_secs(r.map_or(0, |r| r.verify))
+fn check(r: Option<&crate::model::Restore>) -> SimDuration {
+    SimDuration::from_secs(r.map_or(0, |r| r.verify))
 }
 
 /// The needs of work nobody does (an automatic failover).
@@ -487,7 +487,7 @@ impl<'a> Builder<'a> {
                 let d = match (s.damage[x], &r.restart) {
                     (Some(Damage::Destroyed), _) => r
                         .rebuild
-                        .saturating_add(Duration::from_secs(s.restore[x].verify)),
+                        .saturating_add(SimDuration::from_secs(s.restore[x].verify)),
                     (Some(Damage::Stopped { crashed }), Some(restart)) => restart.time(crashed),
                     _ => r.duration,
                 };

@@ -18,7 +18,7 @@ pub mod situation;
 
 pub use build::{Built, Why, build, down_for_power, runs_elsewhere, shut_down_by};
 pub use ga::{Budget, Options, Solution, solve};
-pub use outcome::{Mode, ProcessOutcome, RecoveryPlan, Step, recover};
+pub use outcome::{Mode, ProcessOutcome, RecoveryOrder, Step, recover};
 pub use problem::{Milestone, Problem, ProblemError, Req, Task};
 pub use sgs::{Schedule, Score};
 pub use situation::{Damage, Situation, Spell, opens, shutdown_at};

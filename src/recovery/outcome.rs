@@ -94,7 +94,7 @@ impl ProcessOutcome {
 
 /// The schedule, in the plan's terms.
 #[derive(Debug, Clone)]
-pub struct RecoveryPlan {
+pub struct RecoveryOrder {
     /// In order of start, then plan order.
     pub steps: Vec<Step>,
     pub processes: Vec<ProcessOutcome>,
@@ -108,7 +108,7 @@ pub struct RecoveryPlan {
     pub shutdowns: Vec<super::build::Shutdown>,
 }
 
-impl RecoveryPlan {
+impl RecoveryOrder {
     /// The steps that need work (every step: what comes back by itself is
     /// no step).
     pub fn work(&self) -> impl Iterator<Item = &Step> {
@@ -187,7 +187,7 @@ pub fn recover(
     situation: &Situation,
     options: Options,
     budget: &Budget,
-) -> Result<RecoveryPlan, ProblemError> {
+) -> Result<RecoveryOrder, ProblemError> {
     let built = build(plan, graph, situation);
     // A situation can make a problem unschedulable (a team left without
     // enough people for good); say so rather than return a wrong schedule.
@@ -259,7 +259,7 @@ pub fn recover(
         .map(|t| schedule.finish[t])
         .max()
         .unwrap_or(0);
-    Ok(RecoveryPlan {
+    Ok(RecoveryOrder {
         steps,
         processes,
         score: schedule.score,

@@ -661,7 +661,7 @@ pub fn impact_report(
             match p.back_after_failover {
                 Some(b) => format!(
                     "{}{}",
-                    crate::model::Duration::from_secs(b.max(0) as u64),
+                    crate::model::SimDuration::from_secs(b.max(0) as u64),
                     if p.after == State::Degraded {
                         t(lang, " (degraded)", " (dégradé)")
                     } else {
@@ -684,7 +684,7 @@ pub fn impact_report(
                     plan.service(*s).id,
                     plan.service(*to).id,
                     t(lang, "on its standby after", "sur son secours après"),
-                    crate::model::Duration::from_secs((*after).max(0) as u64)
+                    crate::model::SimDuration::from_secs((*after).max(0) as u64)
                 )
             })
             .collect();

@@ -10,13 +10,13 @@ use crate::analysis::state::State;
 use crate::exercise;
 use crate::exercise::session::{DamageView, View};
 use crate::i18n::{Lang, t};
-use crate::model::Duration;
+use crate::model::SimDuration;
 
 fn left(s: i64) -> String {
     if s < 0 {
-        format!("-{}", Duration::from_secs(s.unsigned_abs()))
+        format!("-{}", SimDuration::from_secs(s.unsigned_abs()))
     } else {
-        Duration::from_secs(s as u64).to_string()
+        SimDuration::from_secs(s as u64).to_string()
     }
 }
 
@@ -148,7 +148,7 @@ pub fn status(v: &View, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> 
                     .as_ref()
                     .map(|s| s.label.clone())
                     .unwrap_or_default(),
-                Duration::from_secs(p.mtpd_s).to_string(),
+                SimDuration::from_secs(p.mtpd_s).to_string(),
                 p.left_s.map(left).unwrap_or_else(|| "—".into()),
                 match (p.workaround, p.has_workaround) {
                     (true, _) => t(lang, "active", "actif").into(),

@@ -14,7 +14,7 @@ pub mod simulation;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::i18n::Lang;
-use crate::model::{Dependency, Duration, Plan, Team};
+use crate::model::{Dependency, Plan, SimDuration, Team};
 use crate::msg;
 
 /// How a table is drawn.
@@ -85,7 +85,7 @@ pub fn stands_in(plan: &Plan, team: &Team, lang: Lang) -> Option<String> {
 }
 
 /// A duration for people: `4h`, `1d12h`, or `—` when there is none.
-pub fn duration(d: Option<Duration>) -> String {
+pub fn duration(d: Option<SimDuration>) -> String {
     d.map_or_else(|| "—".to_string(), |d| d.to_string())
 }
 

@@ -9,9 +9,9 @@ use crate::analysis::Analysis;
 use crate::analysis::state::State;
 use crate::i18n::{Lang, t};
 use crate::model::Restore;
-use crate::model::{Duration, NodeRef, Plan, ServiceId, TeamId};
+use crate::model::{NodeRef, Plan, ServiceId, SimDuration, TeamId};
 use crate::msg;
-use crate::recovery::{Mode, RecoveryPlan, Step, Why};
+use crate::recovery::{Mode, RecoveryOrder, Step, Why};
 use crate::scenario::{self, Scenario};
 
 /// How a service is brought back, in a word or two.
@@ -118,7 +118,7 @@ fn why_label(plan: &Plan, why: Why, lang: Lang) -> String {
 }
 
 fn dur(secs: u64) -> String {
-    Duration::from_secs(secs).to_string()
+    SimDuration::from_secs(secs).to_string()
 }
 
 fn people(plan: &Plan, step: &Step, lang: Lang) -> String {
@@ -205,7 +205,7 @@ fn after(plan: &Plan, step: &Step, lang: Lang) -> String {
 }
 
 /// Processes against their DMIA, in the schedule.
-fn outcomes(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+fn outcomes(plan: &Plan, rp: &RecoveryOrder, lang: Lang) -> Block {
     let mut rows: Vec<_> = rp.processes.iter().collect();
     rows.sort_by_key(|o| {
         (
@@ -252,7 +252,7 @@ fn outcomes(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
     }
 }
 
-fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
+fn summary(rp: &RecoveryOrder, lang: Lang) -> String {
     let late = rp.processes.iter().filter(|o| o.breach()).count();
     msg!(
         lang,
@@ -266,7 +266,7 @@ fn summary(rp: &RecoveryPlan, lang: Lang) -> String {
     )
 }
 
-fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+fn waves(plan: &Plan, rp: &RecoveryOrder, lang: Lang) -> Block {
     Block::Table {
         header: vec![
             t(lang, "Wave", "Vague").into(),
@@ -308,7 +308,7 @@ fn waves(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
 /// After the crisis: bringing back to its own site what was failed over or
 /// relocated, for the teams that will do it. Not scheduled (it comes after
 /// the crisis, outside the DMIA), but written down with its durations.
-fn failback(plan: &Plan, rp: &RecoveryPlan, team: Option<TeamId>, lang: Lang) -> Vec<Block> {
+fn failback(plan: &Plan, rp: &RecoveryOrder, team: Option<TeamId>, lang: Lang) -> Vec<Block> {
     let mut items = Vec::new();
     for s in &rp.steps {
         let service = plan.service(s.service);
@@ -386,7 +386,7 @@ fn failback(plan: &Plan, rp: &RecoveryPlan, team: Option<TeamId>, lang: Lang) ->
 
 /// The controlled shutdowns the teams order before reserves run out: when,
 /// for which source, what stops, and what it saves at the restart.
-fn shutdowns(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
+fn shutdowns(plan: &Plan, rp: &RecoveryOrder, lang: Lang) -> Vec<Block> {
     if rp.shutdowns.is_empty() {
         return Vec::new();
     }
@@ -400,7 +400,7 @@ fn shutdowns(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
             .iter()
             .map(|&s| {
                 let r = plan.service(s).recovery.restart.as_ref();
-                let (clean, crash) = r.map_or((Duration::ZERO, Duration::ZERO), |r| {
+                let (clean, crash) = r.map_or((SimDuration::ZERO, SimDuration::ZERO), |r| {
                     (r.duration, r.after_crash)
                 });
                 let id = &plan.service(s).id;
@@ -444,7 +444,7 @@ fn shutdowns(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
 
 /// What each recovery site takes, and what waits for lack of room there:
 /// the capacity that bounds the recovery, named.
-fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
+fn recovery_sites(plan: &Plan, rp: &RecoveryOrder, lang: Lang) -> Vec<Block> {
     let mut out = Vec::new();
     for (i, site) in plan.sites.iter().enumerate() {
         let Some(x) = &site.stands_in else { continue };
@@ -506,7 +506,7 @@ fn recovery_sites(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Vec<Block> {
     out
 }
 
-fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
+fn gantt(plan: &Plan, rp: &RecoveryOrder, lang: Lang) -> Block {
     let mut bars: Vec<Bar> = rp
         .work()
         .map(|s| Bar {
@@ -523,7 +523,7 @@ fn gantt(plan: &Plan, rp: &RecoveryPlan, lang: Lang) -> Block {
     Block::Gantt(bars)
 }
 
-fn team_steps(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Vec<StepCard> {
+fn team_steps(plan: &Plan, rp: &RecoveryOrder, team: TeamId, lang: Lang) -> Vec<StepCard> {
     rp.steps
         .iter()
         .filter(|s| s.crew.needs.iter().any(|(tm, _)| *tm == team))
@@ -686,7 +686,7 @@ fn contacts(plan: &Plan, lang: Lang) -> Vec<Block> {
 /// index. `assumptions` describe the situation and the search.
 pub fn global(
     plan: &Plan,
-    rp: &RecoveryPlan,
+    rp: &RecoveryOrder,
     assumptions: &[String],
     with_teams: bool,
     lang: Lang,
@@ -801,7 +801,7 @@ fn contact_line(team: &crate::model::Team) -> String {
 }
 
 /// One team's runbook: its steps in order, with what to check and whom to call.
-pub fn team(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Doc {
+pub fn team(plan: &Plan, rp: &RecoveryOrder, team: TeamId, lang: Lang) -> Doc {
     let tm = plan.team(team);
     let mut d = Doc::new(
         format!(
@@ -847,7 +847,7 @@ pub fn team(plan: &Plan, rp: &RecoveryPlan, team: TeamId, lang: Lang) -> Doc {
 /// The recovery sheet of one service ("fiche réflexe").
 pub fn sheet(
     plan: &Plan,
-    rp: &RecoveryPlan,
+    rp: &RecoveryOrder,
     analysis: &Analysis,
     impact: &[State],
     service: ServiceId,
@@ -1074,7 +1074,7 @@ pub struct RecoveryJson<'a> {
     shutdowns: Vec<serde_json::Value>,
 }
 
-pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryPlan) -> RecoveryJson<'a> {
+pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryOrder) -> RecoveryJson<'a> {
     RecoveryJson {
         plan: &plan.name,
         makespan_s: rp.makespan,
@@ -1197,7 +1197,7 @@ pub fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::V
 pub fn assumptions(
     plan: &Plan,
     scenario: Option<&Scenario>,
-    rp: &RecoveryPlan,
+    rp: &RecoveryOrder,
     seed: u64,
     lang: Lang,
 ) -> Vec<String> {
@@ -1247,7 +1247,7 @@ fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String 
         .join(", ");
     let at = match a.at.as_secs() {
         0 => "T0".to_string(),
-        t => format!("T+{}", crate::model::Duration::from_secs(t)),
+        t => format!("T+{}", crate::model::SimDuration::from_secs(t)),
     };
     let end = match a.detect {
         Some(d) if d < a.dwell.saturating_add(a.at) => (d, false),
@@ -1259,10 +1259,10 @@ fn attack_line(plan: &Plan, a: &scenario::attack::Attack, lang: Lang) -> String 
         (m, _) => msg!(
             lang,
             "recovery-attack-pace",
-            pace = crate::model::Duration::from_secs(m)
+            pace = crate::model::SimDuration::from_secs(m)
         ),
     };
-    let cleared = crate::model::Duration::from_secs(end.0.as_secs() + a.investigation.as_secs());
+    let cleared = crate::model::SimDuration::from_secs(end.0.as_secs() + a.investigation.as_secs());
     msg!(
         lang,
         "recovery-attack-line",

@@ -19,7 +19,7 @@ use crate::exercise::retex::{
 use crate::exercise::session::{Session, Taken};
 use crate::exercise::{Decision, Expectation, Inject, RoleKind, Target};
 use crate::i18n::{Lang, t};
-use crate::model::{Duration, Plan, ProcessId};
+use crate::model::{Plan, ProcessId, SimDuration};
 use crate::msg;
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
@@ -38,7 +38,7 @@ pub struct Retex<'r, 'a> {
 }
 
 fn dur(s: u64) -> String {
-    Duration::from_secs(s).to_string()
+    SimDuration::from_secs(s).to_string()
 }
 
 /// `T+…`, with the date when the scenario has a start.

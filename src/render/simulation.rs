@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::doc::{Block, Doc, at};
 use crate::analysis::state::State;
 use crate::i18n::{Lang, t};
-use crate::model::{Duration, NodeRef, Plan, ServiceId};
+use crate::model::{NodeRef, Plan, ServiceId, SimDuration};
 use crate::msg;
 use crate::recovery::Mode;
 use crate::scenario::Scenario;
@@ -135,7 +135,7 @@ fn when(scenario: &Scenario, t: u64) -> String {
 
 /// A downtime, `≥ …` when it is still going on at the end of the run.
 fn at_least(secs: u64, open: bool) -> String {
-    let d = Duration::from_secs(secs).to_string();
+    let d = SimDuration::from_secs(secs).to_string();
     if open { format!("≥ {d}") } else { d }
 }
 
@@ -189,7 +189,7 @@ fn loss(v: Option<u64>, lang: Lang) -> String {
     match v {
         None => t(lang, "everything", "tout").into(),
         Some(0) => "—".into(),
-        Some(s) => Duration::from_secs(s).to_string(),
+        Some(s) => SimDuration::from_secs(s).to_string(),
     }
 }
 
@@ -249,7 +249,7 @@ pub fn report(plan: &Plan, scenario: &Scenario, run: &Run, lang: Lang) -> Doc {
                     if r.workaround == 0 {
                         "—".into()
                     } else {
-                        Duration::from_secs(r.workaround).to_string()
+                        SimDuration::from_secs(r.workaround).to_string()
                     },
                     match (r.restored, r.not_back) {
                         (_, true) => t(lang, "not back", "non rétabli").into(),
@@ -642,8 +642,9 @@ pub fn monte_carlo(plan: &Plan, scenario: &Scenario, stats: &Stats, seed: u64, l
         d.push(Block::Heading(
             t(lang, "Data lost", "Données perdues").into(),
         ));
-        let dur =
-            |v: Option<u64>| v.map_or_else(|| "—".into(), |s| Duration::from_secs(s).to_string());
+        let dur = |v: Option<u64>| {
+            v.map_or_else(|| "—".into(), |s| SimDuration::from_secs(s).to_string())
+        };
         d.push(Block::Table {
             header: vec![
                 t(lang, "Service", "Service").into(),

@@ -4,23 +4,23 @@
 //! `simulation::attack`.
 
 use super::raw::{Spread, SpreadClass};
-use crate::model::{Duration, ServiceId, ZoneId};
+use crate::model::{ServiceId, SimDuration, ZoneId};
 /// A resolved attack.
 #[derive(Debug, Clone)]
 pub struct Attack {
-    pub at: Duration,
+    pub at: SimDuration,
     pub entry: Vec<ServiceId>,
     pub technique: Option<String>,
     /// Mean time to compromise through a reachable zone (0: at once).
     pub spread: u64,
     /// Mean time to compromise what a held identity service administers.
     pub identity: u64,
-    pub dwell: Duration,
-    pub detect: Option<Duration>,
+    pub dwell: SimDuration,
+    pub detect: Option<SimDuration>,
     /// From the attack's end (detection or encryption): the investigation
     /// that establishes the compromise; nothing the attacker held is
     /// brought back before it ends.
-    pub investigation: Duration,
+    pub investigation: SimDuration,
 }
 
 /// The mean of a time-to-compromise distribution, in seconds.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::impact::targets;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::load::{self, Loaded, load_plan};
-use crate::model::{Duration, Plan, ServiceId, ServiceKind, TeamId, ZoneId};
+use crate::model::{Plan, ServiceId, ServiceKind, SimDuration, TeamId, ZoneId};
 pub use raw::ScenarioFile;
 
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub enum Action {
     /// it (a supplier's outage), else they must be restored.
     Outage {
         services: Vec<ServiceId>,
-        lasts: Option<Duration>,
+        lasts: Option<SimDuration>,
     },
     /// The services are destroyed and must be rebuilt.
     Destroy { services: Vec<ServiceId> },
@@ -33,17 +33,17 @@ pub enum Action {
     Staff {
         team: TeamId,
         capacity: u32,
-        lasts: Option<Duration>,
+        lasts: Option<SimDuration>,
     },
     /// Mains power cut on these power services for `lasts`.
     Power {
         services: Vec<ServiceId>,
-        lasts: Duration,
+        lasts: SimDuration,
     },
     /// Zones cut off the network, for `lasts` or for good.
     Isolate {
         zones: Vec<ZoneId>,
-        lasts: Option<Duration>,
+        lasts: Option<SimDuration>,
     },
     /// Only a line in the timeline.
     Note,
@@ -51,7 +51,7 @@ pub enum Action {
 
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub at: Duration,
+    pub at: SimDuration,
     pub action: Action,
     pub note: Option<String>,
 }
@@ -64,7 +64,7 @@ pub struct Scenario {
     pub plan_path: PathBuf,
     /// How long a simulation runs after T0, when the scenario says; else
     /// it runs until nothing more can happen, at most [`HORIZON_CAP`].
-    pub horizon: Option<Duration>,
+    pub horizon: Option<SimDuration>,
     /// The date of T0, if the scenario gives one.
     pub start: Option<Start>,
     /// In time order (stable: events at the same time keep file order).
@@ -89,7 +89,7 @@ impl LoadedScenario {
 
 /// The longest a simulation runs when the scenario gives no `horizon`: a
 /// year, so that a stalled run (work that can never start) still ends.
-pub const HORIZON_CAP: Duration = Duration::from_secs(365 * 86_400);
+pub const HORIZON_CAP: SimDuration = SimDuration::from_secs(365 * 86_400);
 
 /// Reads a scenario and the plan it names, and resolves its targets.
 pub fn load(path: &Path) -> LoadedScenario {
@@ -319,14 +319,14 @@ fn resolve(
             }
         }
         Some(attack::Attack {
-            at: a.at.unwrap_or(Duration::ZERO),
+            at: a.at.unwrap_or(SimDuration::ZERO),
             entry,
             technique: a.technique.clone(),
             spread: attack::mean(a.spread, raw::SpreadClass::Hard),
             identity: attack::mean(a.identity, raw::SpreadClass::Easy),
             dwell: a.dwell,
             detect: a.detect,
-            investigation: a.investigation.unwrap_or(Duration::ZERO),
+            investigation: a.investigation.unwrap_or(SimDuration::ZERO),
         })
     });
     let start = file

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::diag::Diagnostic;
 use crate::load::{Node, NodeValue, Sink, Spanned};
-use crate::model::Duration;
+use crate::model::SimDuration;
 
 /// Services hit by an event: ids, `site:ID`, `zone:ID` or `supplier:ID`,
 /// one or a list, each with its place.
@@ -47,7 +47,7 @@ pub struct ScenarioFile {
     /// The plan, as a path relative to this file.
     pub plan: Spanned<String>,
     /// How long to simulate after T0 (default 30d).
-    pub horizon: Option<Duration>,
+    pub horizon: Option<SimDuration>,
     /// The date and time of T0, RFC 3339 with its UTC offset
     /// (`2026-03-14T02:00:00+01:00`): timelines then show dates.
     pub start: Option<Spanned<String>>,
@@ -63,7 +63,7 @@ pub struct ScenarioFile {
 pub struct AttackFile {
     /// Initial access, counted from T0.
     #[serde(default)]
-    pub at: Option<Duration>,
+    pub at: Option<SimDuration>,
     /// Services the attacker compromises first.
     pub entry: Targets,
     /// ATT&CK technique of the initial access, for reports (e.g. T1133).
@@ -76,16 +76,16 @@ pub struct AttackFile {
     /// once, every service whose `identity` it is (default `easy`).
     pub identity: Option<Spread>,
     /// Time from initial access to encryption.
-    pub dwell: Duration,
+    pub dwell: SimDuration,
     /// When defenders detect the attack (from T0); before `dwell`, it stops
     /// the attack: the compromised services are isolated and rebuilt, but
     /// nothing is encrypted.
-    pub detect: Option<Duration>,
+    pub detect: Option<SimDuration>,
     /// The investigation from the attack's end (detection or encryption):
     /// forensic freeze while the date and the extent of the compromise are
     /// established. Nothing the attacker held is rebuilt, restored or
     /// failed over before it ends (default 0).
-    pub investigation: Option<Duration>,
+    pub investigation: Option<SimDuration>,
 }
 
 /// A time-to-compromise distribution: exponential with a mean, or a class
@@ -97,7 +97,7 @@ pub enum Spread {
     Class(SpreadClass),
     Mean {
         /// Mean time to compromise.
-        mean: Duration,
+        mean: SimDuration,
     },
 }
 
@@ -116,7 +116,7 @@ pub enum SpreadClass {
 #[serde(deny_unknown_fields)]
 pub struct EventFile {
     /// When, counted from T0.
-    pub at: Duration,
+    pub at: SimDuration,
     /// What fails. With `for`, it comes back by itself after that long
     /// (a supplier's outage); without, it must be restored.
     pub outage: Option<Targets>,
@@ -139,7 +139,7 @@ pub struct EventFile {
     pub capacity: Option<u32>,
     /// How long the outage or the staff change lasts.
     #[serde(rename = "for")]
-    pub lasts: Option<Duration>,
+    pub lasts: Option<SimDuration>,
     /// A line for the timeline.
     pub note: Option<String>,
 }
@@ -152,7 +152,7 @@ struct Head {
     name: String,
     description: Option<String>,
     plan: Spanned<String>,
-    horizon: Option<Duration>,
+    horizon: Option<SimDuration>,
     start: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]

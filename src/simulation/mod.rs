@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use crate::analysis::state::State;
 use crate::graph::DependencyGraph;
 use crate::model::{Fates, NodeRef, Plan, ProcessId, ServiceId, TeamId, ZoneId};
-use crate::recovery::{self, Budget, Mode, RecoveryPlan};
+use crate::recovery::{self, Budget, Mode, RecoveryOrder};
 use crate::scenario::Scenario;
 pub use engine::{Done, Engine, Intervention, Lead};
 pub use refusal::DecideError;
@@ -205,7 +205,7 @@ pub struct Run {
     /// Schedules generated over all plannings.
     pub generated: u64,
     /// The first plan they made, when they planned.
-    pub first_plan: Option<RecoveryPlan>,
+    pub first_plan: Option<RecoveryOrder>,
     /// Each team's people over time `(from, people)`.
     pub capacity: Vec<Vec<(u64, u32)>>,
     /// Person-seconds of work per team.
@@ -382,7 +382,7 @@ pub fn run(
         scenario,
         plan,
         graph,
-        Lead::Plan {
+        Lead::Scheduler {
             schedules: budget.schedules,
         },
         options,

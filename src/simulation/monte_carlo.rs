@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use std::sync::Arc;
 
-use super::engine::PlanCache;
+use super::engine::OrderCache;
 use super::{Lead, results};
 use crate::graph::DependencyGraph;
 use crate::model::{Plan, ProcessId, ServiceId};
@@ -133,7 +133,7 @@ pub fn simulate(
 ) -> Stats {
     // Runs often meet the same situation (the first planning, before any
     // draw matters): planned once, shared.
-    let cache = Arc::new(PlanCache::default());
+    let cache = Arc::new(OrderCache::default());
     let samples: Vec<Sample> = (0..runs)
         .into_par_iter()
         .map(|i| {
@@ -205,7 +205,7 @@ fn one(
     seed: u64,
     run_seed: u64,
     schedules: u64,
-    cache: &Arc<PlanCache>,
+    cache: &Arc<OrderCache>,
 ) -> Sample {
     // Durations: a separate stream, so adding an attack does not shift them.
     let mut rng = ChaCha8Rng::seed_from_u64(run_seed ^ 0xD0_5E_ED);
@@ -215,7 +215,7 @@ fn one(
         scenario,
         plan,
         graph,
-        Lead::Plan { schedules },
+        Lead::Scheduler { schedules },
         recovery::Options {
             seed,
             ..Default::default()

@@ -6,7 +6,7 @@
 use super::attack::{Outcome, unfold};
 use super::{Engine, Intervention, Lead};
 use crate::graph::DependencyGraph;
-use crate::model::{Duration, Fates, Plan};
+use crate::model::{Fates, Plan, SimDuration};
 use crate::recovery::{Damage, Situation, Spell, opens, shutdown_at};
 use crate::scenario::{Action, Scenario};
 
@@ -26,7 +26,7 @@ impl<'p> Engine<'p> {
             if let Some(note) = &e.note {
                 engine.schedule(at, Intervention::Note(note.clone()));
             }
-            let until = |d: &Option<Duration>| d.map(|d| at + d.as_secs());
+            let until = |d: &Option<SimDuration>| d.map(|d| at + d.as_secs());
             match &e.action {
                 Action::Outage { services, lasts } => engine.schedule(
                     at,

@@ -119,7 +119,7 @@ pub fn play(
         scenario,
         plan,
         &graph,
-        reprise::simulation::Lead::Plan { schedules: 20 },
+        reprise::simulation::Lead::Scheduler { schedules: 20 },
         reprise::recovery::Options {
             seed,
             ..Default::default()
@@ -139,7 +139,7 @@ pub fn foreseen(
     scenario: &reprise::scenario::Scenario,
     plan: &reprise::model::Plan,
     seed: u64,
-) -> Result<reprise::recovery::RecoveryPlan, reprise::recovery::ProblemError> {
+) -> Result<reprise::recovery::RecoveryOrder, reprise::recovery::ProblemError> {
     let graph = reprise::graph::DependencyGraph::new(plan);
     let (situation, _) = reprise::simulation::foresight(scenario, plan, seed);
     let never = || false;

@@ -330,7 +330,7 @@ fn simulate(spec: &Spec, plan: &Plan, scenario: &reprise::scenario::Scenario) ->
         .map(|s| {
             let r = &plan.service(s).recovery;
             let f = spec.scale.get(s.index()).copied().unwrap_or(1.0);
-            let scaled = |d: reprise::model::Duration| (d.as_secs() as f64 * f).round() as u64;
+            let scaled = |d: reprise::model::SimDuration| (d.as_secs() as f64 * f).round() as u64;
             [
                 scaled(r.duration),
                 r.failover.map_or(0, |x| scaled(x.duration)),

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::*;
-use crate::model::Duration;
+use crate::model::SimDuration;
 
 impl Draft {
     /// The draft in the exercise format. `schema`: start with the
@@ -32,9 +32,9 @@ impl Draft {
         field(&mut y, 0, "title", &self.title);
         field(&mut y, 0, "scenario", &self.scenario);
         field(&mut y, 0, "description", &self.description);
-        let _ = writeln!(y, "start: {}", Duration::from_secs(self.start));
-        let _ = writeln!(y, "end: {}", Duration::from_secs(self.end));
-        let _ = writeln!(y, "step: {}", Duration::from_secs(self.step));
+        let _ = writeln!(y, "start: {}", SimDuration::from_secs(self.start));
+        let _ = writeln!(y, "end: {}", SimDuration::from_secs(self.end));
+        let _ = writeln!(y, "step: {}", SimDuration::from_secs(self.step));
 
         y.push_str("\nobjectives:\n");
         for o in &self.objectives {
@@ -72,7 +72,7 @@ impl Draft {
             let _ = writeln!(y, "  - id: {}", word(&inject.id));
             match &inject.when {
                 When::At(t) => {
-                    let _ = writeln!(y, "    at: {}", Duration::from_secs(*t));
+                    let _ = writeln!(y, "    at: {}", SimDuration::from_secs(*t));
                 }
                 When::Unless { expected, by } => {
                     let _ = writeln!(y, "    contingency: {}", flow(expected, "unless", *by));
@@ -169,7 +169,7 @@ fn flow(e: &Expected, key: &str, by: u64) -> String {
     if let Some(l) = e.level {
         let _ = write!(out, ", level: {l}");
     }
-    let _ = write!(out, ", by: {} }}", Duration::from_secs(by));
+    let _ = write!(out, ", by: {} }}", SimDuration::from_secs(by));
     out
 }
 

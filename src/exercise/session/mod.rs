@@ -147,11 +147,9 @@ impl<'a> Session<'a> {
         let mut session = Session::at_start(exercise, plan, graph, scenario, seed, None);
         session.deliver().map_err(|e| e.to_string())?;
         for e in entries {
-            match e {
-                Entry::Inject { .. } => {}
-                Entry::Clock { t, .. } => {
-                    session.move_clock(*t).map_err(|e| e.to_string())?;
-                }
+            let (change, wall) = match e {
+                Entry::Inject { .. } => continue,
+                Entry::Clock { t, .. } => (Change::Goto(*t), ""),
                 Entry::Decision {
                     t,
                     by,
@@ -165,24 +163,22 @@ impl<'a> Session<'a> {
                             session.now()
                         ));
                     }
-                    let decision = Decision::parse(plan, exercise, command)
-                        .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
-                    session
-                        .apply_decision(&decision)
-                        .map_err(|m| format!("entry {seq}: `{command}`: {m}"))?;
-                    session.decisions.push(Taken {
-                        seq: *seq,
-                        t: *t,
-                        by: by.clone(),
-                        decision,
+                    let change = Change::Decide {
                         command: command.clone(),
-                        wall: wall.clone(),
-                    });
+                        by: by.clone(),
+                    };
+                    (change, wall.as_str())
                 }
-                Entry::Pause { .. } => session.paused = true,
-                Entry::Resume { .. } => session.paused = false,
-                Entry::End { .. } => session.ended = true,
-            }
+                Entry::Pause { .. } => (Change::Pause, ""),
+                Entry::Resume { .. } => (Change::Resume, ""),
+                Entry::End { .. } => (Change::End, ""),
+            };
+            // The change is numbered as the journal numbered it.
+            session.seq = e.seq().saturating_sub(1);
+            session.take(change, wall).map_err(|err| match e {
+                Entry::Decision { seq, command, .. } => format!("entry {seq}: `{command}`: {err}"),
+                _ => format!("entry {}: {err}", e.seq()),
+            })?;
         }
         // Injects the journal lists must be those the replay delivered, in
         // order; the replay may deliver more (a crash between the clock
@@ -477,6 +473,13 @@ impl<'a> Session<'a> {
     /// terminal and the web page move the session. `wall` is the wall-clock
     /// time a decision is taken, written to the journal beside it.
     pub fn apply(&mut self, change: Change, wall: SystemTime) -> Result<Ack, Error> {
+        self.take(change, &journal::rfc3339(wall))
+    }
+
+    /// Applies a change, a decision being stamped with `wall` (RFC 3339):
+    /// [`Session::apply`] with the wall clock read now, or the replay with
+    /// the time the journal wrote.
+    fn take(&mut self, change: Change, wall: &str) -> Result<Ack, Error> {
         match change {
             Change::Next => self.next(),
             Change::Step(step) => self.step(step),
@@ -491,12 +494,7 @@ impl<'a> Session<'a> {
     /// Takes a decision written as a command (`restore ad with infra`),
     /// by a role when given, at wall-clock time `wall`. It is applied,
     /// written and made durable before this returns.
-    pub fn decide(
-        &mut self,
-        command: &str,
-        by: Option<&str>,
-        wall: SystemTime,
-    ) -> Result<Ack, Error> {
+    fn decide(&mut self, command: &str, by: Option<&str>, wall: &str) -> Result<Ack, Error> {
         self.check_running()?;
         if let Some(role) = by
             && self.exercise.role(role).is_none()
@@ -513,7 +511,7 @@ impl<'a> Session<'a> {
             Decision::parse(self.plan, self.exercise, command).map_err(Refusal::Decision)?;
         self.apply_decision(&decision).map_err(Refusal::NotNow)?;
         let command = decision.to_command(self.plan);
-        let wall = journal::rfc3339(wall);
+        let wall = wall.to_string();
         let t = self.now();
         let by = by.map(str::to_string);
         let seq = self.write(|seq| Entry::Decision {
@@ -549,7 +547,7 @@ impl<'a> Session<'a> {
             self.scenario,
             self.plan,
             self.graph,
-            Lead::Plan { schedules },
+            Lead::Scheduler { schedules },
             recovery::Options {
                 seed: self.seed,
                 ..Default::default()

@@ -146,13 +146,13 @@ impl<'p> Engine<'p> {
             let blocked = self.dispatch_pass();
             // A step due now that cannot start (work before it overran)
             // means the plan's times no longer hold: keep its order.
-            if blocked && !repair && matches!(self.lead, Lead::Plan { .. }) {
+            if blocked && !repair && matches!(self.lead, Lead::Scheduler { .. }) {
                 self.repair = true;
                 continue;
             }
             break;
         }
-        if let Lead::Plan { .. } = self.lead {
+        if let Lead::Scheduler { .. } = self.lead {
             let steps = std::mem::take(&mut self.steps);
             self.steps = steps
                 .into_iter()
@@ -186,7 +186,7 @@ impl<'p> Engine<'p> {
     /// One pass over the candidates in order; whether one due was blocked.
     pub(super) fn dispatch_pass(&mut self) -> bool {
         let candidates: Vec<(ServiceId, Option<Mode>, Option<Crew>)> = match self.lead {
-            Lead::Plan { .. } => self
+            Lead::Scheduler { .. } => self
                 .steps
                 .iter()
                 .filter(|(t, _, _, _)| *t <= self.now || self.repair)
@@ -286,14 +286,15 @@ impl<'p> Engine<'p> {
             // order is followed as given).
             let crew = if fits(self, &crew) {
                 crew
-            } else if let Some(c) =
-                (self.repair && matches!(self.lead, Lead::Plan { .. }) && !crew.needs.is_empty())
-                    .then(|| {
-                        crews(self.plan, s, &planned_needs)
-                            .into_iter()
-                            .find(|c| fits(self, c))
-                    })
-                    .flatten()
+            } else if let Some(c) = (self.repair
+                && matches!(self.lead, Lead::Scheduler { .. })
+                && !crew.needs.is_empty())
+            .then(|| {
+                crews(self.plan, s, &planned_needs)
+                    .into_iter()
+                    .find(|c| fits(self, c))
+            })
+            .flatten()
             {
                 c
             } else {

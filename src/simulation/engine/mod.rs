@@ -9,7 +9,7 @@
 //! through the work the teams finish.
 //!
 //! Who decides what the teams do:
-//! - [`Lead::Plan`] (simulations): the team leads plan with what they know
+//! - [`Lead::Scheduler`] (simulations): the team leads plan with what they know
 //!   at the moment (damage seen, announced returns, announced staff, nominal
 //!   durations) using the scheduler, and start each step when its planned
 //!   time comes, its dependencies are actually up and its people are free.
@@ -43,7 +43,7 @@ use crate::graph::{DependencyGraph, Units};
 use crate::model::{
     Crew, Fate, Fates, NodeRef, Plan, ProcessId, ServiceId, SiteId, TeamId, ZoneId, copies, crews,
 };
-use crate::recovery::{self, Budget, Damage, Mode, RecoveryPlan, Situation, Spell};
+use crate::recovery::{self, Budget, Damage, Mode, RecoveryOrder, Situation, Spell};
 use crate::scenario::attack::{Attack, Cut};
 
 use super::{EventKind, SimEvent};
@@ -55,7 +55,7 @@ mod view;
 use dispatch::SvcFates;
 use dispatch::expected_end;
 pub use dispatch::{mode_index, nominal};
-pub use planning::PlanCache;
+pub use planning::OrderCache;
 
 /// Something that changes the world at a moment: a line of a scenario or a
 /// player's decision.
@@ -113,7 +113,7 @@ pub enum Intervention {
 pub enum Lead {
     /// The scheduler plans, and plans again when the situation changes;
     /// `schedules` is the search budget of each planning.
-    Plan { schedules: u64 },
+    Scheduler { schedules: u64 },
     /// The players' orders, nothing else.
     Orders,
 }
@@ -284,14 +284,14 @@ pub struct Engine<'p> {
     pub(super) generated: u64,
     pub(super) plans: u32,
     /// The first plan the scheduler made, for reports.
-    pub(super) first_plan: Option<RecoveryPlan>,
+    pub(super) first_plan: Option<RecoveryOrder>,
     /// Per service: the directory its rebuild waits for after the attack
     /// (see [`copies::rejoins`]).
     rejoin: Vec<Option<ServiceId>>,
     /// Plans already made for the same situation (Monte Carlo runs share
     /// it): planning is deterministic, so a plan found there is the plan
     /// the teams would make.
-    cache: Option<std::sync::Arc<PlanCache>>,
+    cache: Option<std::sync::Arc<OrderCache>>,
 }
 
 impl<'p> Engine<'p> {
@@ -357,7 +357,7 @@ impl<'p> Engine<'p> {
     }
 
     /// Shares plans with other engines playing the same scenario.
-    pub fn set_cache(&mut self, cache: std::sync::Arc<PlanCache>) {
+    pub fn set_cache(&mut self, cache: std::sync::Arc<OrderCache>) {
         self.cache = Some(cache);
     }
 
@@ -414,13 +414,13 @@ impl<'p> Engine<'p> {
     pub fn next_time(&self) -> Option<u64> {
         let agenda = self.agenda.peek().map(|Reverse((t, _))| *t);
         let step = match self.lead {
-            Lead::Plan { .. } if !self.repair => self
+            Lead::Scheduler { .. } if !self.repair => self
                 .steps
                 .iter()
                 .filter(|(t, s, _, _)| *t > self.now && self.svc[s.index()].work.is_none())
                 .map(|(t, _, _, _)| *t)
                 .min(),
-            Lead::Plan { .. } => None,
+            Lead::Scheduler { .. } => None,
             Lead::Orders => None,
         };
         match (agenda, step) {
@@ -588,7 +588,7 @@ impl<'p> Engine<'p> {
         }
         if self.replan {
             self.replan = false;
-            self.make_plan();
+            self.reschedule();
         }
         self.dispatch();
     }

@@ -4,18 +4,18 @@
 use super::*;
 
 /// What a plan was made for: the situation, the planning seed, the budget.
-type PlanKey = (Situation, u64, u64);
+type OrderKey = (Situation, u64, u64);
 
 /// A planning's result: the plan, or why there is none.
-type Planned = Result<RecoveryPlan, String>;
+type Planned = Result<RecoveryOrder, String>;
 
 /// Plans by what they were made for, and the room they take.
 #[derive(Default)]
-pub struct PlanCache {
-    plans: std::sync::Mutex<(HashMap<PlanKey, Planned>, usize)>,
+pub struct OrderCache {
+    plans: std::sync::Mutex<(HashMap<OrderKey, Planned>, usize)>,
 }
 
-impl PlanCache {
+impl OrderCache {
     /// Beyond this many plans, or this many services and steps held in
     /// all (a few hundred MiB), the cache stops growing: memory stays
     /// bounded on long studies of large plans, and most hits are the first
@@ -23,12 +23,12 @@ impl PlanCache {
     const MAX: usize = 4096;
     const MAX_WEIGHT: usize = 4_000_000;
 
-    fn get(&self, key: &PlanKey) -> Option<Planned> {
+    fn get(&self, key: &OrderKey) -> Option<Planned> {
         let plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
         plans.0.get(key).cloned()
     }
 
-    fn put(&self, key: PlanKey, plan: Planned) {
+    fn put(&self, key: OrderKey, plan: Planned) {
         let weight = key.0.damage.len() + plan.as_ref().map_or(0, |p| p.steps.len());
         let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
         let (map, held) = &mut *plans;
@@ -41,8 +41,8 @@ impl PlanCache {
 
 impl<'p> Engine<'p> {
     /// The teams plan with what they know now.
-    pub(super) fn make_plan(&mut self) {
-        let Lead::Plan { schedules } = self.lead else {
+    pub(super) fn reschedule(&mut self) {
+        let Lead::Scheduler { schedules } = self.lead else {
             return;
         };
         // Nothing to do (nothing damaged, nothing stranded that could fail

@@ -89,7 +89,7 @@ impl<'p> Engine<'p> {
     pub(in crate::simulation) fn workaround_start(&self, p: ProcessId, t0: u64) -> Option<u64> {
         let w = self.plan.process(p).workaround.as_ref()?;
         match self.lead {
-            Lead::Plan { .. } => Some(t0 + w.activation.as_secs()),
+            Lead::Scheduler { .. } => Some(t0 + w.activation.as_secs()),
             Lead::Orders => {
                 self.workaround_at[p.index()].map(|d| d.max(t0) + w.activation.as_secs())
             }
