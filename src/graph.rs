@@ -30,7 +30,7 @@ pub enum EdgeKind {
 
 impl EdgeKind {
     /// Hard and group edges carry requirements; soft ones only degrade.
-    pub fn is_required(self) -> bool {
+    fn is_required(self) -> bool {
         !matches!(self, EdgeKind::Soft)
     }
 }

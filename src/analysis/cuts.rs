@@ -28,7 +28,7 @@ pub struct CutSet {
 }
 
 /// The largest order supported.
-pub const MAX_ORDER: usize = 3;
+const MAX_ORDER: usize = 3;
 
 impl CutSet {
     fn single(s: u32) -> CutSet {

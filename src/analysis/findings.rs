@@ -32,7 +32,7 @@ pub struct Finding {
 }
 
 /// The codes, with their level and what they mean; the README lists them.
-pub const CODES: &[(&str, Level, &str)] = &[
+const CODES: &[(&str, Level, &str)] = &[
     (
         "mtpd-not-achievable",
         Level::Error,

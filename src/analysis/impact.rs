@@ -30,8 +30,6 @@ pub struct Impact {
     /// Services down at the failure whose standby is up: they fail over,
     /// `(service, standby, seconds from the failure to the switch's end)`.
     pub failovers: Vec<(ServiceId, ServiceId, i64)>,
-    /// State of every node once those failovers are done.
-    pub after: Vec<State>,
 }
 
 /// Fail the given services (dense indices) and cut the given zones off the
@@ -107,7 +105,6 @@ pub fn impact(
         states,
         processes,
         failovers: over,
-        after,
     }
 }
 

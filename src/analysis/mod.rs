@@ -5,9 +5,9 @@
 //! Everything here reads the [`Plan`] and its [`DependencyGraph`] and returns
 //! values; the command line prints them.
 
-pub mod cuts;
-pub mod findings;
-pub mod impact;
+pub(crate) mod cuts;
+pub(crate) mod findings;
+pub(crate) mod impact;
 pub mod objectives;
 pub mod state;
 

@@ -6,10 +6,10 @@
 
 mod analyze;
 mod check;
-pub mod exercise;
+pub(crate) mod exercise;
 mod exercise_generate;
-pub mod exercise_report;
-pub mod exercise_serve;
+pub(crate) mod exercise_report;
+pub(crate) mod exercise_serve;
 mod graph;
 mod meta;
 mod recover;
@@ -27,7 +27,7 @@ use crate::i18n::Lang;
 use crate::load::{Loaded, load_plan};
 
 /// Exit codes, the same for every command.
-pub mod exit {
+pub(crate) mod exit {
     /// Success.
     pub const OK: i32 = 0;
     /// Findings, when asked to be strict (`--strict`).

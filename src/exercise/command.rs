@@ -64,7 +64,7 @@ impl std::fmt::Display for CommandError {
 impl std::error::Error for CommandError {}
 
 /// The clock's verbs, with their short forms.
-pub const CLOCK_VERBS: [&str; 6] = ["next", "step", "goto", "pause", "resume", "end"];
+const CLOCK_VERBS: [&str; 6] = ["next", "step", "goto", "pause", "resume", "end"];
 
 impl Change {
     /// Reads a facilitator's line. `@role` in front names who decides; a

@@ -28,12 +28,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 /// The journal format this version writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 1;
 
 /// The first line of a journal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
-    /// [`FORMAT_VERSION`] when written.
+    /// `FORMAT_VERSION` when written.
     pub version: u32,
     /// The exercise file, as the facilitator gave it.
     pub exercise: String,
@@ -71,7 +71,7 @@ impl Header {
     }
 
     /// A header for the exercise file at `path`, reading it to hash it.
-    pub fn for_file(path: &Path, seed: u64, created: SystemTime) -> io::Result<Header> {
+    fn for_file(path: &Path, seed: u64, created: SystemTime) -> io::Result<Header> {
         let bytes = std::fs::read(path)?;
         Ok(Header::new(path, &bytes, seed, created))
     }

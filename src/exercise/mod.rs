@@ -17,11 +17,11 @@
 
 pub mod command;
 mod decision;
-pub mod draft;
+pub(crate) mod draft;
 pub mod journal;
 mod raw;
 pub mod request;
-pub mod retex;
+pub(crate) mod retex;
 pub mod session;
 
 use std::cmp::Reverse;

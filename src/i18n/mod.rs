@@ -7,7 +7,6 @@
 //! in [Fluent](https://projectfluent.org/) syntax, with named arguments.
 //! A sentence with arguments is never written as two `format!` in Rust.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -208,12 +207,13 @@ macro_rules! msg {
 
 /// Every message id of a language's catalogue, with the names of its
 /// arguments: what the catalogue test compares across languages.
-pub fn catalogue(lang: Lang) -> BTreeMap<String, Vec<String>> {
+#[cfg(test)]
+fn catalogue(lang: Lang) -> std::collections::BTreeMap<String, Vec<String>> {
     let pick = |f: &Area| match lang {
         Lang::En => f.1,
         Lang::Fr => f.2,
     };
-    let mut ids = BTreeMap::new();
+    let mut ids = std::collections::BTreeMap::new();
     for file in &CATALOGUE {
         let resource = FluentResource::try_new(pick(file).to_string()).unwrap_or_else(|(r, _)| r);
         for entry in resource.entries() {
@@ -232,6 +232,7 @@ pub fn catalogue(lang: Lang) -> BTreeMap<String, Vec<String>> {
 }
 
 /// The variables a pattern uses, in its placeables and their variants.
+#[cfg(test)]
 fn variables(pattern: &fluent_syntax::ast::Pattern<&str>, out: &mut Vec<String>) {
     use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
     fn inline(e: &InlineExpression<&str>, out: &mut Vec<String>) {

@@ -35,7 +35,7 @@ pub fn decode<'a, T: de::Deserialize<'a>>(node: &'a Node, sink: &'a Sink) -> Res
 
 /// A serde error that knows where it happened.
 #[derive(Debug)]
-pub struct DeError {
+struct DeError {
     diagnostic: Diagnostic,
 }
 

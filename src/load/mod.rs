@@ -1,14 +1,14 @@
 //! Loading a plan: files and includes, YAML, decoding, then resolution.
 //!
-//! The pipeline is `read` (size cap, UTF-8) → [`yaml::load`] (guarded parse,
+//! The pipeline is `read` (size cap, UTF-8) → `yaml::load` (guarded parse,
 //! positions) → `de::decode` (shape, per entry, so one bad service does not
 //! hide the others) → `resolve` (ids, cross-references, counts). Every stage
 //! adds [`Diagnostic`]s instead of stopping, so one run shows every mistake.
 
 pub(crate) mod de;
-pub mod raw;
+pub(crate) mod raw;
 mod resolve;
-pub mod yaml;
+pub(crate) mod yaml;
 pub(crate) use yaml::{Node, Value as NodeValue};
 
 use std::collections::HashMap;

@@ -19,10 +19,14 @@ use crate::model::{Criticality, ServiceKind, SimDuration};
 /// An id that names something elsewhere in the plan, with its place.
 pub type Ref = Spanned<String>;
 
+// The loader reads a file section by section (each into its own type
+// below, so that one bad section does not hide the others); this whole
+// shape is what `reprise schema plan` describes.
 /// One plan file. The root file names the plan; included files add to it.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "reprise continuity plan")]
+#[expect(dead_code, reason = "a shape for the schema, never built")]
 pub struct PlanFile {
     /// The plan's name (root file only).
     pub name: Option<String>,

@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, FileId, Span};
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Deepest nesting of collections accepted. Plans need about eight levels.
-pub const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 64;
 
 /// A YAML value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]

@@ -224,13 +224,13 @@ impl Fates {
     }
 
     /// Per service: what a rebuild from its copy waits for (see
-    /// [`restore`]).
+    /// `restore`).
     pub fn restores(&self, plan: &Plan) -> Vec<Restore> {
         plan.service_ids().map(|s| restore(plan, s, self)).collect()
     }
 
     /// Per service: what a relocation restores from (see
-    /// [`relocate_from`]).
+    /// `relocate_from`).
     pub fn relocations(&self, plan: &Plan) -> Vec<Option<Restore>> {
         plan.service_ids()
             .map(|s| relocate_from(plan, s, self))

@@ -5,9 +5,9 @@
 //! resolved into dense indices ([`ServiceId`], [`ProcessId`], …) so the
 //! algorithms work on arrays.
 
-pub mod copies;
+pub(crate) mod copies;
 mod crew;
-pub mod duration;
+pub(crate) mod duration;
 mod kinds;
 mod plan;
 mod target;

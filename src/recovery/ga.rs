@@ -75,7 +75,7 @@ impl Individual {
 
 /// Latest finish times from a backward pass: deadlines of the milestones
 /// and a horizon for the rest. Smaller means more urgent.
-pub fn latest_finish(problem: &Problem, successors: &dyn Fn(usize) -> Vec<usize>) -> Vec<u64> {
+fn latest_finish(problem: &Problem, successors: &dyn Fn(usize) -> Vec<usize>) -> Vec<u64> {
     let n = problem.tasks.len();
     let horizon: u64 = problem.tasks.iter().map(|t| t.longest()).sum::<u64>()
         + problem.tasks.iter().map(|t| t.release).max().unwrap_or(0);

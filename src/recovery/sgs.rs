@@ -1,6 +1,6 @@
 //! Turning a priority list into a schedule, scoring it, and improving it.
 //!
-//! - [`Decoder::decode`] is the serial schedule-generation scheme: tasks are
+//! - [`Decoder::decode_with`] is the serial schedule-generation scheme: tasks are
 //!   taken in list order (skipping, then returning to, any whose predecessors
 //!   are not placed yet) and each starts at the earliest time its
 //!   requirements are met and its teams have the people for its whole
@@ -118,12 +118,6 @@ impl<'p> Decoder<'p> {
 
     pub fn successors(&self, j: usize) -> &[usize] {
         &self.successors[j]
-    }
-
-    /// Serial SGS over `list` (a permutation of the tasks), each task in
-    /// the mode that ends first.
-    pub fn decode(&mut self, list: &[usize]) -> Schedule {
-        self.decode_with(list, &[])
     }
 
     /// Serial SGS over `list`, with `genes[j]` the mode of task `j` plus

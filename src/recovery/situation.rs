@@ -44,7 +44,7 @@ pub struct Situation {
     /// Per node (dense index): since when it is down, if it is at `now`.
     pub down_since: Vec<Option<u64>>,
     /// Per service: what a rebuild from its copy waits for (the copy's
-    /// holder up, its retrieval; see [`crate::model::copies`]).
+    /// holder up, its retrieval; see `model::copies`).
     pub restore: Vec<Restore>,
     /// Per team: `(from, people)` capacity steps.
     pub capacity: Vec<Vec<(u64, u32)>>,
@@ -71,7 +71,7 @@ pub struct Situation {
     /// links across their boundary are cut then (see [`Isolation`]).
     pub isolations: Vec<(ZoneId, Spell)>,
     /// Per service: the directory its rebuild waits for, when the attacker
-    /// held both (see [`crate::model::copies::rejoins`]).
+    /// held both (see `model::copies::rejoins`).
     pub rejoin: Vec<Option<ServiceId>>,
 }
 
@@ -121,7 +121,7 @@ impl Situation {
     }
 
     /// The zones cut off the network at `t`.
-    pub fn isolated_at(&self, t: u64) -> Vec<ZoneId> {
+    fn isolated_at(&self, t: u64) -> Vec<ZoneId> {
         let mut zones: Vec<ZoneId> = self
             .isolations
             .iter()

@@ -1,15 +1,15 @@
 //! Turning results into text for people: tables, graphs, and the small
 //! formatting rules every document shares.
 
-pub mod analysis;
-pub mod board;
-pub mod check;
-pub mod doc;
-pub mod graph;
-pub mod plan;
-pub mod recovery;
-pub mod retex;
-pub mod simulation;
+pub(crate) mod analysis;
+pub(crate) mod board;
+pub(crate) mod check;
+pub(crate) mod doc;
+pub(crate) mod graph;
+pub(crate) mod plan;
+pub(crate) mod recovery;
+pub(crate) mod retex;
+pub(crate) mod simulation;
 
 use comfy_table::{ContentArrangement, Table, presets};
 

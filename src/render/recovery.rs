@@ -137,7 +137,7 @@ fn people(plan: &Plan, step: &Step, lang: Lang) -> String {
 
 /// How a crew differs from the planned one, for people: `standing in for
 /// infra, reduced crew, ×1.5 time`; `None` for the planned crew.
-pub fn crew_note(plan: &Plan, crew: &crate::model::Crew, lang: Lang) -> Option<String> {
+fn crew_note(plan: &Plan, crew: &crate::model::Crew, lang: Lang) -> Option<String> {
     if crew.is_planned() {
         return None;
     }
@@ -1174,7 +1174,7 @@ pub fn json<'a>(plan: &'a Plan, rp: &'a RecoveryOrder) -> RecoveryJson<'a> {
 
 /// A crew other than the planned one, in JSON: `{ "stand_ins": [{ "for":
 /// "infra", "by": "infogerance" }], "reduced": false, "slowdown": 1.5 }`.
-pub fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::Value> {
+fn crew_json(plan: &Plan, crew: &crate::model::Crew) -> Option<serde_json::Value> {
     if crew.is_planned() {
         return None;
     }

@@ -8,7 +8,7 @@
 //! turns it into the situation the recovery scheduler plans for
 //! (`simulation::foresight`).
 
-pub mod attack;
+pub(crate) mod attack;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ pub struct Scenario {
     /// The plan file, as resolved from the scenario's folder.
     pub plan_path: PathBuf,
     /// How long a simulation runs after T0, when the scenario says; else
-    /// it runs until nothing more can happen, at most [`HORIZON_CAP`].
+    /// it runs until nothing more can happen, at most `HORIZON_CAP`.
     pub horizon: Option<SimDuration>,
     /// The date of T0, if the scenario gives one.
     pub start: Option<Start>,
@@ -89,7 +89,7 @@ impl LoadedScenario {
 
 /// The longest a simulation runs when the scenario gives no `horizon`: a
 /// year, so that a stalled run (work that can never start) still ends.
-pub const HORIZON_CAP: SimDuration = SimDuration::from_secs(365 * 86_400);
+const HORIZON_CAP: SimDuration = SimDuration::from_secs(365 * 86_400);
 
 /// Reads a scenario and the plan it names, and resolves its targets.
 pub fn load(path: &Path) -> LoadedScenario {
@@ -379,7 +379,7 @@ pub struct Start {
 
 impl Scenario {
     /// When a simulation stops at the latest, in seconds from T0: the
-    /// scenario's `horizon`, or [`HORIZON_CAP`].
+    /// scenario's `horizon`, or `HORIZON_CAP`.
     pub fn limit(&self) -> u64 {
         self.horizon.unwrap_or(HORIZON_CAP).as_secs()
     }

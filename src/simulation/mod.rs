@@ -2,17 +2,17 @@
 //! restore and when, how each process fares against its DMIA (workarounds
 //! included), and how much data each loses against its PDMA.
 //!
-//! The [`engine`] plays the scenario moment by moment; the teams plan with
+//! The `engine` plays the scenario moment by moment; the teams plan with
 //! what they know and plan again as they learn (unlike `recover --scenario`,
 //! which plans once knowing the whole scenario). It never prints: it returns
 //! typed [`SimEvent`]s in time order and per-process results, and reporters
 //! render them.
 
 pub mod attack;
-pub mod engine;
+pub(crate) mod engine;
 pub mod monte_carlo;
 mod refusal;
-pub mod scenario;
+pub(crate) mod scenario;
 
 use std::collections::HashMap;
 

@@ -12,6 +12,8 @@ use reprise::analysis::{self, objectives};
 use reprise::graph::DependencyGraph;
 use reprise::model::{Dependency, NodeRef, Plan};
 
+use super::random_plans::{Tolerance, tolerance, write_process};
+
 #[derive(Debug, Clone)]
 enum Dep {
     Hard(usize),
@@ -19,9 +21,8 @@ enum Dep {
     Group(usize, Vec<usize>),
 }
 
-/// A process: mtpd and resume in hours, a workaround (activation, max
-/// duration), and dependencies.
-type ProcessSpec = (u64, u64, Option<(u64, u64)>, Vec<Dep>);
+/// A process: its tolerances and dependencies.
+type ProcessSpec = (Tolerance, Vec<Dep>);
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -52,12 +53,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             n,
         );
         let processes = proptest::collection::vec(
-            (
-                1u64..60,
-                0u64..3,
-                proptest::option::of((0u64..40, 1u64..30)),
-                proptest::collection::vec(dep(n), 1..3),
-            ),
+            (tolerance(40), proptest::collection::vec(dep(n), 1..3)),
             1..4,
         );
         (services, processes).prop_map(|(services, processes)| Spec {
@@ -150,17 +146,8 @@ fn load(spec: &Spec) -> Plan {
         write_deps(&mut y, Some(i), deps);
     }
     y.push_str("processes:\n");
-    for (i, (mtpd, resume, workaround, deps)) in spec.processes.iter().enumerate() {
-        let _ = writeln!(
-            y,
-            "  p{i}:\n    name: P{i}\n    entity: e\n    criticality: vital\n    mtpd: {mtpd}h\n    resume: {resume}h"
-        );
-        if let Some((a, w)) = workaround {
-            let _ = writeln!(
-                y,
-                "    workaround: {{ name: W, activation: {a}h, max_duration: {w}h }}"
-            );
-        }
+    for (i, (tolerance, deps)) in spec.processes.iter().enumerate() {
+        write_process(&mut y, i, tolerance);
         write_deps(&mut y, None, deps);
     }
     let dir = tempfile::tempdir().unwrap();

@@ -21,6 +21,7 @@ mod failover;
 mod fuzz_regressions;
 mod guards;
 mod power;
+mod random_plans;
 mod recovery_cli;
 mod recovery_props;
 mod relocation;

@@ -16,6 +16,8 @@ use reprise::model::{NodeRef, Plan};
 use reprise::recovery::Mode;
 use reprise::simulation::{EventKind, Run};
 
+use super::random_plans::restored_as_foreseen;
+
 #[derive(Debug, Clone)]
 enum Copy {
     None,
@@ -226,17 +228,7 @@ proptest! {
         let (plan, scenario) = write(&spec, dir.path());
         let run = simulate(&spec, &plan, &scenario);
         let rp = super::foreseen(&scenario, &plan, spec.seed).unwrap();
-        for r in &run.processes {
-            let planned = rp.processes.iter().rfind(|o| o.process == r.process);
-            prop_assert_eq!(
-                r.restored,
-                planned.map(|o| o.restored),
-                "{}: simulated {:?}, planned {:?}",
-                plan.process(r.process).id,
-                r.restored,
-                planned
-            );
-        }
+        restored_as_foreseen(&run, &rp, &plan)?;
         // And the same services moved.
         let simulated: Vec<_> = run
             .work

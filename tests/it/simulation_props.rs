@@ -19,6 +19,8 @@ use reprise::model::{Dependency, NodeRef, Plan, ServiceId};
 use reprise::recovery::Mode;
 use reprise::simulation::{EventKind, Run};
 
+use super::random_plans::{Tolerance, restored_as_foreseen, tolerance, write_process};
+
 #[derive(Debug, Clone)]
 struct ServiceSpec {
     zone: usize,
@@ -39,8 +41,8 @@ struct ServiceSpec {
     powered: bool,
 }
 
-/// A process: mtpd and resume (hours), workaround, dependencies.
-type ProcessSpec = (u64, u64, Option<(u64, u64)>, Vec<usize>);
+/// A process: its tolerances and dependencies.
+type ProcessSpec = (Tolerance, Vec<usize>);
 
 #[derive(Debug, Clone)]
 enum Shock {
@@ -127,9 +129,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         let services: Vec<_> = (0..n).map(service).collect();
         let processes = proptest::collection::vec(
             (
-                1u64..60,
-                0u64..3,
-                proptest::option::of((0u64..20, 1u64..30)),
+                tolerance(20),
                 proptest::sample::subsequence((0..n).collect::<Vec<_>>(), 1..=n.min(3)),
             ),
             1..4,
@@ -281,17 +281,8 @@ fn load(spec: &Spec, dir: &std::path::Path) -> (Plan, reprise::scenario::Scenari
         }
     );
     y.push_str("processes:\n");
-    for (i, (mtpd, resume, workaround, deps)) in spec.processes.iter().enumerate() {
-        let _ = writeln!(
-            y,
-            "  p{i}:\n    name: P{i}\n    entity: e\n    criticality: vital\n    mtpd: {mtpd}h\n    resume: {resume}h"
-        );
-        if let Some((a, w)) = workaround {
-            let _ = writeln!(
-                y,
-                "    workaround: {{ name: W, activation: {a}h, max_duration: {w}h }}"
-            );
-        }
+    for (i, (tolerance, deps)) in spec.processes.iter().enumerate() {
+        write_process(&mut y, i, tolerance);
         let deps: Vec<String> = deps.iter().map(|d| format!("s{d}")).collect();
         let _ = writeln!(y, "    depends_on: [{}]", deps.join(", "));
     }
@@ -549,17 +540,7 @@ proptest! {
             prop_assert!(run.makespan.is_none() || run.plans == 1);
             return Ok(());
         };
-        for r in &run.processes {
-            let planned = rp.processes.iter().rfind(|o| o.process == r.process);
-            prop_assert_eq!(
-                r.restored,
-                planned.map(|o| o.restored),
-                "{}: simulated {:?}, planned {:?}",
-                plan.process(r.process).id,
-                r.restored,
-                planned
-            );
-        }
+        restored_as_foreseen(&run, &rp, &plan)?;
     }
 
     /// News that concerns no work (a team nobody needs gains or loses

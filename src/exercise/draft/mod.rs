@@ -10,7 +10,7 @@
 //! derived from the run, and each deadline gets a contingency inject.
 //! [`Draft::to_yaml`] writes the exercise format by hand: serde_yaml stays a
 //! reader behind `load::yaml` (see ARCHITECTURE), so every text goes
-//! through [`quoted`], a YAML double-quoted scalar with escapes.
+//! through `yaml::quoted`, a YAML double-quoted scalar with escapes.
 //!
 //! The run's facts are read in `facts`, worded as injects, objectives and
 //! roles in `injects`, and written in `yaml`; this module holds the typed
@@ -31,7 +31,6 @@ use crate::simulation::Run;
 
 use facts::{Facts, pick_restore, pick_workaround};
 use injects::{Generator, description, roles};
-pub use yaml::quoted;
 
 /// An exercise ready to be written: the exercise format's fields, with
 /// times in seconds of scenario time.

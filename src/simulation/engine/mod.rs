@@ -54,7 +54,6 @@ mod view;
 
 use dispatch::SvcFates;
 use dispatch::expected_end;
-pub use dispatch::{mode_index, nominal};
 pub use planning::OrderCache;
 
 /// Something that changes the world at a moment: a line of a scenario or a
