@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{CliError, Global, Io, exit};
+use super::{CliError, Global, Io, Opening, exit};
 use crate::exercise::command::{self, Change};
 use crate::exercise::journal;
 use crate::exercise::session::{Ack, Error, Refusal, Session};
@@ -83,21 +83,28 @@ pub fn default_journal(exercise: &Path) -> PathBuf {
     PathBuf::from(format!("{stem}.journal.jsonl"))
 }
 
+impl Opening {
+    /// The journal this opening writes: the one to resume, the one given,
+    /// or the default beside `exercise`; and whether it is resumed.
+    pub fn path(&self, exercise: &Path) -> (PathBuf, bool) {
+        match (&self.journal, &self.resume) {
+            (_, Some(r)) => (r.clone(), true),
+            (Some(j), None) => (j.clone(), false),
+            (None, None) => (default_journal(exercise), false),
+        }
+    }
+}
+
 /// Opens a session: fresh with a new journal, or rebuilt from the journal
 /// to resume. Prints why it cannot; `Err` carries the exit code.
 pub fn open<'a>(
     prepared: &'a Prepared,
-    journal: Option<&Path>,
-    resume: Option<&Path>,
-    seed: u64,
+    opening: &Opening,
     io: &mut Io,
 ) -> Result<Session<'a>, CliError> {
-    let default = default_journal(&prepared.path);
-    let (path, resuming) = match (journal, resume) {
-        (_, Some(r)) => (r, true),
-        (Some(j), None) => (j, false),
-        (None, None) => (default.as_path(), false),
-    };
+    let seed = opening.seed;
+    let (path, resuming) = opening.path(&prepared.path);
+    let path = path.as_path();
     let (journal, seed, entries, repaired) =
         match journal::open_for_exercise(path, &prepared.path, seed, resuming, SystemTime::now()) {
             Ok(x) => x,
@@ -268,16 +275,9 @@ impl rustyline::Helper for Completion<'_> {}
 
 /// `exercise run`: reads commands (a terminal with completion and history,
 /// or a script on standard input), prints the board as the clock moves.
-pub fn run(
-    global: &Global,
-    path: &Path,
-    journal: Option<&Path>,
-    resume: Option<&Path>,
-    seed: u64,
-    io: &mut Io,
-) -> Result<i32, CliError> {
+pub fn run(global: &Global, path: &Path, opening: &Opening, io: &mut Io) -> Result<i32, CliError> {
     let p = load(path, io)?;
-    let mut session = open(&p, journal, resume, seed, io)?;
+    let mut session = open(&p, opening, io)?;
     let lang = Lang::from(global.lang);
     let mut shown = 0usize;
     writeln!(io.out, "{}", session.exercise.title)?;

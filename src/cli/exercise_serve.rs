@@ -35,7 +35,7 @@ use tokio_stream::wrappers::WatchStream;
 use tokio_stream::{Stream, StreamExt};
 
 use super::exercise::{self, Prepared};
-use super::{CliError, Global, Io, exit};
+use super::{CliError, Global, Io, Opening, exit};
 use crate::exercise::Verb;
 use crate::exercise::command::Change;
 use crate::exercise::request;
@@ -52,8 +52,10 @@ const GRACE: Duration = Duration::from_secs(3);
 /// The most completions sent for one line.
 const MAX_COMPLETIONS: usize = 500;
 
-const INDEX_HTML: &str = include_str!("../web/index.html");
-const FACILITATOR_HTML: &str = include_str!("../web/facilitator.html");
+/// The one page both audiences get: observers without the console,
+/// facilitators with it.
+const PAGE_HTML: &str = include_str!("../web/page.html");
+const CONSOLE_HTML: &str = include_str!("../web/console.html");
 const APP_JS: &str = include_str!("../web/app.js");
 const STYLE_CSS: &str = include_str!("../web/style.css");
 
@@ -64,9 +66,7 @@ pub fn run(
     global: &Global,
     path: &Path,
     listen: SocketAddr,
-    journal: Option<&Path>,
-    resume: Option<&Path>,
-    seed: u64,
+    opening: &Opening,
     io: &mut Io,
 ) -> Result<i32, CliError> {
     let prepared = exercise::load(path, io)?;
@@ -95,7 +95,7 @@ pub fn run(
         }
     };
     let addr = listener.local_addr()?;
-    let session = exercise::open(prepared, journal, resume, seed, io)?;
+    let session = exercise::open(prepared, opening, io)?;
     let lang = Lang::from(global.lang);
     let shared = Arc::new(Shared::new(prepared, session, token, lang, addr));
     if !addr.ip().is_loopback() {
@@ -118,9 +118,7 @@ pub fn run(
     runtime.block_on(serve(listener, app, shared.clone()))?;
     runtime.shutdown_timeout(GRACE);
 
-    let journal_path = resume
-        .or(journal)
-        .map_or_else(|| exercise::default_journal(path), Path::to_path_buf);
+    let (journal_path, _) = opening.path(path);
     let fatal = shared
         .fatal
         .lock()
@@ -264,7 +262,14 @@ impl Shared {
                 .collect(),
             actions: Verb::ALL.iter().map(|a| a.syntax()).collect(),
         });
-        let page = |html: &str| Bytes::from(html.replace("{{lang}}", lang_key));
+        let page = |role: &str, title: &str, console: &str| {
+            let html = PAGE_HTML
+                .replace("{{lang}}", lang_key)
+                .replace("{{role}}", role)
+                .replace("{{title}}", title)
+                .replace("{{console}}", console);
+            Bytes::from(html)
+        };
         let port = addr.port();
         let hosts = addr.ip().is_loopback().then(|| {
             vec![
@@ -281,8 +286,8 @@ impl Shared {
             token,
             views: watch::Sender::new(Some(view.into())),
             fatal: Mutex::new(None),
-            index: page(INDEX_HTML),
-            facilitator: page(FACILITATOR_HTML),
+            index: page("observer", "reprise", ""),
+            facilitator: page("facilitator", "reprise — facilitator", CONSOLE_HTML),
             map: Bytes::from(map),
             about: Bytes::from(about),
         }

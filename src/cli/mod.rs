@@ -339,13 +339,13 @@ pub struct Opening {
     /// The journal to create (default: EXERCISE-STEM.journal.jsonl here);
     /// never overwritten.
     #[arg(long, conflicts_with = "resume")]
-    journal: Option<PathBuf>,
+    pub journal: Option<PathBuf>,
     /// Resume the exercise recorded in this journal.
     #[arg(long)]
-    resume: Option<PathBuf>,
+    pub resume: Option<PathBuf>,
     /// Seed of the scenario's random draws (a resumed journal keeps its own).
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub seed: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -464,27 +464,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             ExerciseCommand::Run {
                 exercise: path,
                 opening,
-            } => exercise::run(
-                &cli.global,
-                path,
-                opening.journal.as_deref(),
-                opening.resume.as_deref(),
-                opening.seed,
-                io,
-            ),
+            } => exercise::run(&cli.global, path, opening, io),
             ExerciseCommand::Serve {
                 exercise: path,
                 listen,
                 opening,
-            } => exercise_serve::run(
-                &cli.global,
-                path,
-                *listen,
-                opening.journal.as_deref(),
-                opening.resume.as_deref(),
-                opening.seed,
-                io,
-            ),
+            } => exercise_serve::run(&cli.global, path, *listen, opening, io),
             ExerciseCommand::Report { journal, exercise } => {
                 exercise_report::run(&cli.global, journal, exercise.as_deref(), io)
             }

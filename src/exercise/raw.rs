@@ -165,29 +165,16 @@ impl RoleKind {
 
 /// Who receives an inject: a role id, or a list of them, each with its
 /// place.
+pub type Audience = crate::load::Ids<RoleIds>;
+
 #[derive(Debug)]
-pub struct Audience(pub Vec<Spanned<String>>);
+pub struct RoleIds;
 
-struct AudienceText;
-
-impl crate::load::Expecting for AudienceText {
+impl crate::load::Expecting for RoleIds {
     const TEXT: &'static str = "a role id (`dsi`) or a list of role ids (`[dsi, dgs]`)";
-}
-
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::load::one_or_list::<AudienceText, D>(d).map(Audience)
-    }
-}
-
-impl JsonSchema for Audience {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Audience".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        crate::load::one_or_list_schema("A role id, or a list of role ids.", Some(1))
-    }
+    const NAME: &'static str = "Audience";
+    const DESCRIPTION: &'static str = "A role id, or a list of role ids.";
+    const MIN_ITEMS: Option<u32> = Some(1);
 }
 
 /// A tabletop exercise: a scenario, the objectives it trains, the roles,

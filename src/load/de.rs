@@ -482,9 +482,26 @@ impl<'de, T: de::Deserialize<'de>> de::Deserialize<'de> for Spanned<T> {
     }
 }
 
-/// What a [`one_or_list`] holds, for its error message.
-pub(crate) trait Expecting {
+/// What an [`Ids`] value names: the words of its error, its JSON Schema.
+pub trait Expecting {
+    /// What a bad value is told was expected.
     const TEXT: &'static str;
+    /// The JSON Schema's name and description.
+    const NAME: &'static str;
+    const DESCRIPTION: &'static str;
+    /// The shortest list the schema allows, if any.
+    const MIN_ITEMS: Option<u32>;
+}
+
+/// Ids written alone or as a list, each with its place: how plans,
+/// scenarios and exercises let one write `entry: vpn` or
+/// `entry: [vpn, mail]`. `E` says what the ids name.
+pub struct Ids<E>(pub Vec<Spanned<String>>, std::marker::PhantomData<E>);
+
+impl<E> fmt::Debug for Ids<E> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.debug_tuple("Ids").field(&self.0).finish()
+    }
 }
 
 struct OneOrList<E>(
@@ -514,31 +531,35 @@ impl<'de, E: Expecting> de::Deserialize<'de> for OneOrList<E> {
     }
 }
 
-/// The JSON Schema of a [`one_or_list`] value.
-pub(crate) fn one_or_list_schema(description: &str, min_items: Option<u32>) -> schemars::Schema {
-    let mut list = serde_json::json!({ "type": "array", "items": { "type": "string" } });
-    if let Some(n) = min_items {
-        list["minItems"] = n.into();
+impl<'de, E: Expecting> de::Deserialize<'de> for Ids<E> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let outer = <Spanned<OneOrList<E>> as de::Deserialize>::deserialize(d)?;
+        let ids = match outer.value.0 {
+            Ok(value) => vec![Spanned {
+                span: outer.span,
+                value,
+            }],
+            Err(list) => list,
+        };
+        Ok(Ids(ids, std::marker::PhantomData))
     }
-    schemars::json_schema!({
-        "description": description,
-        "anyOf": [{ "type": "string" }, list]
-    })
 }
 
-/// A string or a list of strings, each with its place: how scenarios and
-/// exercises let one write `entry: vpn` or `entry: [vpn, mail]`.
-pub(crate) fn one_or_list<'de, E: Expecting, D: de::Deserializer<'de>>(
-    d: D,
-) -> Result<Vec<Spanned<String>>, D::Error> {
-    let outer = <Spanned<OneOrList<E>> as de::Deserialize>::deserialize(d)?;
-    Ok(match outer.value.0 {
-        Ok(value) => vec![Spanned {
-            span: outer.span,
-            value,
-        }],
-        Err(list) => list,
-    })
+impl<E: Expecting> schemars::JsonSchema for Ids<E> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        E::NAME.into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut list = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+        if let Some(n) = E::MIN_ITEMS {
+            list["minItems"] = n.into();
+        }
+        schemars::json_schema!({
+            "description": E::DESCRIPTION,
+            "anyOf": [{ "type": "string" }, list]
+        })
+    }
 }
 
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {

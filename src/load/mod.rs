@@ -19,7 +19,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Sources, Span, did_you_mean};
 use crate::model::Plan;
-pub(crate) use de::{Expecting, Sink, Spanned, decode, one_or_list, one_or_list_schema};
+pub use de::{Expecting, Ids};
+pub(crate) use de::{Sink, Spanned, decode};
 use yaml::Value;
 
 /// What loading produced: the plan when it has no error, and everything

@@ -320,29 +320,16 @@ pub struct RelocateSpec {
 }
 
 /// Site ids, one or a list, each with its place.
+pub type Sites = super::Ids<SiteIds>;
+
 #[derive(Debug)]
-pub struct Sites(pub Vec<Spanned<String>>);
+pub struct SiteIds;
 
-struct SitesText;
-
-impl super::Expecting for SitesText {
+impl super::Expecting for SiteIds {
     const TEXT: &'static str = "a site id or a list of site ids";
-}
-
-impl<'de> Deserialize<'de> for Sites {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        super::one_or_list::<SitesText, D>(d).map(Sites)
-    }
-}
-
-impl JsonSchema for Sites {
-    fn schema_name() -> Cow<'static, str> {
-        "Sites".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        super::one_or_list_schema("A site id, or a list of site ids.", Some(1))
-    }
+    const NAME: &'static str = "Sites";
+    const DESCRIPTION: &'static str = "A site id, or a list of site ids.";
+    const MIN_ITEMS: Option<u32> = Some(1);
 }
 
 impl<'de> Deserialize<'de> for Relocate {

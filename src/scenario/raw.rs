@@ -9,32 +9,17 @@ use crate::model::SimDuration;
 
 /// Services hit by an event: ids, `site:ID`, `zone:ID` or `supplier:ID`,
 /// one or a list, each with its place.
+pub type Targets = crate::load::Ids<TargetIds>;
+
 #[derive(Debug)]
-pub struct Targets(pub Vec<Spanned<String>>);
+pub struct TargetIds;
 
-struct TargetsText;
-
-impl crate::load::Expecting for TargetsText {
+impl crate::load::Expecting for TargetIds {
     const TEXT: &'static str = "a target (`dns`, `site:dc-a`) or a list of targets";
-}
-
-impl<'de> Deserialize<'de> for Targets {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::load::one_or_list::<TargetsText, D>(d).map(Targets)
-    }
-}
-
-impl JsonSchema for Targets {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Targets".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        crate::load::one_or_list_schema(
-            "A service id, `site:ID`, `zone:ID` or `supplier:ID`, or a list of them.",
-            None,
-        )
-    }
+    const NAME: &'static str = "Targets";
+    const DESCRIPTION: &'static str =
+        "A service id, `site:ID`, `zone:ID` or `supplier:ID`, or a list of them.";
+    const MIN_ITEMS: Option<u32> = None;
 }
 
 /// A scenario: what happens, and when.
