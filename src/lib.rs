@@ -16,6 +16,7 @@ pub mod diag;
 pub mod exercise;
 pub mod graph;
 pub mod i18n;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -11,6 +11,7 @@ mod exercise_generate;
 pub(crate) mod exercise_report;
 pub(crate) mod exercise_serve;
 mod graph;
+mod import;
 mod meta;
 mod recover;
 mod show;
@@ -250,6 +251,21 @@ pub enum Command {
         #[command(subcommand)]
         command: ExerciseCommand,
     },
+    /// Start a plan from what the team already has: a BIA spreadsheet.
+    ///
+    /// Writes a plan file of generated entries (each with its `origin`),
+    /// which the hand-written plan includes; a re-import rewrites that file
+    /// only. Bad cells are reported with their sheet, row and column, exit
+    /// 2, and nothing is written.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// The business impact analysis workbook that `import bia` reads.
+    Bia {
+        #[command(subcommand)]
+        command: BiaCommand,
+    },
     /// The JSON Schema of plan or scenario files, for editors that complete
     /// and check YAML.
     Schema {
@@ -264,6 +280,43 @@ pub enum Command {
     },
     /// The manual page, in roff.
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Processes from a BIA spreadsheet (.xlsx, .ods, .xls or .csv): one row
+    /// per process, columns found by their French or English headers
+    /// (Processus, Entité, Criticité, DMIA/MTPD, PDMA/RPO, Applications
+    /// supports, Propriétaire, Identifiant, Description).
+    Bia {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The plan the processes join: entities and supporting
+        /// applications are matched to its ids or names.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// The sheet to read (default: the first with a BIA's headers).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// The plan file to write (replaced as a whole).
+        #[arg(long, short, default_value = "bia.yaml")]
+        out: PathBuf,
+        /// Print what would change in --out (added, changed, removed, by
+        /// origin) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BiaCommand {
+    /// Write the blank BIA workbook (.xlsx, with a help sheet), or its CSV
+    /// header line (.csv).
+    Template {
+        /// The file to write.
+        #[arg(long, short, default_value = "bia.xlsx")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -479,6 +532,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
                 seed,
             } => exercise_generate::run(&cli.global, scenario, output.as_deref(), *seed, io),
         },
+        Command::Import {
+            source:
+                ImportSource::Bia {
+                    file,
+                    plan,
+                    sheet,
+                    out,
+                    dry_run,
+                },
+        } => import::bia(file, plan.as_deref(), sheet.as_deref(), out, *dry_run, io),
+        Command::Bia {
+            command: BiaCommand::Template { out },
+        } => import::template(out, io),
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

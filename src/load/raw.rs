@@ -82,6 +82,10 @@ pub const PLAN_KEYS: &[&str] = &[
 pub struct Entity {
     pub name: String,
     pub description: Option<String>,
+    /// Where an imported entry comes from (`bia:etat-civil`,
+    /// `mercator:application:12`): written by `reprise import`, which
+    /// reconciles a re-import by it. Hand-written entries have none.
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -92,6 +96,10 @@ pub struct Site {
     pub description: Option<String>,
     /// A recovery site: another site's services can be brought back here.
     pub stands_in_for: Option<StandIn>,
+    /// Where an imported entry comes from (`bia:etat-civil`,
+    /// `mercator:application:12`): written by `reprise import`, which
+    /// reconciles a re-import by it. Hand-written entries have none.
+    pub origin: Option<String>,
 }
 
 /// What a recovery site offers the site it stands in for.
@@ -219,6 +227,10 @@ pub struct Service {
     /// `after_crash`.
     pub controlled_shutdown: Option<Spanned<SimDuration>>,
     pub description: Option<String>,
+    /// Where an imported entry comes from (`bia:etat-civil`,
+    /// `mercator:application:12`): written by `reprise import`, which
+    /// reconciles a re-import by it. Hand-written entries have none.
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -530,6 +542,10 @@ pub struct Process {
     /// whose zone is cut off loses what is outside it. Default: the zone of
     /// the workstations it depends on, when they are all in one.
     pub zone: Option<Ref>,
+    /// Where an imported entry comes from (`bia:etat-civil`,
+    /// `mercator:application:12`): written by `reprise import`, which
+    /// reconciles a re-import by it. Hand-written entries have none.
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -829,6 +829,7 @@ impl Resolver {
         ok.then(|| Service {
             id: item.id.clone(),
             name: raw.name.clone(),
+            origin: raw.origin.clone(),
             kind: raw.kind,
             site,
             zone,
@@ -858,6 +859,7 @@ impl Resolver {
         Some(Process {
             id: item.id.clone(),
             name: raw.name.clone(),
+            origin: raw.origin.clone(),
             entity: entity?,
             criticality: raw.criticality,
             mtpd: raw.mtpd,
@@ -1013,6 +1015,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
             Some(Entity {
                 id: i.id.clone(),
                 name: raw.name.clone(),
+                origin: raw.origin.clone(),
                 description: raw.description.clone(),
                 span: i.span,
             })
@@ -1028,6 +1031,7 @@ pub(crate) fn resolve(c: Collected, root: &Path) -> (Option<Plan>, Vec<Diagnosti
             Some(Site {
                 id: i.id.clone(),
                 name: raw.name.clone(),
+                origin: raw.origin.clone(),
                 address: raw.address.clone(),
                 description: raw.description.clone(),
                 stands_in,

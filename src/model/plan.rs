@@ -177,6 +177,8 @@ impl Plan {
 pub struct Entity {
     pub id: String,
     pub name: String,
+    /// Where it was imported from (`bia:etat-civil`), if it was.
+    pub origin: Option<String>,
     pub description: Option<String>,
     pub span: Span,
 }
@@ -185,6 +187,8 @@ pub struct Entity {
 pub struct Site {
     pub id: String,
     pub name: String,
+    /// Where it was imported from (`bia:etat-civil`), if it was.
+    pub origin: Option<String>,
     pub address: Option<String>,
     pub description: Option<String>,
     /// A recovery site: what it offers the site it stands in for.
@@ -300,6 +304,8 @@ pub struct Supplier {
 pub struct Service {
     pub id: String,
     pub name: String,
+    /// Where it was imported from (`bia:etat-civil`), if it was.
+    pub origin: Option<String>,
     pub kind: ServiceKind,
     pub site: Option<SiteId>,
     pub zone: Option<ZoneId>,
@@ -520,6 +526,8 @@ pub struct Replication {
 pub struct Process {
     pub id: String,
     pub name: String,
+    /// Where it was imported from (`bia:etat-civil`), if it was.
+    pub origin: Option<String>,
     pub entity: EntityId,
     pub criticality: Criticality,
     /// Maximum tolerable period of disruption (DMIA).

@@ -20,6 +20,7 @@ mod exercise_web;
 mod failover;
 mod fuzz_regressions;
 mod guards;
+mod import_bia;
 mod power;
 mod random_plans;
 mod recovery_cli;

@@ -22,7 +22,7 @@
 
 mod facts;
 mod injects;
-mod yaml;
+pub(crate) mod yaml;
 
 use super::{Channel, RoleKind, Verb};
 use crate::model::Plan;

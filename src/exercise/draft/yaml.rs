@@ -175,7 +175,7 @@ fn flow(e: &Expected, key: &str, by: u64) -> String {
 
 /// An id as a plain scalar when YAML reads it back as the same string,
 /// quoted otherwise (`zone:dmz`, `yes`, `123`).
-fn word(id: &str) -> String {
+pub(crate) fn word(id: &str) -> String {
     let plain = id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && id
             .chars()
