@@ -3,8 +3,10 @@
 use std::path::Path;
 
 use super::{CliError, Io, exit, load_valid};
+use crate::i18n::Lang;
 use crate::import::bia::{self, Bia};
 use crate::import::table;
+use crate::render;
 
 /// Reads a BIA spreadsheet and writes (or, with `dry_run`, compares) the
 /// plan file of its processes.
@@ -134,29 +136,16 @@ fn diff(old: &str, new: &str) -> Vec<String> {
     out
 }
 
-/// The headers of the template, in its column order, and their widths.
-const TEMPLATE: [(&str, f64); 9] = [
-    ("Identifiant", 16.0),
-    ("Processus", 32.0),
-    ("Entité", 22.0),
-    ("Propriétaire", 22.0),
-    ("Criticité", 14.0),
-    ("DMIA", 10.0),
-    ("PDMA", 10.0),
-    ("Applications supports", 40.0),
-    ("Description", 40.0),
-];
-
 /// Writes the blank workbook `import bia` reads (or its CSV header).
-pub fn template(out: &Path, io: &mut Io) -> Result<i32, CliError> {
+/// The headers are in the language of `--lang`; both read back.
+pub fn template(out: &Path, lang: Lang, io: &mut Io) -> Result<i32, CliError> {
     let is_csv = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let bytes = if is_csv {
-        let headers: Vec<&str> = TEMPLATE.iter().map(|(h, _)| *h).collect();
-        format!("{}\n", headers.join(";")).into_bytes()
+        render::bia::csv(&[], lang)
     } else {
-        workbook().map_err(std::io::Error::other)?
+        render::bia::xlsx(&[], lang).map_err(std::io::Error::other)?
     };
     crate::output::write_atomic(out, &bytes)?;
     writeln!(
@@ -166,76 +155,4 @@ pub fn template(out: &Path, io: &mut Io) -> Result<i32, CliError> {
         out.display()
     )?;
     Ok(exit::OK)
-}
-
-fn workbook() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DataValidation, Format, Workbook};
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet();
-    sheet.set_name("BIA")?;
-    for (c, (header, width)) in TEMPLATE.iter().enumerate() {
-        let c = c as u16;
-        sheet.write_string_with_format(0, c, *header, &bold)?;
-        sheet.set_column_width(c, *width)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    let levels = DataValidation::new().allow_list_strings(&[
-        "vitale",
-        "essentielle",
-        "importante",
-        "différable",
-    ])?;
-    sheet.add_data_validation(1, 4, 2_000, 4, &levels)?;
-    let help = book.add_worksheet();
-    help.set_name("Aide")?;
-    help.set_column_width(0, 24.0)?;
-    help.set_column_width(1, 90.0)?;
-    let lines = [
-        ("Colonne / Column", "Ce qu'elle contient / What it holds"),
-        (
-            "Identifiant",
-            "Facultatif : l'id du processus (lettres, chiffres, - _ .) ; sinon tiré du nom. Optional: the process id; else made from the name.",
-        ),
-        (
-            "Processus",
-            "Obligatoire : le nom du processus métier. Required: the process's name.",
-        ),
-        (
-            "Entité",
-            "Obligatoire : la collectivité qui porte le processus. Required: the entity that owns it.",
-        ),
-        (
-            "Propriétaire",
-            "Le responsable métier qui signe. The business owner who signs.",
-        ),
-        (
-            "Criticité",
-            "Obligatoire : vitale, essentielle, importante ou différable (vital, essential, important, deferrable).",
-        ),
-        (
-            "DMIA",
-            "Obligatoire : durée maximale d'interruption admissible (MTPD), p. ex. 4 h, 2 j, 1 semaine, 72 heures, 1h30.",
-        ),
-        (
-            "PDMA",
-            "Perte de données maximale admissible (RPO), même écriture. Maximum tolerable data loss, same forms.",
-        ),
-        (
-            "Applications supports",
-            "Les services du plan dont il dépend, par id ou par nom, séparés par des virgules. Supporting services, comma-separated.",
-        ),
-        ("Description", "Texte libre. Free text."),
-    ];
-    for (r, (a, b)) in lines.iter().enumerate() {
-        let r = r as u32;
-        if r == 0 {
-            help.write_string_with_format(r, 0, *a, &bold)?;
-            help.write_string_with_format(r, 1, *b, &bold)?;
-        } else {
-            help.write_string(r, 0, *a)?;
-            help.write_string(r, 1, *b)?;
-        }
-    }
-    book.save_to_buffer()
 }

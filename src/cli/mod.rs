@@ -85,6 +85,11 @@ pub enum Format {
     Mermaid,
     /// Self-contained HTML that prints on A4 (recover, runbook).
     Html,
+    /// CSV (show: the processes as a BIA sheet, read back by `import bia`).
+    Csv,
+    /// Excel workbook (show: the processes as a BIA workbook, read back by
+    /// `import bia`).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -544,7 +549,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         } => import::bia(file, plan.as_deref(), sheet.as_deref(), out, *dry_run, io),
         Command::Bia {
             command: BiaCommand::Template { out },
-        } => import::template(out, io),
+        } => import::template(out, Lang::from(cli.global.lang), io),
         Command::Schema { kind } => meta::schema(*kind, io),
         Command::Completions { shell } => meta::completions(*shell, io),
         Command::Man => meta::man(io),

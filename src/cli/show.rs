@@ -5,16 +5,41 @@ use std::path::Path;
 use super::{CliError, Format, Global, Io, ShowWhat, exit, prepare};
 use crate::i18n::Lang;
 use crate::render::TableStyle;
+use crate::render::bia;
 use crate::render::plan::{self, Parts};
 
 pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> Result<i32, CliError> {
     let (format, plan) = prepare(
         global,
         "show",
-        &[Format::Table, Format::Json, Format::Markdown],
+        &[
+            Format::Table,
+            Format::Json,
+            Format::Markdown,
+            Format::Csv,
+            Format::Xlsx,
+        ],
         path,
         io,
     )?;
+    let lang = Lang::from(global.lang);
+    if matches!(format, Format::Csv | Format::Xlsx) {
+        if !matches!(what, ShowWhat::All | ShowWhat::Processes) {
+            writeln!(
+                io.err,
+                "error: --format csv and xlsx write the processes as a BIA sheet; use --what processes"
+            )?;
+            return Ok(exit::BAD_INPUT);
+        }
+        let rows = bia::rows(&plan, lang);
+        let bytes = if format == Format::Csv {
+            bia::csv(&rows, lang)
+        } else {
+            bia::xlsx(&rows, lang).map_err(std::io::Error::other)?
+        };
+        io.out.write_all(&bytes)?;
+        return Ok(exit::OK);
+    }
     let wants = |w: ShowWhat| what == ShowWhat::All || what == w;
     let parts = Parts {
         processes: wants(ShowWhat::Processes),
@@ -31,10 +56,6 @@ pub fn run(global: &Global, path: &Path, what: ShowWhat, io: &mut Io) -> Result<
     } else {
         TableStyle::Terminal
     };
-    write!(
-        io.out,
-        "{}",
-        plan::tables(&plan, parts, style, Lang::from(global.lang))
-    )?;
+    write!(io.out, "{}", plan::tables(&plan, parts, style, lang))?;
     Ok(exit::OK)
 }

@@ -2,6 +2,7 @@
 //! formatting rules every document shares.
 
 pub(crate) mod analysis;
+pub(crate) mod bia;
 pub(crate) mod board;
 pub(crate) mod check;
 pub(crate) mod doc;

@@ -352,7 +352,7 @@ fn the_template_reads_back_and_a_french_csv_imports() {
 
     // The CSV template, filled as a French spreadsheet saves it
     // (semicolons, Windows-1252).
-    let (code, _, _) = run_in(d, &["bia", "template", "-o", "bia.csv"]);
+    let (code, _, _) = run_in(d, &["bia", "template", "-o", "bia.csv", "--lang", "fr"]);
     assert_eq!(code, 0);
     let mut csv = std::fs::read_to_string(d.join("bia.csv")).unwrap();
     csv.push_str(";Paie des agents;Nantes Métropole;M. Durand;essentielle;2 j;4 h;;\n");
@@ -362,4 +362,114 @@ fn the_template_reads_back_and_a_french_csv_imports() {
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(d.join("p.yaml")).unwrap();
     assert!(text.contains("  paie-des-agents:\n    name: \"Paie des agents\"\n    origin: \"bia:paie-des-agents\"\n    entity: nantes-metropole\n    criticality: essential\n    mtpd: 48h\n    rpo: 4h\n"), "{text}");
+}
+
+/// A plan with one service and the BIA's processes included.
+fn small_plan(d: &Path) {
+    std::fs::write(
+        d.join("plan.yaml"),
+        "name: t\ninclude: [bia.yaml]\nteams:\n  infra: { name: Infra, capacity: 1 }\nservices:\n  app: { name: Application métier, kind: application, recovery: { duration: 4h, needs: { infra: 1 } } }\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("bia.yaml"), "{}\n").unwrap();
+}
+
+#[test]
+fn the_exported_bia_reads_back_as_the_same_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small_plan(d);
+    workbook(
+        &d.join("signed.xlsx"),
+        &[
+            HEADER,
+            &[
+                "Paie des agents",
+                "Nantes Métropole",
+                "M. Durand",
+                "vitale",
+                "2 j",
+                "4",
+                "Application métier",
+            ],
+            &[
+                "Urbanisme",
+                "Ville de Nantes",
+                "",
+                "différable",
+                "1 semaine 2 j",
+                "",
+                "",
+            ],
+        ],
+    );
+    let (code, _, err) = run_in(d, &["import", "bia", "signed.xlsx", "--plan", "plan.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    let imported = std::fs::read_to_string(d.join("bia.yaml")).unwrap();
+    let entries = |text: &str| text.lines().skip(2).collect::<Vec<_>>().join("\n");
+
+    // XLSX and CSV, in both languages: the export reads back as the same
+    // entries, so a dry run sees no change.
+    for (format, lang) in [("xlsx", "fr"), ("xlsx", "en"), ("csv", "fr"), ("csv", "en")] {
+        let out = reprise()
+            .current_dir(d)
+            .args(["show", "plan.yaml", "--format", format, "--lang", lang])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let file = format!("export-{lang}.{format}");
+        std::fs::write(d.join(&file), &out.stdout).unwrap();
+        let (code, out, err) = run_in(
+            d,
+            &["import", "bia", &file, "--plan", "plan.yaml", "--dry-run"],
+        );
+        assert_eq!(
+            (code, out.trim()),
+            (0, "bia.yaml: no change"),
+            "{format} {lang}: {err}"
+        );
+        let (code, _, err) = run_in(
+            d,
+            &[
+                "import",
+                "bia",
+                &file,
+                "--plan",
+                "plan.yaml",
+                "-o",
+                "again.yaml",
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let again = std::fs::read_to_string(d.join("again.yaml")).unwrap();
+        assert_eq!(entries(&again), entries(&imported), "{format} {lang}");
+    }
+
+    // A business owner edits a cell of the exported sheet: the dry run
+    // names the entry that changes, by origin.
+    let csv = std::fs::read_to_string(d.join("export-fr.csv")).unwrap();
+    assert!(csv.starts_with("Identifiant;Processus;Entité;"), "{csv}");
+    assert!(
+        csv.contains(
+            "paie-des-agents;Paie des agents;Nantes Métropole;M. Durand;vitale;48h;4h;app;"
+        ),
+        "{csv}"
+    );
+    std::fs::write(d.join("edited.csv"), csv.replace(";48h;", ";3 j;")).unwrap();
+    let (code, out, _) = run_in(
+        d,
+        &[
+            "import",
+            "bia",
+            "edited.csv",
+            "--plan",
+            "plan.yaml",
+            "--dry-run",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (0, "changed  bia:paie-des-agents\n"));
 }
