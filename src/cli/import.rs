@@ -18,6 +18,19 @@ pub fn bia(
     dry_run: bool,
     io: &mut Io,
 ) -> Result<i32, CliError> {
+    // A file this import did not write is hand-written knowledge: never
+    // replaced.
+    if let Ok(old) = std::fs::read_to_string(out)
+        && !old.is_empty()
+        && !old.starts_with(bia::GENERATED)
+    {
+        writeln!(
+            io.err,
+            "error[bia-out]: `{}` was not written by `reprise import bia`: it is not replaced\n  = help: give --out a file of its own (the default is bia.yaml), and include it from the plan",
+            out.display()
+        )?;
+        return Ok(exit::BAD_INPUT);
+    }
     let tables = match table::read(file) {
         Ok(t) => t,
         Err(why) => {

@@ -786,6 +786,9 @@ fn imported(origin: Option<&str>) -> bool {
     origin.is_some_and(|o| o.starts_with("bia:"))
 }
 
+/// How an imported file begins: the import replaces only such a file.
+pub const GENERATED: &str = "# Imported from ";
+
 /// The plan file the rows make: the entities the plan does not have yet
 /// (by id; entities this same import wrote before are written again), and
 /// the processes, each with its origin. Same rows, same bytes.
@@ -793,7 +796,7 @@ pub fn yaml(bia: &Bia, source: &str, plan: Option<&Plan>) -> String {
     let mut y = String::new();
     let _ = writeln!(
         y,
-        "# Imported from {} (sheet {}) by `reprise import bia`: do not edit,\n# import again. Refine these entries in your own files.",
+        "{GENERATED}{} (sheet {}) by `reprise import bia`: do not edit,\n# import again. Refine these entries in your own files.",
         source.replace('\n', " "),
         bia.sheet.replace('\n', " ")
     );

@@ -156,9 +156,22 @@ pub fn csv(bytes: &[u8], sheet: &str) -> Result<Table, String> {
 }
 
 fn workbook(path: &Path) -> Result<Vec<Table>, String> {
-    use calamine::{Data, Reader, Sheets};
-    let mut book = calamine::open_workbook_auto(path)
+    let book = calamine::open_workbook_auto(path)
         .map_err(|e| format!("cannot read `{}` as a workbook: {e}", path.display()))?;
+    sheets(book).map_err(|e| format!("`{}`, {e}", path.display()))
+}
+
+/// A workbook held in memory (XLSX, XLS, XLSB or ODS, told by its bytes).
+pub fn workbook_bytes(bytes: &[u8]) -> Result<Vec<Table>, String> {
+    let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("cannot read the bytes as a workbook: {e}"))?;
+    sheets(book)
+}
+
+fn sheets<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+) -> Result<Vec<Table>, String> {
+    use calamine::{Data, Reader, Sheets};
     let mut tables = Vec::new();
     for name in book.sheet_names() {
         // Merged cells are known for XLSX workbooks (the format BIAs come
@@ -177,7 +190,7 @@ fn workbook(path: &Path) -> Result<Vec<Table>, String> {
         };
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| format!("`{}`, sheet {name}: {e}", path.display()))?;
+            .map_err(|e| format!("sheet {name}: {e}"))?;
         // The range starts at its first used cell; rows and columns are
         // kept from the sheet's A1 so that positions read as in the sheet.
         let (top, left) = range

@@ -200,3 +200,31 @@ fn web_bodies_found_by_fuzzing_are_applied_or_refused() {
     }
     assert!(applied > 0, "no kept body changes the session");
 }
+
+#[test]
+fn spreadsheets_found_by_fuzzing_are_read_or_refused() {
+    use reprise::import::{bia, table};
+    let plan = &fire().plan;
+    let mut read = 0;
+    for (path, data) in inputs("bia") {
+        let Some((&how, bytes)) = data.split_first() else {
+            continue;
+        };
+        let tables = if how % 2 == 0 {
+            table::csv(bytes, "fuzz").map(|t| vec![t])
+        } else {
+            table::workbook_bytes(bytes)
+        };
+        let Ok(tables) = tables else { continue };
+        let plan = (how & 2 == 0).then_some(plan);
+        if let Ok(b) = bia::read(&tables, None, plan) {
+            assert!(
+                !bia::yaml(&b, "fuzz", plan).is_empty(),
+                "{}",
+                path.display()
+            );
+            read += 1;
+        }
+    }
+    assert!(read > 0, "some kept spreadsheets read as a BIA");
+}

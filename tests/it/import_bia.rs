@@ -241,6 +241,32 @@ fn a_hand_written_process_is_not_defined_again() {
     assert!(err.contains("error[bia-conflict]: sheet `BIA`, cell A3: process `etat-civil-nantes` is already in the plan, written by hand"), "{err}");
     assert!(err.contains("error[bia-conflict]: sheet `BIA`, cell B4: `cimetieres` is already a service of the plan"), "{err}");
     assert!(!d.join("bia.yaml").exists());
+
+    // Nor is a hand-written file replaced by an import's output.
+    let hand = std::fs::read(d.join("territoire/processus.yaml")).unwrap();
+    workbook(
+        &d.join("ok.xlsx"),
+        &[
+            &["Processus", "Entité", "Criticité", "DMIA"],
+            &["Paie", "ville", "vitale", "4 h"],
+        ],
+    );
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "import",
+            "bia",
+            "ok.xlsx",
+            "-o",
+            "territoire/processus.yaml",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error[bia-out]: `territoire/processus.yaml` was not written by `reprise import bia`: it is not replaced"), "{err}");
+    assert_eq!(
+        std::fs::read(d.join("territoire/processus.yaml")).unwrap(),
+        hand
+    );
 }
 
 #[test]
@@ -364,14 +390,13 @@ fn the_template_reads_back_and_a_french_csv_imports() {
     assert!(text.contains("  paie-des-agents:\n    name: \"Paie des agents\"\n    origin: \"bia:paie-des-agents\"\n    entity: nantes-metropole\n    criticality: essential\n    mtpd: 48h\n    rpo: 4h\n"), "{text}");
 }
 
-/// A plan with one service and the BIA's processes included.
+/// A plan with one service, which will include the BIA's processes.
 fn small_plan(d: &Path) {
     std::fs::write(
         d.join("plan.yaml"),
-        "name: t\ninclude: [bia.yaml]\nteams:\n  infra: { name: Infra, capacity: 1 }\nservices:\n  app: { name: Application métier, kind: application, recovery: { duration: 4h, needs: { infra: 1 } } }\n",
+        "name: t\nteams:\n  infra: { name: Infra, capacity: 1 }\nservices:\n  app: { name: Application métier, kind: application, recovery: { duration: 4h, needs: { infra: 1 } } }\n",
     )
     .unwrap();
-    std::fs::write(d.join("bia.yaml"), "{}\n").unwrap();
 }
 
 #[test]
@@ -406,6 +431,8 @@ fn the_exported_bia_reads_back_as_the_same_entries() {
     let (code, _, err) = run_in(d, &["import", "bia", "signed.xlsx", "--plan", "plan.yaml"]);
     assert_eq!(code, 0, "{err}");
     let imported = std::fs::read_to_string(d.join("bia.yaml")).unwrap();
+    let plan = std::fs::read_to_string(d.join("plan.yaml")).unwrap();
+    std::fs::write(d.join("plan.yaml"), format!("include: [bia.yaml]\n{plan}")).unwrap();
     let entries = |text: &str| text.lines().skip(2).collect::<Vec<_>>().join("\n");
 
     // XLSX and CSV, in both languages: the export reads back as the same
