@@ -90,6 +90,24 @@ pub fn bia(
 }
 
 fn summary(bia: &Bia, out: &Path, io: &mut Io) -> std::io::Result<()> {
+    // What the spreadsheet leaves for the plan's author to complete.
+    for r in &bia.rows {
+        let (sheet, row) = &r.at;
+        if r.applications.is_empty() {
+            writeln!(
+                io.err,
+                "to complete: `{}` (sheet `{sheet}`, row {row}) names no supporting application: it depends on nothing in the plan, so no failure reaches it",
+                r.id
+            )?;
+        }
+        if r.owner.is_none() {
+            writeln!(
+                io.err,
+                "to complete: `{}` (sheet `{sheet}`, row {row}) has no owner to sign its BIA",
+                r.id
+            )?;
+        }
+    }
     let n = bia.rows.len();
     writeln!(
         io.err,

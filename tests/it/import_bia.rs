@@ -49,6 +49,19 @@ const HEADER: &[&str] = &[
     "Applications supports",
 ];
 
+/// `import bia bia.xlsx` against the copy of the example plan in `d`.
+fn import_into(d: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "import",
+        "bia",
+        "bia.xlsx",
+        "--plan",
+        "territoire/plan.yaml",
+    ];
+    args.extend_from_slice(extra);
+    run_in(d, &args)
+}
+
 /// A copy of the example plan in a temporary folder.
 fn plan_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -107,20 +120,14 @@ fn a_filled_bia_joins_the_example_plan_which_then_checks_and_analyses() {
             ],
         ],
     );
-    let (code, _, err) = run_in(
-        d,
-        &[
-            "import",
-            "bia",
-            "bia.xlsx",
-            "--plan",
-            "territoire/plan.yaml",
-            "-o",
-            "territoire/bia.yaml",
-        ],
-    );
+    let (code, _, err) = import_into(d, &["-o", "territoire/bia.yaml"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("3 processes from sheet `BIA`"), "{err}");
+    assert!(err.contains("to complete: `archives-numeriques` (sheet `BIA`, row 5) names no supporting application"), "{err}");
+    assert!(
+        err.contains("to complete: `fourriere` (sheet `BIA`, row 4) has no owner"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(d.join("territoire/bia.yaml")).unwrap();
     // Entities and services are matched to the plan by id or name; the one
     // entity the plan lacks is written, with its origin.
@@ -154,17 +161,9 @@ fn a_filled_bia_joins_the_example_plan_which_then_checks_and_analyses() {
     // Imported again, with the plan now holding the imported entries: the
     // same bytes, and a dry run sees no change.
     let again = |extra: &[&str]| {
-        let mut args = vec![
-            "import",
-            "bia",
-            "bia.xlsx",
-            "--plan",
-            "territoire/plan.yaml",
-            "-o",
-            "territoire/bia.yaml",
-        ];
+        let mut args = vec!["-o", "territoire/bia.yaml"];
         args.extend_from_slice(extra);
-        run_in(d, &args)
+        import_into(d, &args)
     };
     let (code, _, err) = again(&[]);
     assert_eq!(code, 0, "{err}");
@@ -227,16 +226,7 @@ fn a_hand_written_process_is_not_defined_again() {
             &["", "Cimetières", "ville", "importante", "2 j"],
         ],
     );
-    let (code, _, err) = run_in(
-        d,
-        &[
-            "import",
-            "bia",
-            "bia.xlsx",
-            "--plan",
-            "territoire/plan.yaml",
-        ],
-    );
+    let (code, _, err) = import_into(d, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("error[bia-conflict]: sheet `BIA`, cell A3: process `etat-civil-nantes` is already in the plan, written by hand"), "{err}");
     assert!(err.contains("error[bia-conflict]: sheet `BIA`, cell B4: `cimetieres` is already a service of the plan"), "{err}");
