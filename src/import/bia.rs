@@ -877,6 +877,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Every duration the plan writes (and `show -f csv` exports)
+        /// reads back as itself: `1w2d3h4m5s`, `48h`, `30m`.
+        #[test]
+        fn plan_durations_read_back(secs in 0u64..SimDuration::MAX.as_secs()) {
+            let written = SimDuration::from_secs(secs).to_string();
+            proptest::prop_assert_eq!(d(&written), Ok(secs), "{}", written);
+        }
+    }
+
     #[test]
     fn what_is_not_a_duration_says_what_to_write() {
         for bad in ["quatre heures", "4", "", "h", "4 lunes", "4 h 5 6"] {
