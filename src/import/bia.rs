@@ -10,7 +10,7 @@
 //! reported with its sheet, row and column and what was expected, and
 //! nothing is written until all read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
 use super::table::{Cell, Table, column};
@@ -495,6 +495,7 @@ fn rows(
     notes: Vec<String>,
     plan: Option<&Plan>,
 ) -> Result<Bia, Vec<Problem>> {
+    let known = plan.map(Known::of);
     let mut problems = Vec::new();
     let mut out: Vec<Row> = Vec::new();
     let col_of = |f: Field| {
@@ -589,10 +590,9 @@ fn rows(
             ));
         }
         seen.entry(id.clone()).or_insert(r + 1);
-        if let Some(p) = plan
-            && p.processes
-                .iter()
-                .any(|p| p.id == id && !imported(p.origin.as_deref()))
+        if known
+            .as_ref()
+            .is_some_and(|k| k.hand_written.contains(id.as_str()))
         {
             problems.push(problem(
                 r,
@@ -602,7 +602,10 @@ fn rows(
                 "an imported process cannot be defined twice: give this row an id of its own (an id column), or remove the hand-written one".into(),
             ));
         }
-        if plan.is_some_and(|p| p.services.iter().any(|s| s.id == id)) {
+        if known
+            .as_ref()
+            .is_some_and(|k| k.service_ids.contains(id.as_str()))
+        {
             problems.push(problem(
                 r,
                 id_col,
@@ -618,7 +621,7 @@ fn rows(
                 problems.push(problem(r, c, "bia-missing", "no entity".into(), "name the entity (city, metropolitan authority, commune…) that owns the process".into()));
                 None
             }
-            Some(e) => Some((e.clone(), entity_id(plan, &e))),
+            Some(e) => Some((e.clone(), entity_id(known.as_ref(), &e))),
         };
 
         let (c, _) = col_of(Field::Criticality).unwrap_or((0, None));
@@ -686,7 +689,7 @@ fn rows(
                 if app.is_empty() {
                     continue;
                 }
-                match service_id(plan, app) {
+                match service_id(known.as_ref(), app) {
                     Ok(id) => {
                         if !applications.contains(&id) {
                             applications.push(id);
@@ -742,38 +745,76 @@ fn rows(
     })
 }
 
-/// The plan's entity of this id or name; else an id made from the name.
-fn entity_id(plan: Option<&Plan>, written: &str) -> String {
-    let folded = fold(written);
-    plan.and_then(|p| {
-        p.entities
-            .iter()
-            .find(|e| e.id == written || fold(&e.name) == folded)
-            .map(|e| e.id.clone())
-    })
-    .unwrap_or_else(|| slug(written))
+/// The plan's ids and names, folded once for the whole sheet rather than
+/// for every cell.
+struct Known<'p> {
+    plan: &'p Plan,
+    entity_ids: HashSet<&'p str>,
+    /// Folded name → id, the first in plan order.
+    entity_names: HashMap<String, &'p str>,
+    service_ids: HashSet<&'p str>,
+    service_names: HashMap<String, &'p str>,
+    /// Processes written by hand, which an import cannot define again.
+    hand_written: HashSet<&'p str>,
 }
 
-/// The plan's service of this id or name. Without a plan, an id made from
-/// the name (`check` then says which the plan lacks).
-fn service_id(plan: Option<&Plan>, written: &str) -> Result<String, String> {
-    let Some(plan) = plan else {
+impl<'p> Known<'p> {
+    fn of(plan: &'p Plan) -> Known<'p> {
+        let mut entity_names = HashMap::new();
+        for e in &plan.entities {
+            entity_names.entry(fold(&e.name)).or_insert(e.id.as_str());
+        }
+        let mut service_names = HashMap::new();
+        for s in &plan.services {
+            service_names.entry(fold(&s.name)).or_insert(s.id.as_str());
+        }
+        Known {
+            plan,
+            entity_ids: plan.entities.iter().map(|e| e.id.as_str()).collect(),
+            entity_names,
+            service_ids: plan.services.iter().map(|s| s.id.as_str()).collect(),
+            service_names,
+            hand_written: plan
+                .processes
+                .iter()
+                .filter(|p| !imported(p.origin.as_deref()))
+                .map(|p| p.id.as_str())
+                .collect(),
+        }
+    }
+}
+
+/// The plan's entity of this id or name; else an id made from the name.
+fn entity_id(known: Option<&Known>, written: &str) -> String {
+    let found = known.and_then(|k| {
+        k.entity_ids
+            .get(written)
+            .or_else(|| k.entity_names.get(&fold(written)))
+            .copied()
+    });
+    found.map_or_else(|| slug(written), str::to_string)
+}
+
+/// The plan's service of this id (as written, or made from the name), else
+/// of this name. Without a plan, an id made from the name (`check` then
+/// says which the plan lacks).
+fn service_id(known: Option<&Known>, written: &str) -> Result<String, String> {
+    let Some(k) = known else {
         return Ok(if crate::load::check_id(written).is_ok() {
             written.to_string()
         } else {
             slug(written)
         });
     };
-    let folded = fold(written);
-    if let Some(s) = plan
-        .services
-        .iter()
-        .find(|s| s.id == written || fold(&s.name) == folded || s.id == slug(written))
-    {
-        return Ok(s.id.clone());
+    let slugged = slug(written);
+    let found = (k.service_ids.get(written))
+        .or_else(|| k.service_ids.get(slugged.as_str()))
+        .or_else(|| k.service_names.get(&fold(written)));
+    if let Some(id) = found {
+        return Ok((*id).to_string());
     }
-    let names = plan.services.iter().map(|s| s.id.as_str());
-    Err(match crate::diag::did_you_mean(&slug(written), names) {
+    let names = k.plan.services.iter().map(|s| s.id.as_str());
+    Err(match crate::diag::did_you_mean(&slugged, names) {
         Some(hint) => format!("{hint} (write the service's id or name as the plan has it)"),
         None => "write the service's id or name as the plan has it, or add the service to the plan"
             .into(),
