@@ -75,12 +75,17 @@ pub fn bia(
     }
     if dry_run {
         let old = std::fs::read_to_string(out).unwrap_or_default();
-        let changes = diff(&old, &text);
+        let changes = bia::changes(&old, &text);
         if changes.is_empty() {
             writeln!(io.out, "{}: no change", out.display())?;
         }
-        for c in changes {
-            writeln!(io.out, "{c}")?;
+        for (change, origin) in changes {
+            let word = match change {
+                bia::Change::Added => "added  ",
+                bia::Change::Changed => "changed",
+                bia::Change::Removed => "removed",
+            };
+            writeln!(io.out, "{word}  {origin}")?;
         }
         return Ok(exit::OK);
     }
@@ -119,52 +124,6 @@ fn summary(bia: &Bia, out: &Path, io: &mut Io) -> std::io::Result<()> {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default()
     )
-}
-
-/// The entries of an imported file by origin: the lines of each.
-fn entries(text: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut block = String::new();
-    let flush = |block: &mut String, out: &mut Vec<(String, String)>| {
-        if let Some(origin) = block
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("origin: "))
-        {
-            out.push((origin.trim_matches('"').to_string(), std::mem::take(block)));
-        }
-        block.clear();
-    };
-    for line in text.lines() {
-        let entry_start = line.starts_with("  ") && !line.starts_with("   ");
-        if entry_start || !line.starts_with(' ') {
-            flush(&mut block, &mut out);
-        }
-        if line.starts_with(' ') {
-            block.push_str(line);
-            block.push('\n');
-        }
-    }
-    flush(&mut block, &mut out);
-    out
-}
-
-/// What an import would change in the file it writes, entry by entry.
-fn diff(old: &str, new: &str) -> Vec<String> {
-    let (old, new) = (entries(old), entries(new));
-    let mut out = Vec::new();
-    for (origin, text) in &new {
-        match old.iter().find(|(o, _)| o == origin) {
-            None => out.push(format!("added    {origin}")),
-            Some((_, t)) if t != text => out.push(format!("changed  {origin}")),
-            Some(_) => {}
-        }
-    }
-    for (origin, _) in &old {
-        if !new.iter().any(|(o, _)| o == origin) {
-            out.push(format!("removed  {origin}"));
-        }
-    }
-    out
 }
 
 /// Writes the blank workbook `import bia` reads (or its CSV header).

@@ -890,6 +890,63 @@ pub fn yaml(bia: &Bia, source: &str, plan: Option<&Plan>) -> String {
     y
 }
 
+/// The entries of a file this import wrote, by origin: the lines of each
+/// (the file is generated, so its layout is known: an entry per two-space
+/// key, its fields below).
+fn entries(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut block = String::new();
+    let flush = |block: &mut String, out: &mut Vec<(String, String)>| {
+        if let Some(origin) = block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("origin: "))
+        {
+            out.push((origin.trim_matches('"').to_string(), std::mem::take(block)));
+        }
+        block.clear();
+    };
+    for line in text.lines() {
+        let entry_start = line.starts_with("  ") && !line.starts_with("   ");
+        if entry_start || !line.starts_with(' ') {
+            flush(&mut block, &mut out);
+        }
+        if line.starts_with(' ') {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// How an entry of an imported file changes on a re-import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Changed,
+    Removed,
+}
+
+/// What writing `new` over the imported file `old` changes, entry by entry
+/// and by origin: the new file's entries in order, then those it drops.
+pub fn changes(old: &str, new: &str) -> Vec<(Change, String)> {
+    let (old, new) = (entries(old), entries(new));
+    let mut out = Vec::new();
+    for (origin, text) in &new {
+        match old.iter().find(|(o, _)| o == origin) {
+            None => out.push((Change::Added, origin.clone())),
+            Some((_, t)) if t != text => out.push((Change::Changed, origin.clone())),
+            Some(_) => {}
+        }
+    }
+    for (origin, _) in &old {
+        if !new.iter().any(|(o, _)| o == origin) {
+            out.push((Change::Removed, origin.clone()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
